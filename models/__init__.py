@@ -1,0 +1,25 @@
+"""Sales Coach data model: plain SQLAlchemy 2, no Flask."""
+
+from .base import ZERO, Base, utcnow
+from .coaching import (
+    COMMITMENT_KINDS,
+    COMMITMENT_STATUSES,
+    SESSION_STATUSES,
+    CoachingSession,
+    Commitment,
+    ManagerNote,
+    Message,
+    WebhookDelivery,
+)
+from .figures import KPI_FIELDS, PERIOD_TYPES, KpiSnapshot, SkillAssessment, SkillRating
+from .org import DEFAULT_SKILLS, ROLES, ApiToken, Organization, Team, User, team_managers
+from .pipeline import OPPORTUNITY_STATUSES, Account, Opportunity, StageChange
+from .process import SalesProcess, Stage, default_process
+
+__all__ = [
+    "Account", "ApiToken", "Base", "COMMITMENT_KINDS", "COMMITMENT_STATUSES", "CoachingSession",
+    "Commitment", "DEFAULT_SKILLS", "KPI_FIELDS", "KpiSnapshot", "ManagerNote", "Message",
+    "OPPORTUNITY_STATUSES", "Opportunity", "Organization", "PERIOD_TYPES", "ROLES",
+    "SESSION_STATUSES", "SalesProcess", "SkillAssessment", "SkillRating", "Stage", "StageChange",
+    "Team", "User", "WebhookDelivery", "ZERO", "default_process", "team_managers", "utcnow",
+]

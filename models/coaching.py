@@ -1,0 +1,131 @@
+"""Coaching sessions, their messages, the commitments they produce and managers' notes."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+
+# active: chatting; ended: summary drafted, waiting for the rep; confirmed: shared with the manager.
+SESSION_STATUSES = ("active", "ended", "confirmed")
+COMMITMENT_KINDS = ("keep", "drop", "create", "action")
+COMMITMENT_STATUSES = ("open", "done", "dropped")
+
+
+class CoachingSession(Base):
+    __tablename__ = "coaching_sessions"
+    __table_args__ = (Index("ix_coaching_sessions_rep_started", "rep_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    mode: Mapped[str] = mapped_column(String(50), index=True)
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunities.id"), index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    engine: Mapped[str] = mapped_column(String(50), default="guided")
+    stage: Mapped[str] = mapped_column(String(50), default="")
+    # The coaching flow's own state (stage progress, running summary, follow-ups): JSON the
+    # engine owns, so a restarted process continues from what was stored.
+    state: Mapped[dict] = mapped_column(JSON, default=dict)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None] = mapped_column(index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    help_asked: Mapped[str] = mapped_column(Text, default="")
+    metrics: Mapped[dict] = mapped_column(JSON, default=dict)
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    messages: Mapped[list["Message"]] = relationship(
+        back_populates="session", order_by="Message.id", cascade="all, delete-orphan"
+    )
+    commitments: Mapped[list["Commitment"]] = relationship(
+        back_populates="session", order_by="Commitment.id",
+        foreign_keys="Commitment.session_id",
+    )
+    notes: Mapped[list["ManagerNote"]] = relationship(
+        back_populates="session", order_by="ManagerNote.id", cascade="all, delete-orphan"
+    )
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("session_id", "client_message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("coaching_sessions.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(10))  # "rep" or "coach"
+    text: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(50), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    client_message_id: Mapped[str | None] = mapped_column(String(100))
+    # A coach message answers one rep message; a retry finds the stored reply through it.
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), unique=True)
+    prompt_tokens: Mapped[int] = mapped_column(default=0)
+    completion_tokens: Mapped[int] = mapped_column(default=0)
+    guard_outcome: Mapped[str] = mapped_column(String(20), default="")
+    guard_reasons: Mapped[list] = mapped_column(JSON, default=list)
+
+    session: Mapped[CoachingSession] = relationship(back_populates="messages")
+
+
+class Commitment(Base):
+    __tablename__ = "commitments"
+    __table_args__ = (Index("ix_commitments_rep_status_due", "rep_id", "status", "due_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("coaching_sessions.id"), index=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunities.id"))
+    text: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[date | None]
+    measure: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(10), default="action")
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    # False while the rep has not confirmed the session's draft; only confirmed ones count.
+    confirmed: Mapped[bool] = mapped_column(default=False)
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+    followed_up_session_id: Mapped[int | None] = mapped_column(ForeignKey("coaching_sessions.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+
+    session: Mapped[CoachingSession] = relationship(
+        back_populates="commitments", foreign_keys=[session_id]
+    )
+
+
+class ManagerNote(Base):
+    __tablename__ = "manager_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("coaching_sessions.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    session: Mapped[CoachingSession] = relationship(back_populates="notes")
+
+
+class WebhookDelivery(Base):
+    """One confirmed session's POST to the organization's webhook, retried with backoff."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("coaching_sessions.id"))
+    url: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None]

@@ -1,0 +1,92 @@
+"""Organizations, teams, users and their API tokens."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+
+ROLES = ("rep", "manager", "admin")
+DEFAULT_SKILLS = [
+    "prospecting", "discovery", "qualification", "presenting", "negotiating",
+    "closing", "account planning", "territory planning", "call planning",
+]
+
+team_managers = Table(
+    "team_managers",
+    Base.metadata,
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Organization(Base):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # "full": managers read transcripts; "summary": only the confirmed summary, commitments, figures.
+    transcript_visibility: Mapped[str] = mapped_column(String(20), default="full")
+    skills: Mapped[list] = mapped_column(JSON, default=lambda: list(DEFAULT_SKILLS))
+    webhook_url: Mapped[str | None] = mapped_column(String(500))
+    webhook_secret: Mapped[str | None] = mapped_column(String(200))
+    widget_origins: Mapped[list] = mapped_column(JSON, default=list)
+
+    teams: Mapped[list["Team"]] = relationship(back_populates="organization")
+    users: Mapped[list["User"]] = relationship(back_populates="organization")
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organization: Mapped[Organization] = relationship(back_populates="teams")
+    members: Mapped[list["User"]] = relationship(back_populates="team")
+    managers: Mapped[list["User"]] = relationship(
+        secondary=team_managers, back_populates="led_teams"
+    )
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organization: Mapped[Organization] = relationship(back_populates="users")
+    team: Mapped[Team | None] = relationship(back_populates="members")
+    led_teams: Mapped[list[Team]] = relationship(
+        secondary=team_managers, back_populates="managers"
+    )
+    tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
+
+
+class ApiToken(Base):
+    """A bearer token. Only its SHA-256 is stored; the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User] = relationship(back_populates="tokens")

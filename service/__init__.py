@@ -1,0 +1,16 @@
+"""Sales Coach: self-coaching chats for sales reps, reviewed by their managers."""
+
+from flask import Flask
+
+from . import api, cli
+from .config import load as load_config
+from .db import db
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(load_config(config))
+    db.init_app(app)
+    api.init_app(app)
+    cli.init_app(app)
+    return app

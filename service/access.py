@@ -1,0 +1,68 @@
+"""Who may see what. Every query for rep-owned data goes through here.
+
+A rep sees their own context; a manager, the reps of the teams they lead (and themselves);
+an admin, their whole organization. Nothing crosses organizations: objects of another
+organization, or of reps the caller may not see, answer 404 (never "exists but forbidden").
+"""
+
+from sqlalchemy import ColumnElement, false, select
+from sqlalchemy.orm import Session
+
+from models import Team, User, team_managers
+
+from .errors import ApiError
+
+
+def visible_rep_ids(user: User):
+    """A SELECT of the user ids whose coaching data the user may read."""
+    if user.role == "admin":
+        return select(User.id).where(User.org_id == user.org_id)
+    if user.role == "manager":
+        led = select(team_managers.c.team_id).where(team_managers.c.user_id == user.id)
+        return select(User.id).where(
+            User.org_id == user.org_id, (User.team_id.in_(led)) | (User.id == user.id)
+        )
+    return select(User.id).where(User.id == user.id)
+
+
+def rep_clause(column, user: User) -> ColumnElement[bool]:
+    """WHERE clause limiting a rep-id column to what the user may read."""
+    if user.role == "rep":
+        return column == user.id
+    return column.in_(visible_rep_ids(user))
+
+
+def can_read_rep(session: Session, user: User, rep_id: int) -> bool:
+    if user.role == "rep":
+        return rep_id == user.id
+    return session.scalar(visible_rep_ids(user).where(User.id == rep_id)) is not None
+
+
+def can_write_rep(user: User, rep_id: int, rep_org_id: int) -> bool:
+    """Reps write their own context; admins anyone's in their organization."""
+    return rep_id == user.id or (user.role == "admin" and rep_org_id == user.org_id)
+
+
+def get_visible(session: Session, model, object_id: int, user: User, owner_attr: str):
+    """Load an org-scoped, rep-owned object or answer 404."""
+    obj = session.get(model, object_id)
+    if obj is None or obj.org_id != user.org_id or not can_read_rep(
+        session, user, getattr(obj, owner_attr)
+    ):
+        raise ApiError(404, f"No {model.__name__.lower()} {object_id} here.")
+    return obj
+
+
+def check_writable(user: User, rep_id: int, org_id: int) -> None:
+    if not can_write_rep(user, rep_id, org_id):
+        raise ApiError(403, "You can read this, but only its owner or an admin can change it.")
+
+
+def visible_teams(user: User):
+    if user.role == "admin":
+        return select(Team).where(Team.org_id == user.org_id)
+    if user.role == "manager":
+        return select(Team).where(Team.managers.any(User.id == user.id))
+    if user.team_id is None:
+        return select(Team).where(false())
+    return select(Team).where(Team.id == user.team_id)

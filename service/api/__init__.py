@@ -1,0 +1,68 @@
+"""The JSON API under /api/v1: one flask-smorest blueprint per resource."""
+
+import flask_smorest
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
+from marshmallow import Schema, fields
+
+from .. import auth, errors
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict(required=True)
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+class Api(flask_smorest.Api):
+    """flask-smorest, documenting and answering with our own error envelope."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self):
+        errors.init_app(self._app)
+
+
+def blueprint(name: str, import_name: str, url_prefix: str, description: str,
+              public: bool = False, root: str = "/api/v1") -> flask_smorest.Blueprint:
+    """A resource blueprint under /api/v1; authenticated unless public."""
+    blp = flask_smorest.Blueprint(name, import_name, url_prefix=root + url_prefix,
+                                  description=description)
+    if not public:
+        blp.before_request(auth.authenticate)
+    return blp
+
+
+# Resource modules, registered in this order; each defines `blp`.
+RESOURCES = [
+    "health", "me", "teams", "users", "tokens", "process", "accounts", "opportunities",
+    "kpis", "skills",
+]
+
+
+def schema_name(schema) -> str:
+    """Spec component names; a partial (PATCH) schema gets its own name."""
+    cls = resolve_schema_cls(schema)
+    name = cls.__name__.removesuffix("Schema")
+    if not isinstance(schema, type) and schema.partial:
+        name += "Update"
+    return name
+
+
+def init_app(app) -> None:
+    """A fresh Api per app (it holds the app's spec), then every resource blueprint."""
+    from importlib import import_module
+
+    api = Api(app, spec_kwargs={
+        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+    app.extensions["api"] = api
+    for name in RESOURCES:
+        api.register_blueprint(import_module(f"{__name__}.{name}").blp)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer"}
+    )
+    api.spec.options["security"] = [{"bearerAuth": []}]

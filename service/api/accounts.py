@@ -1,0 +1,5 @@
+"""Placeholder until written."""
+
+from . import blueprint
+
+blp = blueprint("accounts", __name__, "/accounts", "accounts")

@@ -1,0 +1,5 @@
+"""Placeholder until written."""
+
+from . import blueprint
+
+blp = blueprint("opportunities", __name__, "/opportunities", "opportunities")

@@ -1,0 +1,5 @@
+"""Placeholder until written."""
+
+from . import blueprint
+
+blp = blueprint("process", __name__, "/process", "process")

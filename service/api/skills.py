@@ -1,0 +1,5 @@
+"""Placeholder until written."""
+
+from . import blueprint
+
+blp = blueprint("skills", __name__, "/skills", "skills")

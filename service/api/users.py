@@ -1,0 +1,126 @@
+"""Users of an organization: admins manage them; others read who they may see."""
+
+from flask import g
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from models import ROLES, Team, User
+
+from ..access import visible_rep_ids
+from ..auth import require_role
+from ..db import db
+from ..errors import ApiError
+from ..pagination import PageArgs, page_of, paginate
+from . import blueprint
+from .common import name_field, save
+
+blp = blueprint("users", __name__, "/users", "Reps, managers and admins.")
+
+
+class UserSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = name_field(required=True)
+    email = fields.Email(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    team_id = fields.Integer(allow_none=True, load_default=None)
+    led_team_ids = fields.List(fields.Integer(), load_default=list,
+                               metadata={"description": "Teams a manager leads."})
+    password = fields.String(load_only=True, validate=validate.Length(min=10, max=200),
+                             metadata={"description": "For browser login (managers, admins)."})
+    active = fields.Boolean(load_default=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class UserListArgs(PageArgs):
+    role = fields.String(validate=validate.OneOf(ROLES))
+    team_id = fields.Integer()
+
+
+def dump_user(user: User) -> dict:
+    data = {c: getattr(user, c) for c in ("id", "name", "email", "role", "team_id", "active",
+                                          "created_at")}
+    data["led_team_ids"] = [t.id for t in user.led_teams]
+    return data
+
+
+def _apply(user: User, data: dict) -> None:
+    teams = {}
+    wanted = [data.get("team_id")] if data.get("team_id") else []
+    wanted += data.get("led_team_ids", [])
+    for team_id in wanted:
+        team = db.session.get(Team, team_id)
+        if team is None or team.org_id != g.user.org_id:
+            raise ApiError(422, "Unknown team.", fields={"team_id": [f"No team {team_id}."]})
+        teams[team_id] = team
+    for key in ("name", "email", "role", "active"):
+        if key in data:
+            setattr(user, key, data[key].lower() if key == "email" else data[key])
+    if "team_id" in data:
+        user.team_id = data["team_id"]
+    if "led_team_ids" in data:
+        user.led_teams = [teams[t] for t in data["led_team_ids"]]
+    if data.get("password"):
+        user.password_hash = generate_password_hash(data["password"])
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    visible = db.session.scalar(visible_rep_ids(g.user).where(User.id == user_id))
+    if user is None or visible is None:
+        raise ApiError(404, f"No user {user_id} here.")
+    return user
+
+
+@blp.route("")
+class Users(MethodView):
+    @blp.arguments(UserListArgs, location="query")
+    @blp.response(200, page_of(UserSchema))
+    def get(self, args):
+        """List the users you can see (paginated, filter by role or team)."""
+        stmt = select(User).where(User.id.in_(visible_rep_ids(g.user))).order_by(User.id)
+        if "role" in args:
+            stmt = stmt.where(User.role == args["role"])
+        if "team_id" in args:
+            stmt = stmt.where(User.team_id == args["team_id"])
+        page = paginate(db.session, stmt, args)
+        return {**page, "items": [dump_user(u) for u in page["items"]]}
+
+    @blp.arguments(UserSchema)
+    @blp.response(201, UserSchema)
+    def post(self, data):
+        """Create a user in your organization (admins)."""
+        require_role("admin")
+        user = User(org_id=g.user.org_id)
+        _apply(user, data)
+        save(user, "A user with that email already exists.")
+        return dump_user(user)
+
+
+@blp.route("/<int:user_id>")
+class UserById(MethodView):
+    @blp.response(200, UserSchema)
+    def get(self, user_id):
+        """Read one user."""
+        return dump_user(get_user(user_id))
+
+    @blp.arguments(UserSchema(partial=True))
+    @blp.response(200, UserSchema)
+    def patch(self, data, user_id):
+        """Change a user (admins)."""
+        require_role("admin")
+        user = get_user(user_id)
+        _apply(user, data)
+        save(user, "A user with that email already exists.")
+        return dump_user(user)
+
+    @blp.response(204)
+    def delete(self, user_id):
+        """Deactivate a user (admins); their history stays for review."""
+        require_role("admin")
+        user = get_user(user_id)
+        if user.id == g.user.id:
+            raise ApiError(409, "You cannot deactivate yourself.")
+        user.active = False
+        save()

@@ -1,0 +1,72 @@
+"""Bearer-token authentication for the API. Tokens are random, shown once, stored as a hash."""
+
+import hashlib
+import secrets
+from collections.abc import Callable
+
+from flask import g, request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import ApiToken, User, utcnow
+
+from .db import db
+from .errors import ApiError
+
+TOKEN_PREFIX = "sc_"
+# Other credentials (the widget's short-lived tokens) register a loader: token -> User | None.
+extra_token_loaders: list[Callable[[str], User | None]] = []
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(session: Session, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Create a token for a user; the plain token is returned once and never stored."""
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, token_hash=hash_token(plain), prefix=plain[:10])
+    session.add(token)
+    return token, plain
+
+
+def user_for_token(session: Session, plain: str) -> User | None:
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    return token.user
+
+
+def authenticate() -> None:
+    """before_request for API blueprints: sets g.user or answers 401."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, plain = header.partition(" ")
+    if scheme.lower() != "bearer" or not plain.strip():
+        raise ApiError(401, "Send a bearer token: 'Authorization: Bearer <token>'.",
+                       headers={"WWW-Authenticate": "Bearer"})
+    plain = plain.strip()
+    user = None
+    if plain.startswith(TOKEN_PREFIX):
+        user = user_for_token(db.session, plain)
+    else:
+        for loader in extra_token_loaders:
+            user = loader(plain)
+            if user is not None:
+                break
+    if user is None:
+        raise ApiError(401, "The token is unknown, expired or revoked.",
+                       headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    g.user = user
+
+
+def current_user() -> User:
+    return g.user
+
+
+def require_role(*roles: str) -> None:
+    if g.user.role not in roles:
+        raise ApiError(403, f"This needs the {' or '.join(roles)} role.")
+
+
+def touch(token: ApiToken) -> None:
+    token.last_used_at = utcnow()

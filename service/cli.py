@@ -1,0 +1,78 @@
+"""flask commands: `db upgrade`, `org create`, `demo load`."""
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from models import Organization, User, default_process
+
+from .auth import issue_token
+from .db import db
+
+db_cli = AppGroup("db", help="Database schema.")
+org_cli = AppGroup("org", help="Organizations.")
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+def alembic_config(url: str):
+    from alembic.config import Config
+
+    from .config import ROOT
+
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade(revision):
+    """Bring the schema up to REVISION (default: head)."""
+    from alembic import command
+    from flask import current_app
+
+    command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+    click.echo(f"database at {revision}")
+
+
+def create_organization(session, name: str, admin_name: str, admin_email: str):
+    """An organization with the default sales process and its first admin; returns (admin, token)."""
+    org = Organization(name=name)
+    session.add(org)
+    session.flush()
+    session.add(default_process(org.id))
+    admin = User(org_id=org.id, role="admin", name=admin_name, email=admin_email.lower())
+    session.add(admin)
+    _, plain = issue_token(session, admin, "created by flask org create")
+    session.commit()
+    return admin, plain
+
+
+@org_cli.command("create")
+@click.argument("name")
+@click.option("--admin-name", required=True, help="The first admin's name.")
+@click.option("--admin-email", required=True, help="The first admin's email.")
+def org_create(name, admin_name, admin_email):
+    """Create an organization with its admin and print the admin's API token (shown once)."""
+    from sqlalchemy import select
+
+    if db.session.scalar(select(User).where(User.email == admin_email.lower())):
+        raise click.ClickException(f"a user with email {admin_email} already exists")
+    admin, token = create_organization(db.session, name, admin_name, admin_email)
+    click.echo(f"organization {admin.org_id} created; admin {admin.email}")
+    click.echo(f"API token (shown once, keep it): {token}")
+
+
+@demo_cli.command("load")
+def demo_load():
+    """Load the demo organization (idempotent: does nothing when it is there)."""
+    from .demo import load_demo
+
+    result = load_demo(db.session)
+    click.echo(result)
+
+
+def init_app(app: Flask) -> None:
+    for group in (db_cli, org_cli, demo_cli):
+        app.cli.add_command(group)

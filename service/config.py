@@ -1,0 +1,47 @@
+"""Configuration from the environment (12-factor); tests put a mapping on top."""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def from_environment() -> dict:
+    env = os.environ.get
+    api_key = env("OPENAI_API_KEY", "")
+    return {
+        "DATABASE_URL": env("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'salescoach.db'}"),
+        # Without SECRET_KEY, cookies and widget tokens last only as long as the process.
+        "SECRET_KEY": env("SECRET_KEY") or secrets.token_hex(32),
+        "MAX_CONTENT_LENGTH": _int("MAX_BODY_BYTES", 256 * 1024),
+        "DEMO_DATA": env("DEMO_DATA", "0") == "1",
+        # The coach: "openai" whenever a key or a base URL is set, else the offline guided coach.
+        "COACH_ENGINE": env("COACH_ENGINE") or ("openai" if api_key or env("OPENAI_BASE_URL") else "guided"),
+        "OPENAI_API_KEY": api_key,
+        "OPENAI_BASE_URL": env("OPENAI_BASE_URL") or None,
+        "COACH_MODEL": env("COACH_MODEL", "gpt-4o-mini"),
+        "COACH_TIMEOUT": float(env("COACH_TIMEOUT", "30")),
+        "COACH_MAX_RETRIES": _int("COACH_MAX_RETRIES", 2),
+        "COACH_TOKEN_BUDGET": _int("COACH_TOKEN_BUDGET", 3000),
+        "COACH_MAX_REPLY_TOKENS": _int("COACH_MAX_REPLY_TOKENS", 300),
+        "REDIS_URL": env("REDIS_URL") or None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
+        "API_TITLE": "Sales Coach API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }
+
+
+def load(overrides: dict | None = None) -> dict:
+    config = from_environment()
+    config.update(overrides or {})
+    return config

@@ -1,0 +1,36 @@
+"""One SQLAlchemy session per request, on top of the Flask-free factory in models.db."""
+
+from flask import Flask, current_app, g
+from sqlalchemy.orm import Session
+
+from models.db import make_engine, make_sessionmaker
+
+
+class Database:
+    def init_app(self, app: Flask) -> None:
+        engine = make_engine(app.config["DATABASE_URL"])
+        app.extensions["db"] = {"engine": engine, "sessionmaker": make_sessionmaker(engine)}
+        app.teardown_appcontext(self._close)
+
+    @property
+    def engine(self):
+        return current_app.extensions["db"]["engine"]
+
+    @property
+    def session(self) -> Session:
+        if "db_session" not in g:
+            g.db_session = current_app.extensions["db"]["sessionmaker"]()
+        return g.db_session
+
+    def new_session(self) -> Session:
+        """A session outside the request's own, for work that outlives it (streams, jobs)."""
+        return current_app.extensions["db"]["sessionmaker"]()
+
+    @staticmethod
+    def _close(_exc=None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+db = Database()

@@ -1,0 +1,90 @@
+"""One JSON error envelope for every error: {"error": {"code", "message", "fields"}}."""
+
+import logging
+
+from flask import jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+    415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
+    500: "internal_error", 502: "bad_gateway", 503: "unavailable", 504: "timeout",
+}
+
+
+class ApiError(HTTPException):
+    """Raise anywhere to answer with the error envelope."""
+
+    def __init__(self, status: int, message: str, fields: dict | None = None,
+                 code: str | None = None, headers: dict | None = None):
+        super().__init__(message)
+        self.code = status
+        self.description = message
+        self.fields = fields or {}
+        self.error_code = code or CODES.get(status, "error")
+        self.extra_headers = headers or {}
+
+
+def error_response(status: int, message: str, fields=None, code=None, headers=None):
+    body = {"error": {"code": code or CODES.get(status, "error"), "message": message,
+                      "fields": fields or {}}}
+    response = jsonify(body)
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _wants_html() -> bool:
+    """Browser pages (manager review) get an HTML error page; everything else gets JSON."""
+    return request.path.startswith("/review") and request.accept_mimetypes.accept_html
+
+
+def handle_http_exception(error: HTTPException):
+    status = error.code or 500
+    if _wants_html():
+        return render_template("review/error.html", status=status,
+                               message=error.description), status
+    fields = getattr(error, "fields", None)
+    data = getattr(error, "data", None) or {}
+    if fields is None and "messages" in data:  # webargs/marshmallow validation
+        fields = _flatten(data["messages"])
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    headers.update(getattr(error, "extra_headers", {}))
+    message = error.description or ""
+    if status == 422 and not isinstance(error, ApiError):
+        message = "The request did not validate: see fields."
+    return error_response(status, message, fields,
+                          getattr(error, "error_code", None), headers)
+
+
+def _flatten(messages: dict) -> dict:
+    """webargs nests messages by location ({"json": {...}}); clients want field -> messages."""
+    flat = {}
+    for location, errors in messages.items():
+        if isinstance(errors, dict):
+            flat.update(errors)
+        else:
+            flat[location] = errors
+    return flat
+
+
+def handle_database_down(error: OperationalError):
+    log.error("database unavailable: %s", error)
+    return error_response(503, "The database is unavailable; nothing was saved. Try again shortly.",
+                          headers={"Retry-After": "5"})
+
+
+def handle_unexpected(error: Exception):
+    log.exception("unhandled error")
+    return error_response(500, "Something went wrong on our side; nothing you sent was lost.")
+
+
+def init_app(app) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,38 @@
+"""Run the whole suite: on SQLite, then on a throwaway PostgreSQL server when one is installed.
+
+Called by `python3 dev.py test` (and so by .ci/run). Extra arguments go to pytest.
+Under CI=true a missing PostgreSQL server is a failure, not a skip.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.pgserver import PostgresServer, postgres_available  # noqa: E402
+
+
+def pytest(args, env):
+    return subprocess.call([sys.executable, "-m", "pytest", *args], env=env)
+
+
+def main(argv):
+    env = dict(os.environ)
+    print("== test suite on SQLite ==", flush=True)
+    code = pytest(["-q", *argv], env)
+    if code != 0:
+        return code
+    if not postgres_available():
+        print("PostgreSQL server not installed: the PostgreSQL run was skipped", flush=True)
+        return 1 if os.environ.get("CI") == "true" else 0
+    with PostgresServer() as url:
+        print(f"== test suite on PostgreSQL ({url}) ==", flush=True)
+        # Browser tests drive the same pages again; the database layer is what differs.
+        code = pytest(["-q", "-m", "not browser", *argv], dict(env, TEST_DATABASE_URL=url))
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
