@@ -16,6 +16,8 @@ from service import create_app
 from service.auth import issue_token
 from service.cli import create_organization
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
