@@ -1,0 +1,96 @@
+"""Token counting and the prompt budget.
+
+Counting is offline and deterministic: text is cut into word pieces with a regex (words,
+numbers, punctuation), and a long word costs one token per ~4 characters, which tracks BPE
+tokenisers on English prose within about 10-15%. Each chat message adds a small overhead.
+
+Keeping the prompt under budget (``fit``): the system and data messages always stay; the most
+recent turns are kept whole, newest first, while they fit; older turns are folded into the
+session's ``running_summary`` by a deterministic digest (the coach's question and the gist of the
+rep's answer per exchange, one short line each). The digest itself is capped at a quarter of the
+budget by dropping its oldest lines. A single message too long on its own is cut in the middle.
+The same fold is used whatever engine runs, so a session behaves the same offline and online.
+"""
+
+from __future__ import annotations
+
+import re
+
+PIECE = re.compile(r"[A-Za-z]+|\d+|[^\sA-Za-z\d]", re.UNICODE)
+MESSAGE_OVERHEAD = 4
+
+
+def count_tokens(text: str) -> int:
+    total = 0
+    for piece in PIECE.findall(text or ""):
+        if piece[0].isdigit():
+            total += (len(piece) + 2) // 3
+        elif piece[0].isalpha():
+            total += 1 + max(0, len(piece) - 6) // 4
+        else:
+            total += 1
+    return total
+
+
+def count_messages(messages: list[dict]) -> int:
+    return sum(count_tokens(m["content"]) + MESSAGE_OVERHEAD for m in messages) + 2
+
+
+def clip(text: str, max_tokens: int) -> str:
+    """Cut a too-long text in the middle, keeping its start and its end."""
+    if count_tokens(text) <= max_tokens:
+        return text
+    words = text.split()
+    keep = max(4, max_tokens // 2)
+    while keep > 2 and count_tokens(" ".join(words[:keep] + words[-keep:])) > max_tokens - 3:
+        keep = keep * 3 // 4
+    return " ".join(words[:keep]) + " [...] " + " ".join(words[-keep:])
+
+
+def gist(text: str, words: int = 18) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" ..." if len(parts) > words else "")
+
+
+def fold_lines(turns: list[dict]) -> list[str]:
+    """One line per turn: 'Coach asked: ...' / 'Rep said: ...' (stage in brackets)."""
+    lines = []
+    for turn in turns:
+        who = "Coach asked" if turn["role"] == "coach" else "Rep said"
+        stage = f"[{turn.get('stage')}] " if turn.get("stage") else ""
+        lines.append(f"{stage}{who}: {gist(turn['text'])}")
+    return lines
+
+
+def cap_summary(summary: str, max_tokens: int) -> str:
+    lines = [line for line in summary.splitlines() if line.strip()]
+    while lines and count_tokens("\n".join(lines)) > max_tokens:
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+def fit(head: list[dict], turns: list[dict], budget: int, *, summary: str = "",
+        render_head=None) -> tuple[list[dict], int, str]:
+    """Choose the turns that fit.
+
+    ``head`` are the leading system messages; ``render_head(summary)`` rebuilds them when the
+    summary changes (the summary lives in the data block). ``turns`` are chat messages
+    ({"role", "content", "stage"}), oldest first. Returns (messages, how many of ``turns`` were
+    folded, the new summary).
+    """
+    summary_cap = max(50, budget // 4)
+    per_message = max(40, budget // 3)
+    chat = [{"role": t["role"], "content": clip(t["content"], per_message)} for t in turns]
+    folded = 0
+    while True:
+        head_now = render_head(summary) if render_head else head
+        messages = head_now + chat[folded:]
+        if count_messages(messages) <= budget or folded >= len(chat) - 1:
+            break
+        step = 2 if folded + 2 <= len(chat) - 1 else 1
+        lines = fold_lines([{"role": "coach" if t["role"] == "assistant" else "rep",
+                             "text": t["content"], "stage": t.get("stage")}
+                            for t in turns[folded:folded + step]])
+        summary = cap_summary("\n".join([summary, *lines]).strip(), summary_cap)
+        folded += step
+    return messages, folded, summary

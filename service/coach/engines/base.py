@@ -1,0 +1,43 @@
+"""What the coaching logic asks of any engine (the shape follows simonw/llm's Model)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from ..modes import Mode, StageSpec
+
+INTENTS = ("open", "ask", "probe", "follow_up", "turn_back", "offer", "idea", "close", "summary")
+
+
+@dataclass
+class CoachTurn:
+    purpose: str                  # "reply" or "summary"
+    mode: Mode
+    stage: StageSpec
+    context: dict                 # the rep's context, JSON-able (see context.py)
+    messages: list[dict]          # OpenAI-style chat messages, rendered and within budget
+    correction: str | None = None  # the guard's reason when regenerating
+    max_tokens: int = 300
+    # what the flow decided this turn must do; the LLM sees it in its prompt, the offline
+    # coach acts on it: open | ask | probe | turn_back | offer | idea | close | summary
+    intent: str = "ask"
+    item: str | None = None       # the list item a walking stage is on (e.g. a skill)
+    asked: list[str] = field(default_factory=list)   # coach texts already said this session
+    transcript: list[dict] = field(default_factory=list)  # full {role,text,stage} (summary)
+    turn_index: int = 0           # coach turns so far; lets deterministic engines vary wording
+    usage: dict | None = None     # filled by an engine that knows: prompt/completion tokens
+
+
+@runtime_checkable
+class Engine(Protocol):
+    name: str
+
+    def stream(self, turn: CoachTurn) -> Iterator[str]:
+        """Text deltas of one coach reply."""
+        ...
+
+    def complete_json(self, turn: CoachTurn, schema: dict) -> dict:
+        """Structured output (the session summary), already validated against ``schema``."""
+        ...

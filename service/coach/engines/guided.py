@@ -1,0 +1,94 @@
+"""The offline coach: deterministic, no model, runs the same mode files as the LLM path.
+
+Each reply is a short reflection of the rep's own words plus one question chosen by the flow's
+intent: the stage's next question not yet asked (filled with the rep's real names and figures),
+a probe when the last answer was thin, a turn-back when the rep asks for the answer, the stage's
+offer or idea when the rep asked twice and said yes. It never gives advice of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from ..reflect import reflect
+from ..summary import extract_summary, validate_summary
+from ..templates import try_render
+from .base import CoachTurn
+
+TURN_BACK = [
+    "What options do you see from where you stand?",
+    "If a colleague brought you this, what would you ask them first?",
+    "What has worked for you in a situation like this before?",
+    "Which of the options you can think of is most within your control?",
+]
+TURN_BACK_LEAD = [
+    "You'd like a steer on this.",
+    "You're looking for an answer here.",
+    "I hear you want a clear way forward.",
+]
+OFFER_LEAD = "You've asked a couple of times, so here is an offer."
+CLOSE = [
+    "What is the one thing you will take away from today's session?",
+    "How confident do you feel about the week ahead, and what would raise that?",
+]
+
+
+def _say(*parts: str) -> str:
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def _already(question: str, asked: list[str]) -> bool:
+    return any(question in text for text in asked)
+
+
+class GuidedEngine:
+    name = "guided"
+
+    def __init__(self, **_settings):
+        pass
+
+    def _pick(self, turn: CoachTurn, templates, *, skip_asked: bool = True) -> str | None:
+        for source in templates:
+            text = try_render(source, turn.context, item=turn.item)
+            if text and not (skip_asked and _already(text, turn.asked)):
+                return text
+        return None
+
+    def _question(self, turn: CoachTurn) -> str:
+        stage = turn.stage
+        if turn.intent == "probe":
+            found = self._pick(turn, stage.probes) or self._pick(turn, stage.questions)
+        else:
+            found = self._pick(turn, stage.questions) or self._pick(turn, stage.probes)
+        return found or try_render(stage.fallback, turn.context, item=turn.item) or \
+            "What matters most to you about this right now?"
+
+    def reply_text(self, turn: CoachTurn) -> str:
+        last = next((m["content"] for m in reversed(turn.messages) if m["role"] == "user"), "")
+        n = turn.turn_index
+        if turn.intent == "turn_back":
+            return _say(TURN_BACK_LEAD[n % len(TURN_BACK_LEAD)], TURN_BACK[n % len(TURN_BACK)])
+        if turn.intent == "offer":
+            return _say(OFFER_LEAD, try_render(turn.stage.offer, turn.context, item=turn.item))
+        if turn.intent == "idea":
+            return _say(try_render(turn.stage.idea, turn.context, item=turn.item) or "")
+        if turn.intent == "close":
+            question = next((q for q in CLOSE if not _already(q, turn.asked)), CLOSE[0])
+            return _say(reflect(last, n), question)
+        if turn.correction:  # a regeneration: play it safe with the stage's fallback
+            return _say(try_render(turn.stage.fallback, turn.context, item=turn.item) or "")
+        return _say(reflect(last, n), self._question(turn))
+
+    def stream(self, turn: CoachTurn) -> Iterator[str]:
+        text = self.reply_text(turn)
+        words = text.split(" ")
+        for i in range(0, len(words), 4):
+            yield " ".join(words[i:i + 4]) + (" " if i + 4 < len(words) else "")
+
+    def complete_json(self, turn: CoachTurn, schema: dict) -> dict:
+        today = date.fromisoformat(turn.context.get("today") or date.today().isoformat())
+        name = (turn.context.get("rep") or {}).get("name") or "the rep"
+        data = extract_summary(turn.mode, turn.transcript, today, name)
+        validate_summary(data)
+        return data

@@ -1,0 +1,122 @@
+"""Chat Completions through the official ``openai`` SDK (3.x, which sends through ``httpx2``).
+
+Replies stream (``stream=True`` with usage); the summary asks for ``json_schema`` structured
+output and, when a server rejects that with a 400, asks for JSON in plain text instead. Either way
+the result is validated with marshmallow. SDK and transport failures become our EngineErrors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx2
+import openai
+
+from ..errors import (
+    EngineBadOutput,
+    EngineError,
+    EngineRateLimited,
+    EngineTimeout,
+    EngineUnavailable,
+)
+from ..summary import parse_json_text, validate_summary
+from .base import CoachTurn
+
+CORRECTION = ("Your previous draft broke the coaching rules: {reason}. Write the reply again: a "
+              "brief reflection, then exactly one open question, and nothing after it.")
+JSON_IN_TEXT = ("Answer with one JSON object only, no prose and no code fences, matching this "
+                "JSON schema: {schema}")
+
+
+def _retry_after(exc: openai.APIStatusError) -> float | None:
+    try:
+        return float(exc.response.headers.get("retry-after"))
+    except (TypeError, ValueError):
+        return None
+
+
+def map_error(exc: BaseException) -> EngineError:
+    if isinstance(exc, EngineError):
+        return exc
+    if isinstance(exc, (openai.APITimeoutError, httpx2.TimeoutException)):
+        return EngineTimeout(f"model call timed out: {exc}")
+    if isinstance(exc, openai.RateLimitError):
+        return EngineRateLimited("model server is rate limiting us", retry_after=_retry_after(exc))
+    if isinstance(exc, openai.APIStatusError):
+        if exc.status_code >= 500:
+            return EngineUnavailable(f"model server error {exc.status_code}")
+        return EngineError(f"model server refused the request ({exc.status_code}): {exc.message}",
+                           status=502, retryable=False)
+    if isinstance(exc, (openai.APIConnectionError, httpx2.TransportError, httpx2.StreamError)):
+        return EngineUnavailable(f"model server unreachable or dropped the stream: {exc}")
+    if isinstance(exc, openai.APIError):  # an error event inside the stream
+        return EngineUnavailable(f"model server reported an error mid-stream: {exc}")
+    return EngineBadOutput(f"unexpected answer from the model server: {exc}")
+
+
+class OpenAIEngine:
+    name = "openai"
+
+    def __init__(self, *, api_key: str | None = None, base_url: str | None = None,
+                 model: str = "gpt-4o-mini", timeout: float = 30.0, max_retries: int = 2,
+                 client: openai.OpenAI | None = None, http_client: httpx2.Client | None = None,
+                 **_ignored):
+        self.model = model
+        self.client = client or openai.OpenAI(
+            api_key=api_key or "not-set", base_url=base_url or None, timeout=float(timeout),
+            max_retries=int(max_retries), http_client=http_client)
+
+    def _messages(self, turn: CoachTurn) -> list[dict]:
+        messages = [{"role": m["role"], "content": m["content"]} for m in turn.messages]
+        if turn.correction:
+            messages.append({"role": "system",
+                             "content": CORRECTION.format(reason=turn.correction)})
+        return messages
+
+    def stream(self, turn: CoachTurn) -> Iterator[str]:
+        finished = None
+        try:
+            chunks = self.client.chat.completions.create(
+                model=self.model, messages=self._messages(turn), stream=True,
+                stream_options={"include_usage": True}, max_tokens=turn.max_tokens)
+            for chunk in chunks:
+                if chunk.usage is not None:
+                    turn.usage = {"prompt_tokens": chunk.usage.prompt_tokens,
+                                  "completion_tokens": chunk.usage.completion_tokens}
+                for choice in chunk.choices:
+                    if choice.delta is not None and choice.delta.content:
+                        yield choice.delta.content
+                    if choice.finish_reason:
+                        finished = choice.finish_reason
+        except (openai.OpenAIError, httpx2.HTTPError, httpx2.StreamError) as exc:
+            raise map_error(exc) from exc
+        if finished is None:
+            raise EngineBadOutput("the model stream ended without a finish_reason")
+
+    def _create(self, turn: CoachTurn, messages: list[dict], **extra):
+        response = self.client.chat.completions.create(
+            model=self.model, messages=messages, max_tokens=max(turn.max_tokens, 800), **extra)
+        if response.usage is not None:
+            turn.usage = {"prompt_tokens": response.usage.prompt_tokens,
+                          "completion_tokens": response.usage.completion_tokens}
+        if not response.choices or response.choices[0].message.content is None:
+            raise EngineBadOutput("the model returned no content")
+        return response.choices[0].message.content
+
+    def complete_json(self, turn: CoachTurn, schema: dict) -> dict:
+        import json
+
+        messages = self._messages(turn)
+        try:
+            try:
+                text = self._create(turn, messages, response_format={
+                    "type": "json_schema",
+                    "json_schema": {"name": "coaching_summary", "schema": schema, "strict": True}})
+            except openai.BadRequestError:
+                note = JSON_IN_TEXT.format(schema=json.dumps(schema))
+                text = self._create(turn, [*messages, {"role": "system", "content": note}])
+        except (openai.OpenAIError, httpx2.HTTPError) as exc:
+            raise map_error(exc) from exc
+        data = parse_json_text(text)
+        validate_summary(data)
+        return data

@@ -1,0 +1,114 @@
+"""The Socratic guard: is this coach turn a reflection plus exactly one question, and no telling?
+
+A reply passes when it has exactly one question, ends on it, tells nothing (unless the rep
+accepted an offered idea), praises nothing, and is plain text. By default the question must
+also be open; the flow relaxes that only for the "Would it help to ...?" offer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+OPEN_STARTS = ("what", "how", "which", "why", "where", "who", "when", "whose", "tell me",
+               "describe", "walk me through", "talk me through", "say more", "in what")
+TELLING = [
+    r"\byou (?:should|need to|must|have to|ought to|'d better|had better)\b",
+    r"\bi (?:recommend|suggest|advise|would recommend|would suggest|'d recommend|'d suggest)\b",
+    r"\bmy (?:advice|recommendation|suggestion) (?:is|would be)\b",
+    r"\btry to\b", r"\bmake sure\b", r"\bbe sure to\b", r"\bdon'?t forget to\b",
+    r"\bthe (?:best|right) (?:thing|way|approach) (?:is|would be)\b",
+    r"\bhere(?:'s| is| are) (?:some|a few|what)\b",
+    r"\b(?:tips?|steps?) (?:for|to) you\b",
+]
+IMPERATIVES = {
+    "call", "send", "focus", "try", "make", "schedule", "book", "email", "consider", "start",
+    "stop", "remember", "reach", "follow", "prioritize", "prioritise", "set", "use", "go", "get",
+    "take", "write", "prepare", "review", "spend", "push", "offer", "build", "create", "pick",
+    "keep", "drop", "ask", "ensure", "avoid", "don't", "do", "reduce", "increase", "contact",
+}
+PRAISE = [
+    r"\bgreat (?:job|work|answer|stuff|point|question)\b", r"\bgood (?:job|work)\b",
+    r"\bwell done\b", r"\bnice (?:job|work|one)\b", r"\bexcellent\b", r"\bamazing\b",
+    r"\bfantastic\b", r"\bawesome\b", r"\bbrilliant\b", r"\bsuperb\b", r"\boutstanding\b",
+    r"\bimpressive\b", r"\bperfect\b", r"\bwonderful\b", r"\bkudos\b", r"\bproud of you\b",
+    r"\bincredible\b", r"\bterrific\b",
+]
+LIST_LINE = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", re.M)
+MARKUP = re.compile(r"<[a-zA-Z/][^>]*>|\*\*|__|^#{1,6}\s|`", re.M)
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", re.S)
+_TELLING = [re.compile(p, re.I) for p in TELLING]
+_PRAISE = [re.compile(p, re.I) for p in PRAISE]
+
+
+@dataclass
+class GuardVerdict:
+    ok: bool
+    reasons: list[str] = field(default_factory=list)
+    questions: int = 0
+    open_question: bool = False
+    telling: bool = False
+    praise: bool = False
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE.findall(text) if s.strip()]
+
+
+def is_open(question: str) -> bool:
+    """Open = starts (after an optional lead-in like 'So,' or 'And') with a wh-word or 'tell me'."""
+    words = re.sub(r"^(?:so|and|then|now|okay|ok|right)\b[,\s]*", "", question.strip().lower())
+    if words.startswith(OPEN_STARTS):
+        return True
+    # 'Looking at your ratings, where ...' / 'Of everything you said, what ...'
+    head, _, rest = words.partition(", ")
+    return bool(rest) and len(head.split()) <= 12 and rest.startswith(OPEN_STARTS)
+
+
+def telling_phrases(text: str) -> list[str]:
+    found = [m.group(0) for rx in _TELLING for m in rx.finditer(text)]
+    for sentence in sentences(text):
+        if sentence.endswith("?"):
+            continue
+        first = re.split(r"[\s,]+", sentence.lower().strip("\"' "), maxsplit=1)[0]
+        if first in IMPERATIVES:
+            found.append(f"imperative '{first}'")
+    if len(LIST_LINE.findall(text)) >= 1:
+        found.append("list of points")
+    return found
+
+
+def praise_phrases(text: str) -> list[str]:
+    return [m.group(0) for rx in _PRAISE for m in rx.finditer(text)]
+
+
+def check(text: str, *, offer_accepted: bool = False, require_open: bool = True) -> GuardVerdict:
+    body = (text or "").strip()
+    reasons: list[str] = []
+    questions = [s for s in sentences(body) if s.endswith("?")]
+    count = sum(s.count("?") for s in questions) if questions else 0
+    open_question = bool(questions) and is_open(questions[-1])
+    if count == 0:
+        reasons.append("no question: end with one open question")
+    elif count > 1:
+        reasons.append(f"{count} questions: ask exactly one")
+    if body and not body.endswith("?"):
+        reasons.append("does not end on the question")
+    if count and require_open and not open_question:
+        reasons.append("closed question: ask an open one (what, how, which, tell me about)")
+    told = telling_phrases(body)
+    list_told = [t for t in told if t == "list of points"]
+    telling = bool(told)
+    if told and not offer_accepted:
+        reasons.append("telling (" + ", ".join(dict.fromkeys(told)) + "): ask instead")
+    elif list_told:
+        reasons.append("list of points: keep any idea brief, in plain sentences")
+    praised = praise_phrases(body)
+    if praised:
+        reasons.append("empty praise (" + ", ".join(dict.fromkeys(praised)) + ")")
+    if MARKUP.search(body):
+        reasons.append("formatting: plain text only")
+    if not body:
+        reasons.append("empty reply")
+    return GuardVerdict(ok=not reasons, reasons=reasons, questions=count,
+                        open_question=open_question, telling=telling, praise=bool(praised))

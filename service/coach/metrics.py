@@ -1,0 +1,50 @@
+"""Was it really coaching? Figures a manager can read from one session's transcript."""
+
+from __future__ import annotations
+
+from . import guard
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+def session_metrics(turns: list[dict], commitments_made: int, due_followed_up: int) -> dict:
+    """``turns``: [{"role": "coach"|"rep", "text", "stage", "guard"}]. Raw counts beside ratios."""
+    coach = [t for t in turns if t["role"] == "coach"]
+    rep = [t for t in turns if t["role"] == "rep"]
+    verdicts = [guard.check(t["text"]) for t in coach]
+    questions = sum(v.questions for v in verdicts)
+    asking_turns = sum(1 for v in verdicts if v.questions)
+    open_turns = sum(1 for v in verdicts if v.open_question)
+    telling = sum(1 for v in verdicts if v.telling)
+    praise = sum(1 for v in verdicts if v.praise)
+    coach_words = sum(len(t["text"].split()) for t in coach)
+    rep_words = sum(len(t["text"].split()) for t in rep)
+    outcomes: dict[str, int] = {}
+    for t in coach:
+        outcome = (t.get("guard") or {}).get("outcome")
+        if outcome:
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    stages = list(dict.fromkeys(t["stage"] for t in turns
+                                if t.get("stage") and t["stage"] != "follow_up"))
+    return {
+        "coach_turns": len(coach),
+        "rep_turns": len(rep),
+        "questions": questions,
+        "questions_per_coach_turn": _ratio(questions, len(coach)),
+        "coach_turns_with_question": asking_turns,
+        "open_questions": open_turns,
+        "open_question_share": _ratio(open_turns, asking_turns),
+        "telling_count": telling,
+        "telling_rate": _ratio(telling, len(coach)),
+        "praise_count": praise,
+        "coach_words": coach_words,
+        "rep_words": rep_words,
+        "rep_word_share": _ratio(rep_words, rep_words + coach_words),
+        "stages_covered": stages,
+        "stages_covered_count": len(stages),
+        "guard_outcomes": outcomes,
+        "commitments_made": commitments_made,
+        "due_followed_up": due_followed_up,
+    }

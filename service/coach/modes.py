@@ -1,0 +1,227 @@
+"""Coaching modes: one TOML file per mode in ``prompts/modes/``; adding a mode is adding a file.
+
+Schema of a mode file (unknown fields are rejected so typos surface at load time)::
+
+    key = "weekly_review"        # required; equals the file name without .toml
+    title = "Weekly review"      # required; shown to people
+    description = "..."          # required; one sentence, shown to people
+    needs = ""                   # "", "opportunity" or "account": what the context must carry
+    offer = "Would it help to ...?"   # optional default for stages (see below)
+    idea = "..."                 # optional default for stages (see below)
+
+    [lists]                      # optional named lists a stage can walk (the context may
+    skills = ["prospecting"]     # override one with a non-empty list of the same name)
+
+    [[stages]]                   # ordered; the session walks them top to bottom
+    key = "acknowledge"          # required, unique in the file
+    goal = "..."                 # required; what the coach is after here (goes to the LLM)
+    questions = ["..."]          # required, non-empty; Jinja2 templates over the context. The
+                                 # offline coach tries them in order and skips one that was
+                                 # already asked or that needs data the context lacks.
+    probes = ["..."]             # required, non-empty; follow-ups for a short or vague answer
+    fallback = "...?"            # required; one open question that renders with any context,
+                                 # used when the guard rejects two drafts in a row
+    collect = ""                 # "", "commitments" or "help": what the summary draws from
+                                 # the rep's answers in this stage
+    each = ""                    # name of a list in [lists]: ask once per item (`item` in the
+                                 # templates); the stage ends when every item has an answer
+    offer = "...?"               # optional: offers an idea as a question, after the rep asked
+                                 # twice for the answer
+    idea = "...?"                # optional: the brief, tentative idea given once they said yes;
+                                 # ends with a question
+
+    [stages.advance]             # optional; when the session moves to the next stage
+    min_answers = 1              # answers from the rep in this stage, at least
+    min_words = 12               # words in those answers, at least
+    max_turns = 3                # or after this many coach turns here, whatever was said
+    probe_below_words = 6        # an answer shorter than this (or vague) earns a probe
+    max_probes = 1               # probes in this stage, at most
+
+Every template is rendered with Jinja2 ``StrictUndefined`` (see ``templates.py``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import TemplateSyntaxError
+
+from .errors import ModeFileError
+from .templates import PROMPTS_DIR, env
+
+MODES_DIR = PROMPTS_DIR / "modes"
+NEEDS = ("", "opportunity", "account")
+COLLECT = ("", "commitments", "help")
+MODE_FIELDS = {"key", "title", "description", "needs", "offer", "idea", "lists", "stages"}
+STAGE_FIELDS = {"key", "goal", "questions", "probes", "fallback", "collect", "each", "offer",
+                "idea", "advance"}
+
+
+@dataclass(frozen=True)
+class Advance:
+    min_answers: int = 1
+    min_words: int = 12
+    max_turns: int = 3
+    probe_below_words: int = 6
+    max_probes: int = 1
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    key: str
+    goal: str
+    questions: tuple[str, ...]
+    probes: tuple[str, ...]
+    fallback: str
+    collect: str = ""
+    each: str = ""
+    offer: str = ""
+    idea: str = ""
+    advance: Advance = field(default_factory=Advance)
+
+
+@dataclass(frozen=True)
+class Mode:
+    key: str
+    title: str
+    description: str
+    needs: str
+    stages: tuple[StageSpec, ...]
+    lists: dict = field(default_factory=dict)
+
+    def stage(self, key: str) -> StageSpec:
+        for stage in self.stages:
+            if stage.key == key:
+                return stage
+        raise KeyError(f"mode {self.key!r} has no stage {key!r}")
+
+    def next_stage(self, key: str) -> StageSpec | None:
+        keys = [s.key for s in self.stages]
+        index = keys.index(key) + 1
+        return self.stages[index] if index < len(keys) else None
+
+    def items(self, stage: StageSpec, context: dict) -> list[str]:
+        """The list a walking stage goes through: the context's own, else the mode's."""
+        if not stage.each:
+            return []
+        own = context.get(stage.each)
+        return list(own) if isinstance(own, list) and own else list(self.lists[stage.each])
+
+
+def _fail(path: Path, where: str, problem: str):
+    raise ModeFileError(f"{path.name}: {where}: {problem}")
+
+
+def _text(path, where, value, *, required=True, template=False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        _fail(path, where, "must be a non-empty string" if required else "must be a string")
+    if template and value:
+        try:
+            env.parse(value)
+        except TemplateSyntaxError as exc:
+            _fail(path, where, f"template error: {exc.message}")
+    return value.strip()
+
+
+def _templates(path, where, value) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        _fail(path, where, "must be a non-empty list of strings")
+    return tuple(_text(path, f"{where}[{i}]", v, template=True) for i, v in enumerate(value))
+
+
+def _advance(path, where, raw) -> Advance:
+    if raw is None:
+        return Advance()
+    if not isinstance(raw, dict):
+        _fail(path, where, "must be a table")
+    allowed = set(Advance.__dataclass_fields__)
+    for name, value in raw.items():
+        if name not in allowed:
+            _fail(path, f"{where}.{name}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            _fail(path, f"{where}.{name}", "must be a whole number >= 0")
+    advance = Advance(**raw)
+    if advance.max_turns < 1:
+        _fail(path, f"{where}.max_turns", "must be at least 1")
+    return advance
+
+
+def _stage(path: Path, index: int, raw, defaults: dict, lists: dict) -> StageSpec:
+    where = f"stages[{index}]"
+    if not isinstance(raw, dict):
+        _fail(path, where, "must be a table")
+    for name in raw:
+        if name not in STAGE_FIELDS:
+            _fail(path, f"{where}.{name}", "unknown field")
+    key = _text(path, f"{where}.key", raw.get("key"))
+    where = f"stages[{index}] ({key})"
+    collect = raw.get("collect", "")
+    if collect not in COLLECT:
+        _fail(path, f"{where}.collect", f"must be one of {COLLECT}")
+    each = _text(path, f"{where}.each", raw.get("each", ""), required=False)
+    if each and each not in lists:
+        _fail(path, f"{where}.each", f"names no list in [lists] (have: {sorted(lists)})")
+    fallback = _text(path, f"{where}.fallback", raw.get("fallback"), template=True)
+    if not fallback.endswith("?"):
+        _fail(path, f"{where}.fallback", "must be a single question ending with '?'")
+    return StageSpec(
+        key=key,
+        goal=_text(path, f"{where}.goal", raw.get("goal")),
+        questions=_templates(path, f"{where}.questions", raw.get("questions")),
+        probes=_templates(path, f"{where}.probes", raw.get("probes")),
+        fallback=fallback,
+        collect=collect,
+        each=each,
+        offer=_text(path, f"{where}.offer", raw.get("offer", defaults["offer"]), template=True),
+        idea=_text(path, f"{where}.idea", raw.get("idea", defaults["idea"]), template=True),
+        advance=_advance(path, f"{where}.advance", raw.get("advance")),
+    )
+
+
+def parse_mode(path: Path) -> Mode:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ModeFileError(f"{path.name}: not valid TOML: {exc}") from exc
+    for name in raw:
+        if name not in MODE_FIELDS:
+            _fail(path, name, "unknown field")
+    key = _text(path, "key", raw.get("key"))
+    if key != path.stem:
+        _fail(path, "key", f"must equal the file name ({path.stem!r})")
+    needs = raw.get("needs", "")
+    if needs not in NEEDS:
+        _fail(path, "needs", f"must be one of {NEEDS}")
+    lists = raw.get("lists", {})
+    if not isinstance(lists, dict) or not all(
+            isinstance(v, list) and v and all(isinstance(i, str) for i in v)
+            for v in lists.values()):
+        _fail(path, "lists", "must be a table of non-empty lists of strings")
+    defaults = {"offer": raw.get("offer", ""), "idea": raw.get("idea", "")}
+    stages_raw = raw.get("stages")
+    if not isinstance(stages_raw, list) or not stages_raw:
+        _fail(path, "stages", "must have at least one [[stages]] table")
+    stages = tuple(_stage(path, i, s, defaults, lists) for i, s in enumerate(stages_raw))
+    seen: set[str] = set()
+    for stage in stages:
+        if stage.key in seen:
+            _fail(path, f"stages ({stage.key})", "duplicate stage key")
+        seen.add(stage.key)
+        if not stage.offer or not stage.idea:
+            _fail(path, f"stages ({stage.key})", "needs an offer and an idea (own or mode default)")
+    return Mode(key=key, title=_text(path, "title", raw.get("title")),
+                description=_text(path, "description", raw.get("description")),
+                needs=needs, stages=stages, lists=dict(lists))
+
+
+def load_modes(path: str | Path | None = None) -> dict[str, Mode]:
+    """Every ``*.toml`` in ``path`` (default ``prompts/modes``), keyed by mode key, sorted."""
+    folder = Path(path) if path else MODES_DIR
+    files = sorted(folder.glob("*.toml"))
+    if not files:
+        raise ModeFileError(f"{folder}: no mode files (*.toml)")
+    return {m.key: m for m in (parse_mode(f) for f in files)}

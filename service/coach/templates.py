@@ -1,0 +1,143 @@
+"""One Jinja2 environment for every prompt and mode question, with ``StrictUndefined``.
+
+Questions are written against the context dict (see ``context.py``) plus a few derived names
+added by :func:`namespace`: ``first_name``, ``kpi`` (the latest period's metrics), ``period``
+(its label), ``headline`` (the biggest mover, as words) and, in walking stages, ``item``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+
+LABELS = {
+    "pipeline_count": "number of open opportunities",
+    "proposals": "proposals presented",
+    "deals_closed": "deals closed",
+    "pipeline_value": "pipeline value",
+    "closed_value": "closed value",
+    "quota": "quota",
+    "attainment": "attainment against quota",
+}
+MONEY = {"pipeline_value", "closed_value", "quota"}
+
+
+def money(value, currency: str = "") -> str:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+    return f"{currency} {text}".strip()
+
+
+def pct(value) -> str:
+    number = abs(float(value))
+    return f"{number:.0f}%" if number >= 10 or number == int(number) else f"{number:.1f}%"
+
+
+def figure(metric: str, value, currency: str = "") -> str:
+    if metric in MONEY:
+        return money(value, currency)
+    if metric == "attainment":
+        return pct(value)
+    return str(value)
+
+
+def movement(metric: str, data: dict, currency: str = "") -> str:
+    """'down 5% on the previous period (EUR 42,000 against EUR 44,200)'."""
+    change = data.get("change_pct")
+    now = figure(metric, data.get("value"), currency)
+    if data.get("previous") is None or change is None:
+        return f"at {now}"
+    before = figure(metric, data["previous"], currency)
+    if abs(float(change)) < 0.5:
+        return f"flat on the previous period at {now}"
+    direction = "up" if float(change) > 0 else "down"
+    return f"{direction} {pct(change)} on the previous period ({now} against {before})"
+
+
+def headline(context: dict) -> str:
+    """The metric that moved most, closed value first on ties, as a phrase."""
+    periods = context.get("periods") or []
+    if not periods:
+        raise KeyError("no periods")
+    metrics = periods[0]["metrics"]
+    currency = context.get("currency", "")
+    order = ["closed_value", "deals_closed", "pipeline_value", "proposals", "pipeline_count"]
+    known = [m for m in order if m in metrics]
+    moved = [m for m in known if metrics[m].get("change_pct") is not None]
+    # closed value leads when it moved (it is what the rep is paid on), else the biggest mover
+    pick = "closed_value" if "closed_value" in moved else max(
+        moved, key=lambda m: abs(float(metrics[m]["change_pct"])), default=known[0])
+    verb = "are" if LABELS[pick].endswith(("closed", "presented")) else "is"
+    return f"your {LABELS[pick]} {verb} {movement(pick, metrics[pick], currency)}"
+
+
+class SkipQuestion(LookupError):
+    """Raised by ``skip()`` in a question template when the context makes it pointless."""
+
+
+def skip():
+    raise SkipQuestion("question does not apply to this context")
+
+
+env = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
+                  loader=FileSystemLoader(str(PROMPTS_DIR)), trim_blocks=True, lstrip_blocks=True)
+env.filters.update(money=money, pct=pct, upfirst=lambda s: s[:1].upper() + s[1:])
+env.globals.update(movement=movement, figure=figure, labels=LABELS, skip=skip)
+
+
+@lru_cache(maxsize=512)
+def _compiled(source: str):
+    return env.from_string(source)
+
+
+def namespace(context: dict, **extra) -> dict:
+    ns = dict(context)
+    rep = context.get("rep") or {}
+    if rep.get("name"):
+        ns["first_name"] = rep["name"].split()[0]
+    periods = context.get("periods") or []
+    if periods:
+        ns["kpi"] = periods[0]["metrics"]
+        ns["period"] = periods[0].get("label", "this period")
+        try:
+            ns["headline"] = headline(context)
+        except (KeyError, IndexError, TypeError, ValueError):
+            pass
+    ns.update(extra)
+    return ns
+
+
+def render_text(source: str, context: dict, **extra) -> str:
+    """Render a template string; raises jinja2 errors when the context lacks what it needs."""
+    return " ".join(_compiled(source).render(namespace(context, **extra)).split())
+
+
+def try_render(source: str, context: dict, **extra) -> str | None:
+    """Like render_text, but None when the template needs data this context does not have."""
+    try:
+        return render_text(source, context, **extra)
+    except (TemplateError, LookupError, TypeError, ValueError, ArithmeticError):
+        return None
+
+
+CONTEXT_DEFAULTS = {"today": "", "rep": {"id": None, "name": "the rep"}, "periods": [],
+                    "currency": "", "skills_audit": None, "opportunity": None, "account": None,
+                    "pre_call": None, "commitments": []}
+
+
+def render_file(name: str, **variables) -> str:
+    return env.get_template(name).render(**variables).strip()
+
+
+def render_context_block(context: dict, running_summary: str = "") -> str:
+    """The data block: the rep's context, separate from the instructions."""
+    ns = {**CONTEXT_DEFAULTS, **namespace(context)}
+    return render_file("context.j2", **ns, running_summary=running_summary)
