@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import api, cli
+from . import api, cli, limits, request_log
 from .config import load as load_config
 from .db import db
 
@@ -10,7 +10,9 @@ from .db import db
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(load_config(config))
+    request_log.init_app(app)
     db.init_app(app)
+    limits.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     return app
