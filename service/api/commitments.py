@@ -1,0 +1,118 @@
+"""Commitments made in coaching sessions: dated actions the rep reports back on next time.
+
+A rep sees and edits their own. Managers and admins see only confirmed ones (a draft belongs
+to the rep until they confirm the session), of the reps access.py lets them see.
+"""
+
+from flask import g
+from flask.views import MethodView
+from marshmallow import Schema, fields, validate
+from sqlalchemy import and_, or_, select
+
+from models import COMMITMENT_KINDS, COMMITMENT_STATUSES, Commitment, utcnow
+
+from ..access import rep_clause
+from ..db import db
+from ..errors import ApiError
+from ..pagination import PageArgs, page_of, paginate
+from . import blueprint
+from .common import save
+
+blp = blueprint("commitments", __name__, "/commitments", "Commitments from coaching sessions.")
+
+
+class CommitmentSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    session_id = fields.Integer(dump_only=True)
+    rep_id = fields.Integer(dump_only=True)
+    opportunity_id = fields.Integer(allow_none=True, dump_only=True)
+    text = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    due_date = fields.Date(allow_none=True, load_default=None)
+    measure = fields.String(load_default="", validate=validate.Length(max=2000))
+    kind = fields.String(load_default="action", validate=validate.OneOf(COMMITMENT_KINDS))
+    status = fields.String(load_default="open", validate=validate.OneOf(COMMITMENT_STATUSES),
+                           metadata={"description": "done or dropped close it (closed_at)."})
+    confirmed = fields.Boolean(dump_only=True, metadata={
+        "description": "False while its session's draft is unconfirmed."})
+    outcome_note = fields.String(dump_only=True)
+    followed_up_session_id = fields.Integer(allow_none=True, dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    closed_at = fields.DateTime(allow_none=True, dump_only=True)
+
+
+class CommitmentListArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(COMMITMENT_STATUSES))
+    rep_id = fields.Integer()
+    session_id = fields.Integer()
+    due_before = fields.Date(metadata={"description": "Due on or before this date."})
+    overdue = fields.Boolean(metadata={"description": "Open and due before today."})
+
+
+def visible_commitments(user):
+    """Own commitments (drafts too) and confirmed ones of reps the user may read."""
+    return select(Commitment).where(Commitment.org_id == user.org_id, or_(
+        Commitment.rep_id == user.id,
+        and_(Commitment.confirmed.is_(True), rep_clause(Commitment.rep_id, user))))
+
+
+def own_commitment(commitment_id: int) -> Commitment:
+    found = db.session.scalar(visible_commitments(g.user).where(Commitment.id == commitment_id))
+    if found is None:
+        raise ApiError(404, f"No commitment {commitment_id} here.")
+    if found.rep_id != g.user.id:
+        raise ApiError(403, "Only the rep who made a commitment can change it.")
+    return found
+
+
+def apply(commitment: Commitment, data: dict) -> None:
+    for key in ("text", "due_date", "measure", "kind"):
+        if key in data:
+            setattr(commitment, key, data[key])
+    if "status" in data and data["status"] != commitment.status:
+        commitment.status = data["status"]
+        commitment.closed_at = None if data["status"] == "open" else utcnow()
+
+
+@blp.route("")
+class Commitments(MethodView):
+    @blp.arguments(CommitmentListArgs, location="query")
+    @blp.response(200, page_of(CommitmentSchema))
+    def get(self, args):
+        """List commitments you can see (filter status, rep_id, session_id, due_before, overdue)."""
+        stmt = visible_commitments(g.user).order_by(Commitment.due_date, Commitment.id)
+        for key in ("status", "rep_id", "session_id"):
+            if key in args:
+                stmt = stmt.where(getattr(Commitment, key) == args[key])
+        if "due_before" in args:
+            stmt = stmt.where(Commitment.due_date <= args["due_before"])
+        if args.get("overdue"):
+            stmt = stmt.where(Commitment.status == "open", Commitment.due_date < utcnow().date())
+        return paginate(db.session, stmt, args)
+
+
+@blp.route("/<int:commitment_id>")
+class CommitmentById(MethodView):
+    @blp.response(200, CommitmentSchema)
+    def get(self, commitment_id):
+        """Read one commitment."""
+        found = db.session.scalar(visible_commitments(g.user).where(Commitment.id == commitment_id))
+        if found is None:
+            raise ApiError(404, f"No commitment {commitment_id} here.")
+        return found
+
+    @blp.arguments(CommitmentSchema(partial=True))
+    @blp.response(200, CommitmentSchema)
+    def patch(self, data, commitment_id):
+        """Edit your commitment, or report it done or dropped."""
+        commitment = own_commitment(commitment_id)
+        apply(commitment, data)
+        return save(commitment)
+
+    @blp.response(204)
+    def delete(self, commitment_id):
+        """Delete a draft commitment (before its session is confirmed)."""
+        commitment = own_commitment(commitment_id)
+        if commitment.confirmed:
+            raise ApiError(409, "This commitment is confirmed; mark it dropped instead.")
+        db.session.delete(commitment)
+        save()

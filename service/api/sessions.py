@@ -1,0 +1,202 @@
+"""Coaching sessions: start one, chat (JSON or server-sent events), end it, confirm the summary.
+
+Only the rep who owns a session writes to it. Managers and admins read the confirmed sessions
+of the reps access.py lets them see; a rep's unconfirmed sessions are never shown to them.
+"""
+
+from flask import current_app, g, request
+from flask.views import MethodView
+from sqlalchemy import and_, or_, select
+
+from models import CoachingSession, Commitment, Message
+
+from ..access import rep_clause
+from ..coaching import accept_message, create_session, done_data, get_coach, open_session, run_turn
+from ..coaching_summary import compute_metrics, edit_summary, end_session
+from ..db import db
+from ..errors import ApiError
+from ..pagination import page_of, paginate
+from ..streaming import collect, event_stream, sse, sse_response
+from . import blueprint
+from .commitments import CommitmentSchema, apply
+from .common import save
+from .session_schemas import (
+    MessageInSchema,
+    SessionDetailSchema,
+    SessionListArgs,
+    SessionSchema,
+    SessionStartSchema,
+    SummaryEditSchema,
+    TurnSchema,
+)
+
+blp = blueprint("sessions", __name__, "/sessions", "Coaching sessions and their messages.")
+
+
+def visible_sessions(user):
+    return select(CoachingSession).where(CoachingSession.org_id == user.org_id, or_(
+        CoachingSession.rep_id == user.id,
+        and_(CoachingSession.status == "confirmed", rep_clause(CoachingSession.rep_id, user))))
+
+
+def readable(session_id: int) -> CoachingSession:
+    row = db.session.scalar(visible_sessions(g.user).where(CoachingSession.id == session_id))
+    if row is None:
+        raise ApiError(404, f"No session {session_id} here.")
+    return row
+
+
+def owned(session_id: int) -> CoachingSession:
+    row = readable(session_id)
+    if row.rep_id != g.user.id:
+        raise ApiError(403, "Only the rep coaching themselves can change this session.")
+    return row
+
+
+def sessionmaker():
+    return current_app.extensions["db"]["sessionmaker"]
+
+
+def dump(row: CoachingSession, detail: bool = False) -> dict:
+    data = {c: getattr(row, c) for c in (
+        "id", "rep_id", "mode", "status", "stage", "opportunity_id", "account_id", "started_at",
+        "ended_at", "confirmed_at", "summary", "help_asked")}
+    data["transcript_visibility"] = _visibility(row)
+    if detail:
+        hidden = row.rep_id != g.user.id and data["transcript_visibility"] == "summary"
+        data["messages"] = [] if hidden else row.messages
+        data["commitments"] = row.commitments
+        data["metrics"] = compute_metrics(db.session, row) if row.status == "active" else row.metrics
+    return data
+
+
+def _visibility(row: CoachingSession) -> str:
+    from models import Organization
+
+    return db.session.get(Organization, row.org_id).transcript_visibility
+
+
+def engine_error(data: dict) -> ApiError:
+    headers = {"Retry-After": str(int(data["retry_after"]))} if data.get("retry_after") else {}
+    return ApiError(data["status"], data["message"], code=data["code"],
+                    fields={"retryable": True}, headers=headers)
+
+
+def wants_stream() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/event-stream"])
+    return best == "text/event-stream"
+
+
+def turn_body(session_id: int, rep_message_id: int) -> dict:
+    with sessionmaker()() as s:
+        row = s.get(CoachingSession, session_id)
+        rep = s.get(Message, rep_message_id)
+        reply = s.scalar(select(Message).where(Message.reply_to_id == rep_message_id))
+        return {"rep_message": rep, "reply": reply,
+                "session": {"stage": row.stage, "status": row.status}}
+
+
+def answer_turn(row: CoachingSession, rep: Message, reply: Message | None):
+    """The stored reply when there is one; else run the coach (no DB connection held)."""
+    session_id, rep_id, stream = row.id, rep.id, wants_stream()
+    if reply is not None:
+        done = done_data(reply, row)
+        db.session.close()
+        return sse_response([sse("done", {k: done[k] for k in (
+            "message_id", "stage", "rep_message_id", "text")})]) if stream else turn_body(
+            session_id, rep_id)
+    db.session.close()
+    events = run_turn(sessionmaker(), get_coach(current_app), session_id, rep_id)
+    if stream:
+        return sse_response(event_stream(events))
+    name, data = collect(events)
+    if name == "error":
+        raise engine_error(data)
+    return turn_body(session_id, rep_id)
+
+
+@blp.route("")
+class Sessions(MethodView):
+    @blp.arguments(SessionListArgs, location="query")
+    @blp.response(200, page_of(SessionSchema))
+    def get(self, args):
+        """List sessions you can see (yours; confirmed ones of your reps), newest first."""
+        stmt = visible_sessions(g.user).order_by(CoachingSession.started_at.desc(),
+                                                 CoachingSession.id.desc())
+        for key in ("status", "mode", "rep_id"):
+            if key in args:
+                stmt = stmt.where(getattr(CoachingSession, key) == args[key])
+        page = paginate(db.session, stmt, args)
+        return {**page, "items": [dump(r) for r in page["items"]]}
+
+    @blp.arguments(SessionStartSchema)
+    @blp.response(201, SessionDetailSchema)
+    def post(self, data):
+        """Start a session for yourself; the coach speaks first."""
+        coach = get_coach(current_app)
+        row = create_session(db.session, coach, g.user, data["mode"],
+                             opportunity_id=data.get("opportunity_id"),
+                             account_id=data.get("account_id"))
+        session_id = row.id
+        db.session.close()
+        name, event = collect(open_session(sessionmaker(), coach, session_id))
+        if name == "error":
+            raise engine_error(event)
+        return dump(readable(session_id), detail=True)
+
+
+@blp.route("/<int:session_id>")
+class SessionById(MethodView):
+    @blp.response(200, SessionDetailSchema)
+    def get(self, session_id):
+        """Read a session: transcript, metrics, summary, commitments, help asked."""
+        return dump(readable(session_id), detail=True)
+
+
+@blp.route("/<int:session_id>/messages")
+class Messages(MethodView):
+    @blp.arguments(MessageInSchema)
+    @blp.response(200, TurnSchema)
+    @blp.alt_response(200, description="With `Accept: text/event-stream`: events delta, replace, "
+                      "done and error.", content_type="text/event-stream", success=True)
+    def post(self, data, session_id):
+        """Send your message; the coach's reply comes back as JSON or streamed as events."""
+        row = owned(session_id)
+        rep, reply = accept_message(db.session, row, data["text"], data["client_message_id"])
+        return answer_turn(row, rep, reply)
+
+
+@blp.route("/<int:session_id>/end")
+class EndSession(MethodView):
+    @blp.response(200, SessionDetailSchema)
+    def post(self, session_id):
+        """End the session: the coach drafts the summary and commitments for you to confirm."""
+        row = owned(session_id)
+        db.session.close()
+        end_session(sessionmaker(), get_coach(current_app), row.id)
+        return dump(readable(session_id), detail=True)
+
+
+@blp.route("/<int:session_id>/summary")
+class Summary(MethodView):
+    @blp.arguments(SummaryEditSchema)
+    @blp.response(200, SessionDetailSchema)
+    def patch(self, data, session_id):
+        """Edit the drafted summary; `confirmed: true` shares it with your manager."""
+        row = owned(session_id)
+        edit_summary(db.session, row, data)
+        return dump(row, detail=True)
+
+
+@blp.route("/<int:session_id>/commitments")
+class SessionCommitments(MethodView):
+    @blp.arguments(CommitmentSchema)
+    @blp.response(201, CommitmentSchema)
+    def post(self, data, session_id):
+        """Add a commitment to the session (a draft until the session is confirmed)."""
+        row = owned(session_id)
+        commitment = Commitment(org_id=row.org_id, session_id=row.id, rep_id=row.rep_id,
+                                opportunity_id=row.opportunity_id, status="open",
+                                confirmed=row.status == "confirmed")
+        apply(commitment, data)
+        return save(commitment)

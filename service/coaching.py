@@ -1,0 +1,292 @@
+"""Orchestration between HTTP (or the terminal), the database and the Coach.
+
+The rule that shapes it: no database connection is held across a model call. Each step loads
+what it needs in a short session, closes it, runs the Coach, then stores the result in a new
+session. Everything yields plain events ``(name, data)`` - delta, replace, done, error - so the
+JSON view, the SSE stream and ``flask coach chat`` share one path.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import (
+    CoachingSession,
+    Commitment,
+    Message,
+    Opportunity,
+    SkillAssessment,
+    SkillRating,
+    User,
+    utcnow,
+)
+
+from .coach import (
+    Coach,
+    CoachReply,
+    Delta,
+    EngineError,
+    Replace,
+    SessionState,
+    load_modes,
+    make_engine,
+)
+from .errors import CODES, ApiError
+
+log = logging.getLogger(__name__)
+Event = tuple[str, dict]
+# Called with (db_session, coaching_session) inside the confirming transaction (webhooks...).
+confirm_hooks: list[Callable[[Session, CoachingSession], None]] = []
+
+
+# -- the coach an app uses ---------------------------------------------------------------------
+
+def get_modes(app) -> dict:
+    if "coach_modes" not in app.extensions:
+        app.extensions["coach_modes"] = load_modes(app.config.get("COACH_MODES_DIR"))
+    return app.extensions["coach_modes"]
+
+
+def get_engine(app, name: str | None = None):
+    """The engine from config; tests put one in COACH_ENGINE_INSTANCE."""
+    if app.config.get("COACH_ENGINE_INSTANCE") is not None and name is None:
+        return app.config["COACH_ENGINE_INSTANCE"]
+    name = name or app.config.get("COACH_ENGINE", "guided")
+    cache = app.extensions.setdefault("coach_engines", {})
+    if name not in cache:
+        settings = {}
+        if name == "openai":
+            c = app.config
+            settings = {"api_key": c.get("OPENAI_API_KEY"), "base_url": c.get("OPENAI_BASE_URL"),
+                        "model": c.get("COACH_MODEL", "gpt-4o-mini"),
+                        "timeout": c.get("COACH_TIMEOUT", 30),
+                        "max_retries": c.get("COACH_MAX_RETRIES", 2)}
+        cache[name] = make_engine(name, **settings)
+    return cache[name]
+
+
+def get_coach(app, engine_name: str | None = None) -> Coach:
+    return Coach(get_engine(app, engine_name), modes=get_modes(app),
+                 token_budget=app.config.get("COACH_TOKEN_BUDGET", 3000),
+                 max_reply_tokens=app.config.get("COACH_MAX_REPLY_TOKENS", 300))
+
+
+# -- starting a session ------------------------------------------------------------------------
+
+def due_commitments(s: Session, rep_id: int, today: date) -> list[dict]:
+    """The rep's confirmed open commitments due by today: the coach asks how each went."""
+    rows = s.scalars(select(Commitment).where(
+        Commitment.rep_id == rep_id, Commitment.confirmed.is_(True),
+        Commitment.status == "open", Commitment.due_date.is_not(None),
+        Commitment.due_date <= today).order_by(Commitment.due_date, Commitment.id))
+    return [{"id": c.id, "text": c.text, "due_date": c.due_date.isoformat(),
+             "measure": c.measure, "kind": c.kind} for c in rows]
+
+
+def _owned(s: Session, model, object_id: int | None, rep: User, field: str):
+    if object_id is None:
+        return None
+    obj = s.get(model, object_id)
+    if obj is None or obj.org_id != rep.org_id or obj.owner_id != rep.id:
+        raise ApiError(404, f"No {field} {object_id} of yours here.")
+    return obj
+
+
+def create_session(s: Session, coach: Coach, rep: User, mode: str, *,
+                   opportunity_id: int | None = None, account_id: int | None = None,
+                   today: date | None = None) -> CoachingSession:
+    """Validate, gather the rep's context and store an active session (committed)."""
+    from models import Account
+
+    from .coach.context import build_context
+
+    today = today or utcnow().date()
+    spec = coach.modes.get(mode)
+    if spec is None:
+        raise ApiError(422, "The request did not validate: see fields.",
+                       fields={"mode": [f"Unknown mode; choose from {', '.join(coach.modes)}."]})
+    if spec.needs == "opportunity" and opportunity_id is None:
+        raise ApiError(422, "The request did not validate: see fields.",
+                       fields={"opportunity_id": [f"The {spec.title} mode needs an opportunity."]})
+    opportunity = _owned(s, Opportunity, opportunity_id, rep, "opportunity")
+    if account_id is None and opportunity is not None:
+        account_id = opportunity.account_id
+    if spec.needs == "account" and account_id is None:
+        raise ApiError(422, "The request did not validate: see fields.",
+                       fields={"account_id": [f"The {spec.title} mode needs an account."]})
+    _owned(s, Account, account_id, rep, "account")
+    context = build_context(s, rep.id, opportunity_id=opportunity_id, account_id=account_id,
+                            today=today)
+    state = SessionState(mode=mode, stage=spec.stages[0].key, context=context, turns=[],
+                         due_commitments=due_commitments(s, rep.id, today))
+    row = CoachingSession(org_id=rep.org_id, rep_id=rep.id, mode=mode, status="active",
+                          opportunity_id=opportunity_id, account_id=account_id,
+                          engine=getattr(coach.engine, "name", "guided"),
+                          stage=state.stage, state=state.to_dict())
+    s.add(row)
+    s.commit()
+    return row
+
+
+def open_session(sm: sessionmaker, coach: Coach, session_id: int) -> Iterator[Event]:
+    """The coach's opening turn; on failure the session is removed (nothing half-made stays)."""
+    failed = False
+    for event in run_turn(sm, coach, session_id, None):
+        failed = failed or event[0] == "error"
+        yield event
+    if failed:
+        with sm() as s:
+            row = s.get(CoachingSession, session_id)
+            if row is not None and not row.messages:
+                s.delete(row)
+                s.commit()
+
+
+# -- one turn ----------------------------------------------------------------------------------
+
+def error_event(exc: EngineError) -> Event:
+    status = getattr(exc, "status", 502)
+    message = {504: "The coach took too long to answer.",
+               503: "The coach is busy or unavailable right now."}.get(
+        status, "The coach's answer came back broken.")
+    return ("error", {"code": CODES.get(status, "bad_gateway"), "status": status,
+                      "message": message + " Your message is saved: send it again to retry.",
+                      "retryable": True, "retry_after": getattr(exc, "retry_after", None)})
+
+
+def run_turn(sm: sessionmaker, coach: Coach, session_id: int,
+             rep_message_id: int | None) -> Iterator[Event]:
+    """Run the Coach for one rep message (or the opening) and store its guarded reply."""
+    with sm() as s:
+        row = s.get(CoachingSession, session_id)
+        state = SessionState.from_dict(row.state)
+        rep_text = s.get(Message, rep_message_id).text if rep_message_id else None
+    reply = None
+    try:
+        items = coach.open(state) if rep_text is None else coach.respond(state, rep_text)
+        for item in items:
+            if isinstance(item, Delta):
+                yield "delta", {"text": str(item)}
+            elif isinstance(item, Replace):
+                yield "replace", {"text": item.text}
+            elif isinstance(item, CoachReply):
+                reply = item
+    except EngineError as exc:
+        log.warning("coach turn failed in session %s: %s", session_id, exc)
+        yield error_event(exc)
+        return
+    if reply is None:
+        yield error_event(EngineError("the coach produced no reply"))
+        return
+    yield "done", store_reply(sm, session_id, rep_message_id, state, reply)
+
+
+def store_reply(sm: sessionmaker, session_id: int, rep_message_id: int | None,
+                state: SessionState, reply: CoachReply) -> dict:
+    """One transaction: the coach message, the new state, follow-ups and skill ratings."""
+    with sm() as s:
+        row = s.get(CoachingSession, session_id)
+        guard = reply.guard or {}
+        message = Message(session_id=session_id, role="coach", text=reply.text, stage=reply.stage or "",
+                          reply_to_id=rep_message_id, prompt_tokens=reply.prompt_tokens or 0,
+                          completion_tokens=reply.completion_tokens or 0,
+                          guard_outcome=guard.get("outcome", ""),
+                          guard_reasons=list(guard.get("reasons", [])))
+        s.add(message)
+        row.state = state.to_dict()
+        row.stage = reply.stage or row.stage
+        rep_turn = next((t for t in reversed(state.turns) if t.role == "rep"), None)
+        if rep_message_id and rep_turn is not None and rep_turn.stage:
+            s.get(Message, rep_message_id).stage = rep_turn.stage
+        if reply.commitment_update:
+            _follow_up(s, row, reply.commitment_update)
+        if reply.skill_ratings:
+            _rate_skills(s, row, reply.skill_ratings)
+        try:
+            s.commit()
+        except IntegrityError:  # a concurrent retry stored its reply first: answer with that one
+            s.rollback()
+            message = s.scalar(select(Message).where(Message.reply_to_id == rep_message_id))
+        return done_data(message, row)
+
+
+def done_data(message: Message, row: CoachingSession) -> dict:
+    return {"message_id": message.id, "stage": message.stage, "rep_message_id": message.reply_to_id,
+            "text": message.text, "created_at": message.created_at.isoformat(),
+            "guard_outcome": message.guard_outcome, "session_status": row.status}
+
+
+def _follow_up(s: Session, row: CoachingSession, update: dict) -> None:
+    commitment = s.get(Commitment, update.get("id"))
+    if commitment is None or commitment.rep_id != row.rep_id:
+        return  # the model named a commitment that is not this rep's: ignore it
+    status = update.get("status") or "open"
+    commitment.status = status if status in ("open", "done", "dropped") else "open"
+    commitment.outcome_note = (update.get("note") or "")[:2000]
+    commitment.followed_up_session_id = row.id
+    commitment.closed_at = utcnow() if commitment.status != "open" else None
+
+
+def _rate_skills(s: Session, row: CoachingSession, ratings: list[dict]) -> None:
+    assessment = s.scalar(select(SkillAssessment).where(SkillAssessment.session_id == row.id))
+    if assessment is None:
+        assessment = SkillAssessment(org_id=row.org_id, rep_id=row.rep_id, session_id=row.id)
+        s.add(assessment)
+    known = {r.skill: r for r in assessment.ratings}
+    for item in ratings:
+        rating = max(1, min(5, int(item["rating"])))
+        if item["skill"] in known:
+            known[item["skill"]].rating = rating
+            known[item["skill"]].note = item.get("note") or ""
+        else:
+            known[item["skill"]] = SkillRating(skill=item["skill"], rating=rating,
+                                               note=item.get("note") or "")
+            assessment.ratings.append(known[item["skill"]])
+
+
+# -- the rep's message -------------------------------------------------------------------------
+
+def stored_reply(s: Session, rep_message: Message) -> Message | None:
+    return s.scalar(select(Message).where(Message.reply_to_id == rep_message.id))
+
+
+def accept_message(s: Session, row: CoachingSession, text: str,
+                   client_message_id: str) -> tuple[Message, Message | None]:
+    """Store the rep's message (committed) or find the earlier one; returns (rep, reply|None)."""
+    existing = s.scalar(select(Message).where(Message.session_id == row.id,
+                                              Message.client_message_id == client_message_id))
+    if existing is not None:
+        return existing, stored_reply(s, existing)
+    if row.status != "active":
+        raise ApiError(409, f"This session is {row.status}; it takes no new messages.")
+    pending = _unanswered(s, row.id)
+    if pending is not None:
+        raise ApiError(409, "Your previous message has no reply yet: send it again with its "
+                            "client_message_id to retry.", code="reply_pending",
+                       fields={"client_message_id": [pending.client_message_id or ""]})
+    message = Message(session_id=row.id, role="rep", text=text, stage=row.stage,
+                      client_message_id=client_message_id)
+    s.add(message)
+    try:
+        s.commit()
+    except IntegrityError:  # the same id arrived twice at once
+        s.rollback()
+        message = s.scalar(select(Message).where(Message.session_id == row.id,
+                                                 Message.client_message_id == client_message_id))
+        return message, stored_reply(s, message)
+    return message, None
+
+
+def _unanswered(s: Session, session_id: int) -> Message | None:
+    reps = s.scalars(select(Message).where(Message.session_id == session_id,
+                                           Message.role == "rep").order_by(Message.id.desc()))
+    last = next(iter(reps), None)
+    if last is None or stored_reply(s, last) is not None:
+        return None
+    return last

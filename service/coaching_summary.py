@@ -1,0 +1,82 @@
+"""Ending a session: the drafted summary and commitments, the rep's edits and confirmation.
+
+The draft is a model call, so it runs with no database session open: the state is read and
+the connection released, the Coach drafts, and a new session stores the result.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import CoachingSession, Commitment, utcnow
+
+from .coach import Coach, EngineError, SessionState, session_metrics
+from .coaching import confirm_hooks, error_event
+from .errors import ApiError
+
+
+def transcript_turns(row: CoachingSession) -> list[dict]:
+    return [{"role": m.role, "text": m.text, "stage": m.stage,
+             "guard": {"outcome": m.guard_outcome, "reasons": m.guard_reasons}
+             if m.role == "coach" else None} for m in row.messages]
+
+
+def compute_metrics(s: Session, row: CoachingSession) -> dict:
+    """Session metrics from the stored transcript, commitments made and follow-ups done."""
+    followed = s.scalars(select(Commitment.id).where(
+        Commitment.followed_up_session_id == row.id)).all()
+    return session_metrics(transcript_turns(row), len(row.commitments), len(followed))
+
+
+def engine_failure(exc: EngineError) -> ApiError:
+    """An EngineError as the JSON error envelope; the client may retry."""
+    _, data = error_event(exc)
+    headers = {"Retry-After": str(int(exc.retry_after))} if getattr(exc, "retry_after", None) else {}
+    return ApiError(data["status"], data["message"], code=data["code"],
+                    fields={"retryable": True}, headers=headers)
+
+
+def end_session(sm: sessionmaker, coach: Coach, session_id: int) -> None:
+    """Draft the summary and commitments (status -> ended). Ending twice keeps the first draft."""
+    with sm() as s:
+        row = s.get(CoachingSession, session_id)
+        if row.status != "active":
+            return
+        state = SessionState.from_dict(row.state)
+    try:
+        draft = coach.draft_summary(state)
+    except EngineError as exc:
+        raise engine_failure(exc) from exc
+    with sm() as s:
+        row = s.get(CoachingSession, session_id, with_for_update=True)
+        if row.status != "active":  # another request ended it meanwhile
+            return
+        row.summary, row.help_asked = draft.summary, draft.help_asked
+        for item in draft.commitments:
+            s.add(Commitment(org_id=row.org_id, session_id=row.id, rep_id=row.rep_id,
+                             opportunity_id=item.get("opportunity_id") or row.opportunity_id,
+                             text=item["text"][:2000], due_date=item.get("due_date"),
+                             measure=item.get("measure") or "", kind=item.get("kind") or "action",
+                             confirmed=False))
+        row.status, row.ended_at = "ended", utcnow()
+        s.flush()
+        s.refresh(row, ["commitments"])
+        row.metrics = compute_metrics(s, row)
+        s.commit()
+
+
+def edit_summary(s: Session, row: CoachingSession, data: dict) -> None:
+    """The rep edits the draft; ``confirmed`` shares it with the manager."""
+    if row.status == "active":
+        raise ApiError(409, "End the session first: there is no summary to edit yet.")
+    for key in ("summary", "help_asked"):
+        if key in data:
+            setattr(row, key, data[key])
+    if data.get("confirmed") and row.status != "confirmed":
+        row.status, row.confirmed_at = "confirmed", utcnow()
+        for commitment in row.commitments:
+            commitment.confirmed = True
+        for hook in confirm_hooks:
+            hook(s, row)
+    s.commit()
