@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 OPEN_STARTS = ("what", "how", "which", "why", "where", "who", "when", "whose", "tell me",
-               "describe", "walk me through", "talk me through", "say more", "in what")
+               "describe", "walk me through", "talk me through", "say more", "in what",
+               "by when", "in which", "to what", "for what", "from what")
 TELLING = [
     r"\byou (?:should|need to|must|have to|ought to|'d better|had better)\b",
     r"\bi (?:recommend|suggest|advise|would recommend|would suggest|'d recommend|'d suggest)\b",

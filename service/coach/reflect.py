@@ -54,7 +54,7 @@ def _second_person(words: list[str]) -> list[str]:
     return out
 
 
-def key_phrase(text: str, max_words: int = 12) -> str:
+def key_phrase(text: str, max_words: int = 9) -> str:
     text = " ".join(re.sub(r"[\"*_#<>`]", "", text).split())
     text = text.replace("?", ".")
     pivot = PIVOT.search(text)

@@ -1,0 +1,95 @@
+from pathlib import Path
+
+import pytest
+
+from service.coach import GuidedEngine, ModeFileError, load_modes
+from service.coach.guard import check
+from service.coach.modes import parse_mode
+from service.coach.templates import render_context_block, render_file, render_text
+
+EXPECTED = {"weekly_review", "opportunity_strategy", "account_planning", "territory_planning",
+            "pre_call_planning", "call_debrief", "skills_audit"}
+
+
+def test_every_mode_ships(modes):
+    assert EXPECTED <= set(modes)
+
+
+def test_every_question_renders_with_a_realistic_context(modes, context):
+    for mode in modes.values():
+        for stage in mode.stages:
+            item = mode.items(stage, context)[0] if stage.each else None
+            for source in (*stage.questions, *stage.probes, stage.fallback, stage.offer):
+                text = render_text(source, context, item=item)
+                assert text.endswith("?"), (mode.key, stage.key, text)
+                assert check(text, require_open=source != stage.offer).ok, (mode.key, text)
+            idea = render_text(stage.idea, context, item=item)
+            assert check(idea, offer_accepted=True).ok, (mode.key, idea)
+
+
+def test_fallbacks_render_with_an_empty_context(modes):
+    for mode in modes.values():
+        for stage in mode.stages:
+            item = mode.items(stage, {})[0] if stage.each else None
+            assert render_text(stage.fallback, {}, item=item).endswith("?")
+
+
+def test_shipped_prompts_render(modes, context):
+    for mode in modes.values():
+        for stage in mode.stages:
+            for intent in ("open", "ask", "probe", "turn_back", "offer", "idea", "close"):
+                text = render_file("system.j2", mode=mode, stage=stage, intent=intent, item="x")
+                assert stage.goal in text
+    block = render_context_block(context, "Coach asked: what changed?")
+    assert "EUR 42,000" in block and "Globex fleet renewal" in block and "DATA>>>" in block
+    assert render_context_block({"rep": {"name": "Sam"}}).startswith("DATA BLOCK")
+    summary = render_file("summary.j2", mode=modes["weekly_review"], rep=context["rep"],
+                          today="2025-03-05")
+    assert "JSON" in summary
+
+
+def _write(tmp_path: Path, name: str, body: str) -> Path:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(body)
+    return path
+
+
+GOOD = '''key = "demo"
+title = "Demo"
+description = "d"
+offer = "Would it help?"
+idea = "One idea. How would that fit?"
+[[stages]]
+key = "one"
+goal = "g"
+questions = ["What happened?"]
+probes = ["Tell me more?"]
+fallback = "What else?"
+'''
+
+
+def test_a_new_mode_is_just_a_file(tmp_path):
+    _write(tmp_path, "demo", GOOD)
+    modes = load_modes(tmp_path)
+    assert modes["demo"].stages[0].advance.min_answers == 1
+
+
+@pytest.mark.parametrize("change, message", [
+    (("key = \"demo\"", "key = \"other\""), "demo.toml: key"),
+    (("goal = \"g\"\n", ""), "stages[0] (one).goal"),
+    (("questions = [\"What happened?\"]", "questions = []"), "stages[0] (one).questions"),
+    (("fallback = \"What else?\"", "fallback = \"Say more.\""), "fallback"),
+    (("fallback = \"What else?\"", "fallback = \"{{ oops\"\nmin_answer = 1"), "unknown field"),
+    (("questions = [\"What happened?\"]", "questions = [\"{% if %}?\"]"), "template error"),
+    (("fallback = \"What else?\"\n", "fallback = \"What else?\"\n[stages.advance]\n"
+      "max_turns = \"x\"\n"), "stages[0] (one).advance.max_turns"),
+])
+def test_bad_mode_files_name_file_and_field(tmp_path, change, message):
+    path = _write(tmp_path, "demo", GOOD.replace(*change))
+    with pytest.raises(ModeFileError, match=message.replace("[", r"\[").replace("(", r"\(")
+                       .replace(")", r"\)")):
+        parse_mode(path)
+
+
+def test_guided_engine_is_the_default_kind():
+    assert GuidedEngine().name == "guided"
