@@ -74,5 +74,7 @@ def demo_load():
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, org_cli, demo_cli):
+    from .coach.cli import coach_cli
+
+    for group in (db_cli, org_cli, demo_cli, coach_cli):
         app.cli.add_command(group)
