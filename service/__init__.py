@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import api, cli, limits, request_log
+from . import api, cli, limits, request_log, widget
 from .config import load as load_config
 from .db import db
 
@@ -15,4 +15,5 @@ def create_app(config: dict | None = None) -> Flask:
     limits.init_app(app)
     api.init_app(app)
     cli.init_app(app)
+    widget.init_app(app)
     return app

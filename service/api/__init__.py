@@ -40,7 +40,7 @@ def blueprint(name: str, import_name: str, url_prefix: str, description: str,
 # Resource modules, registered in this order; each defines `blp`.
 RESOURCES = [
     "health", "me", "teams", "users", "tokens", "process", "accounts", "opportunities",
-    "kpis", "skills", "modes", "sessions", "commitments",
+    "kpis", "skills", "modes", "sessions", "commitments", "widget",
 ]
 
 

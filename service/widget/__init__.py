@@ -1,0 +1,57 @@
+"""The embeddable chat widget: /widget.js, CORS for the API, and the /demo host page."""
+
+import hashlib
+import os
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request
+
+from .. import auth
+from . import cors, demo
+from .tokens import DEFAULT_TTL_SECONDS, load_widget_user
+
+STATIC = Path(__file__).resolve().parent.parent / "static" / "widget"
+
+bp = Blueprint("widget_ui", __name__)
+bp.before_app_request(cors.answer_preflight)
+bp.after_app_request(cors.add_cors_headers)
+
+
+@bp.get("/widget.js")
+def widget_js():
+    """The widget script: plain JavaScript, one file, no build step."""
+    source = (STATIC / "widget.js").read_bytes()
+    response = Response(source, mimetype="text/javascript")
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    response.set_etag(hashlib.sha256(source).hexdigest()[:20])
+    response.headers["Access-Control-Allow-Origin"] = "*"  # public code, no secrets in it
+    return response.make_conditional(request)
+
+
+@bp.get("/demo")
+def demo_page():
+    """A fake CRM page embedding the widget exactly as a customer would (DEMO_DATA only)."""
+    _demo_only()
+    return render_template("widget/demo.html", **demo.page_context(request.args.get("rep")))
+
+
+@bp.post("/demo/token")
+def demo_token():
+    """The demo host's own backend: a fresh widget token for the chosen demo rep."""
+    _demo_only()
+    minted = demo.mint_for(request.args.get("rep"))
+    return jsonify(token=minted.token, expires_at=minted.expires_at.isoformat())
+
+
+def _demo_only() -> None:
+    if not current_app.config.get("DEMO_DATA"):
+        abort(404)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("WIDGET_TOKEN_TTL", int(os.environ.get("WIDGET_TOKEN_TTL",
+                                                                 DEFAULT_TTL_SECONDS)))
+    if load_widget_user not in auth.extra_token_loaders:
+        auth.extra_token_loaders.append(load_widget_user)
+    app.register_blueprint(bp)
