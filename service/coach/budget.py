@@ -41,10 +41,14 @@ def clip(text: str, max_tokens: int) -> str:
     if count_tokens(text) <= max_tokens:
         return text
     words = text.split()
-    keep = max(4, max_tokens // 2)
-    while keep > 2 and count_tokens(" ".join(words[:keep] + words[-keep:])) > max_tokens - 3:
+    keep = max(2, max_tokens // 2)
+
+    def cut(n: int) -> str:
+        return " ".join(words[:n]) + " [...] " + " ".join(words[-n:])
+
+    while keep > 1 and count_tokens(cut(keep)) > max_tokens:
         keep = keep * 3 // 4
-    return " ".join(words[:keep]) + " [...] " + " ".join(words[-keep:])
+    return cut(keep)
 
 
 def gist(text: str, words: int = 18) -> str:
@@ -78,7 +82,10 @@ def fit(head: list[dict], turns: list[dict], budget: int, *, summary: str = "",
     ({"role", "content", "stage"}), oldest first. Returns (messages, how many of ``turns`` were
     folded, the new summary).
     """
-    summary_cap = max(50, budget // 4)
+    bare = count_messages(render_head("") if render_head else head)
+    # the digest gets what is left after the instructions, the data and room for the last turn
+    summary_cap = max(0, min(budget // 4, budget - bare - 120))
+    summary = cap_summary(summary, summary_cap)
     per_message = max(40, budget // 3)
     chat = [{"role": t["role"], "content": clip(t["content"], per_message)} for t in turns]
     folded = 0
@@ -93,4 +100,8 @@ def fit(head: list[dict], turns: list[dict], budget: int, *, summary: str = "",
                             for t in turns[folded:folded + step]])
         summary = cap_summary("\n".join([summary, *lines]).strip(), summary_cap)
         folded += step
+    if count_messages(messages) > budget and len(messages) > len(head_now):
+        room = budget - count_messages(messages[:-1]) - MESSAGE_OVERHEAD
+        last = messages[-1]
+        messages = [*messages[:-1], {**last, "content": clip(last["content"], max(30, room))}]
     return messages, folded, summary
