@@ -1,0 +1,189 @@
+"""A small local OpenAI-compatible server for demos, benchmarks and end-to-end tests.
+
+POST /v1/chat/completions, streaming (SSE, chunked) and not, with ``json_schema`` response_format
+answered by a valid session summary. Replies are Socratic (a reflection of the last user message
+and one open question) so the guard passes. Knobs: ``delay`` (seconds before the first byte),
+``tokens_per_second`` (0 = as fast as possible), ``fail_every`` + ``fail_status`` (every Nth
+request answers 500/429...), ``drop_every`` (every Nth streamed reply is cut mid-stream),
+``reject_json_schema`` (answer 400 to json_schema, as some servers do).
+
+    python -m service.coach.fake_llm --port 8089 --tokens-per-second 40
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import threading
+import time
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .budget import count_messages, count_tokens
+from .reading import commitments_in
+from .reflect import reflect
+
+QUESTIONS = [
+    "What do you make of that?",
+    "What was different this time compared with before?",
+    "Which part of that is within your control?",
+    "What would make the biggest difference from here?",
+    "What exactly will you do next, and by when?",
+    "How could your manager help you with that?",
+]
+
+
+def socratic_reply(messages: list[dict], n: int) -> str:
+    users = [m["content"] for m in messages if m.get("role") == "user"]
+    if not users:
+        return "Thanks for making time for this. What stands out to you in your figures this period?"
+    return f"{reflect(users[-1], n)} {QUESTIONS[n % len(QUESTIONS)]}".strip()
+
+
+def summary_json(messages: list[dict]) -> dict:
+    users = [m["content"] for m in messages if m.get("role") == "user"]
+    commitments = [
+        {**c, "due_date": c["due_date"] and c["due_date"].isoformat()}
+        for text in users for c in commitments_in(text, date.today())]
+    help_asked = next((u for u in reversed(users) if "help" in u.lower() or "manager" in u.lower()),
+                      "")
+    return {"summary": f"The rep talked through {len(users)} points and made "
+                       f"{len(commitments)} commitment(s).",
+            "commitments": commitments, "help_asked": help_asked}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: FakeLLMServer
+
+    def log_message(self, *args):  # quiet in tests
+        pass
+
+    def _json(self, status: int, body: dict):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        if status == 429:
+            self.send_header("retry-after", "1")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self):  # noqa: N802 - http.server's naming
+        opts = self.server.opts
+        raw = self.rfile.read(int(self.headers.get("content-length") or 0))
+        if self.path.rstrip("/") not in ("/v1/chat/completions", "/chat/completions"):
+            return self._json(404, {"error": {"message": "not found"}})
+        body = json.loads(raw or b"{}")
+        n = self.server.next_request()
+        time.sleep(opts["delay"])
+        if opts["fail_every"] and n % opts["fail_every"] == 0:
+            return self._json(opts["fail_status"], {"error": {"message": "injected failure"}})
+        messages = body.get("messages", [])
+        fmt = body.get("response_format") or {}
+        if fmt.get("type") == "json_schema" and opts["reject_json_schema"]:
+            return self._json(400, {"error": {"message": "response_format is not supported"}})
+        wants_json = fmt.get("type") == "json_schema" or any(
+            "JSON object" in m.get("content", "") for m in messages if m.get("role") == "system")
+        text = json.dumps(summary_json(messages)) if wants_json else socratic_reply(messages, n)
+        usage = {"prompt_tokens": count_messages(messages), "completion_tokens": count_tokens(text)}
+        usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+        if not body.get("stream"):
+            return self._json(200, {
+                "id": f"fake-{n}", "object": "chat.completion", "created": int(time.time()),
+                "model": body.get("model", "fake"), "usage": usage,
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": text}}]})
+        self._stream(body, n, text, usage)
+
+    def _chunk(self, payload: str):
+        data = payload.encode()
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
+
+    def _stream(self, body: dict, n: int, text: str, usage: dict):
+        opts = self.server.opts
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        base = {"id": f"fake-{n}", "object": "chat.completion.chunk", "created": int(time.time()),
+                "model": body.get("model", "fake")}
+
+        def event(choices, **extra):
+            self._chunk(f"data: {json.dumps({**base, 'choices': choices, **extra})}\n\n")
+
+        words = text.split(" ")
+        pause = 1 / opts["tokens_per_second"] if opts["tokens_per_second"] else 0
+        drop = opts["drop_every"] and n % opts["drop_every"] == 0
+        event([{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}])
+        for i, word in enumerate(words):
+            if drop and i >= len(words) // 2:
+                self.close_connection = True
+                return  # no terminating chunk: the client sees the stream cut mid-reply
+            piece = word if i == len(words) - 1 else word + " "
+            event([{"index": 0, "delta": {"content": piece}, "finish_reason": None}])
+            time.sleep(pause * max(1, count_tokens(piece)))
+        event([{"index": 0, "delta": {}, "finish_reason": "stop"}])
+        if (body.get("stream_options") or {}).get("include_usage"):
+            event([], usage=usage)
+        self._chunk("data: [DONE]\n\n")
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+
+class FakeLLMServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address, opts: dict):
+        super().__init__(address, Handler)
+        self.opts = opts
+        self.requests = 0
+        self._lock = threading.Lock()
+
+    def next_request(self) -> int:
+        with self._lock:
+            self.requests += 1
+            return self.requests
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}/v1"
+
+
+def make_server(host: str = "127.0.0.1", port: int = 0, *, delay: float = 0.0,
+                tokens_per_second: float = 0.0, fail_every: int = 0, fail_status: int = 500,
+                drop_every: int = 0, reject_json_schema: bool = False) -> FakeLLMServer:
+    """A bound server (port 0 = any free port); run it with ``serve_forever`` in a thread."""
+    return FakeLLMServer((host, port), {
+        "delay": delay, "tokens_per_second": tokens_per_second, "fail_every": fail_every,
+        "fail_status": fail_status, "drop_every": drop_every,
+        "reject_json_schema": reject_json_schema})
+
+
+def serve(host: str = "127.0.0.1", port: int = 8089, **opts) -> None:
+    server = make_server(host, port, **opts)
+    print(f"fake LLM on {server.base_url}", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8089)
+    parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--tokens-per-second", type=float, default=0.0)
+    parser.add_argument("--fail-every", type=int, default=0)
+    parser.add_argument("--fail-status", type=int, default=500)
+    parser.add_argument("--drop-every", type=int, default=0)
+    parser.add_argument("--reject-json-schema", action="store_true")
+    args = vars(parser.parse_args(argv))
+    serve(args.pop("host"), args.pop("port"), **args)
+
+
+if __name__ == "__main__":
+    main()
