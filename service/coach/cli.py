@@ -151,5 +151,4 @@ def fake_llm(host, port, delay, tokens_per_second, fail_every):
     """Serve a fake OpenAI-compatible model (point OPENAI_BASE_URL at http://HOST:PORT/v1)."""
     from .fake_llm import serve
 
-    click.echo(f"fake OpenAI-compatible server on http://{host}:{port}/v1 (Ctrl+C stops it)")
     serve(host, port, delay=delay, tokens_per_second=tokens_per_second, fail_every=fail_every)
