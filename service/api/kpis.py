@@ -20,7 +20,6 @@ blp = blueprint("kpis", __name__, "/kpis",
                 "A rep's figures per week or month, with the change on the previous period.")
 
 COUNTS = ("pipeline_count", "proposals", "deals_closed")
-MONEY = ("pipeline_value", "closed_value", "quota")
 
 
 def _change_schema(absolute):
@@ -68,10 +67,10 @@ def _with_previous(inner_where, outer_where):
     """Snapshots joined to their previous period's figures: LAG over the rep's own series."""
     window = {"partition_by": (KpiSnapshot.rep_id, KpiSnapshot.period_type),
               "order_by": KpiSnapshot.period_start}
-    lags = [func.lag(getattr(KpiSnapshot, f)).over(**window).label(f) for f in KPI_FIELDS]
-    inner = select(KpiSnapshot.id.label("snapshot_id"),
-                   func.lag(KpiSnapshot.period_start).over(**window).label("period_start"),
-                   *lags).where(*inner_where).subquery()
+    # lag() is untyped to SQLAlchemy: give it the column's type so SQLite's strings become dates.
+    lags = [func.lag(column, type_=column.type).over(**window).label(column.key) for column in
+            (getattr(KpiSnapshot, f) for f in ("period_start", *KPI_FIELDS))]
+    inner = select(KpiSnapshot.id.label("snapshot_id"), *lags).where(*inner_where).subquery()
     return (select(KpiSnapshot, inner)
             .join(inner, inner.c.snapshot_id == KpiSnapshot.id).where(*outer_where))
 
@@ -89,8 +88,6 @@ def dump(row) -> dict:
     change = {}
     for f in KPI_FIELDS:
         now, before = getattr(snapshot, f), prev[f]
-        if f in MONEY:
-            before = Decimal(str(before)).quantize(Decimal("0.01"))
         change[f] = {"absolute": now - before, "percent": _pct(now, before)}
     return {**data, "change": change}
 
