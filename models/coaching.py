@@ -15,7 +15,12 @@ COMMITMENT_STATUSES = ("open", "done", "dropped")
 
 class CoachingSession(Base):
     __tablename__ = "coaching_sessions"
-    __table_args__ = (Index("ix_coaching_sessions_rep_started", "rep_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_coaching_sessions_rep_started", "rep_id", "started_at"),
+        # Review lists: a team's confirmed sessions, newest first.
+        Index("ix_coaching_sessions_org_status_confirmed", "org_id", "status", "confirmed_at"),
+        Index("ix_coaching_sessions_rep_status_confirmed", "rep_id", "status", "confirmed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -112,6 +117,7 @@ class ManagerNote(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     session: Mapped[CoachingSession] = relationship(back_populates="notes")
+    author: Mapped["User"] = relationship()  # noqa: F821 - models.org.User, resolved by name
 
 
 class WebhookDelivery(Base):

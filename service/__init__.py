@@ -16,4 +16,5 @@ def create_app(config: dict | None = None) -> Flask:
     api.init_app(app)
     cli.init_app(app)
     widget.init_app(app)
+    __import__("service.review").review.init_app(app)
     return app

@@ -1,0 +1,74 @@
+"""Manager review pages under /review: server-rendered Jinja2, session-cookie login, CSRF on forms.
+
+The JSON API keeps bearer tokens and no CSRF; only this blueprint's forms are protected.
+"""
+
+from flask import Blueprint, Flask, g, redirect, request, session, url_for
+from flask_wtf.csrf import CSRFProtect
+
+from models import User
+
+from ..db import db
+from ..errors import ApiError
+
+bp = Blueprint("review", __name__, url_prefix="/review", template_folder="../templates",
+               static_folder="../static/review", static_url_path="/static")
+csrf = CSRFProtect()
+PUBLIC = {"review.login", "review.static"}
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@bp.before_request
+def load_reviewer():
+    """CSRF on every unsafe method; then the logged-in manager or admin, or the login page."""
+    if request.method in UNSAFE:
+        csrf.protect()
+    user_id = session.get("review_user_id")
+    user = db.session.get(User, user_id) if user_id else None
+    if user is not None and (not user.active or session.get("review_pw") != _pw_marker(user)):
+        session.clear()  # deactivated, or the password changed since login
+        user = None
+    g.user = user
+    if request.endpoint in PUBLIC:
+        return None
+    if user is None:
+        return redirect(url_for("review.login", next=request.full_path.rstrip("?")))
+    if user.role not in ("manager", "admin"):
+        raise ApiError(403, "The review pages are for managers and admins. Your own coaching "
+                            "sessions are in the coaching chat.")
+    return None
+
+
+def _pw_marker(user: User) -> str:
+    return (user.password_hash or "")[-12:]
+
+
+@bp.context_processor
+def reviewer():
+    return {"user": g.get("user")}
+
+
+@bp.app_template_filter("when")
+def when(value, with_time: bool = True) -> str:
+    if value is None:
+        return "—"
+    if hasattr(value, "hour") and with_time:
+        return f"{value.day} {value:%b %Y, %H:%M}"
+    return f"{value.day} {value:%b %Y}"
+
+
+@bp.app_template_filter("money")
+def money(value, currency: str = "USD") -> str:
+    return "—" if value is None else f"{currency} {value:,.0f}"
+
+
+def init_app(app: Flask) -> None:
+    """Mount /review, CSRF for its forms only, and the webhook delivery command and worker."""
+    from .. import webhooks
+    from . import admin, login, pages  # noqa: F401 - routes register on bp
+
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    csrf.init_app(app)
+    app.register_blueprint(bp)
+    webhooks.init_app(app)

@@ -1,0 +1,139 @@
+"""Ask now: what deserves a question at the manager's next one-to-one, with that question.
+
+Stalled deals, overdue commitments, figures that dropped and help the rep asked for. Each item
+carries one open question rendered from prompts/manager/<kind>.j2 (StrictUndefined: a missing
+variable is a bug, never an empty gap in front of the rep).
+"""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import cache
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from models import CoachingSession, Commitment, Opportunity, SalesProcess, Stage, User, utcnow
+
+from ..access import visible_rep_ids
+from ..config import ROOT
+from .dashboard import _kpis
+from .scope import confirmed_commitments, confirmed_sessions
+
+KINDS = ("stalled_opportunity", "overdue_commitment", "kpi_drop", "help_asked")
+LIMIT = 25
+HELP_DAYS = 30
+# A drop worth a question: closed value down 10% or more, pipeline value down 15% or more.
+DROPS = {"closed_value": (-10.0, "closed value"), "pipeline_value": (-15.0, "pipeline value")}
+
+
+@cache
+def _env() -> Environment:
+    return Environment(loader=FileSystemLoader(str(ROOT / "prompts" / "manager")),
+                       undefined=StrictUndefined, keep_trailing_newline=False)
+
+
+def question(kind: str, **values) -> str:
+    return _env().get_template(f"{kind}.j2").render(**values).strip()
+
+
+def _money(value: Decimal, currency: str) -> str:
+    return f"{currency} {value:,.0f}"
+
+
+def ask_now(session: Session, user: User, now: datetime | None = None) -> dict:
+    now = now or utcnow()
+    items = (_stalled(session, user, now) + _overdue(session, user, now.date())
+             + _drops(session, user, now.date()) + _help(session, user, now))
+    return {"generated_at": now, "items": items}
+
+
+def _rep(rep_id: int, name: str) -> dict:
+    return {"id": rep_id, "name": name}
+
+
+def _stalled(session, user, now) -> list[dict]:
+    stages = session.scalars(select(Stage).join(SalesProcess)
+                             .where(SalesProcess.org_id == user.org_id)).all()
+    if not stages:
+        return []
+    past = or_(*[and_(Opportunity.stage_id == s.id,
+                      Opportunity.stage_entered_at < now - timedelta(days=s.benchmark_days))
+                 for s in stages])
+    stmt = (select(Opportunity, User.name).join(User, User.id == Opportunity.owner_id)
+            .where(Opportunity.org_id == user.org_id, Opportunity.status == "open",
+                   Opportunity.owner_id.in_(visible_rep_ids(user)), past)
+            .order_by(Opportunity.stage_entered_at).limit(LIMIT))
+    by_id = {s.id: s for s in stages}
+    items = []
+    for opp, rep_name in session.execute(stmt):
+        stage, days = by_id[opp.stage_id], (now - opp.stage_entered_at).days
+        items.append({
+            "kind": "stalled_opportunity", "rep": _rep(opp.owner_id, rep_name),
+            "title": f"{opp.name} is stalled in {stage.name}",
+            "detail": f"{days} days in stage; the benchmark is {stage.benchmark_days}.",
+            "opportunity_id": opp.id, "session_id": None, "since": opp.stage_entered_at,
+            "question": question("stalled_opportunity", opportunity=opp.name, stage=stage.name,
+                                 days=days, benchmark=stage.benchmark_days),
+        })
+    return items
+
+
+def _overdue(session, user, today: date) -> list[dict]:
+    stmt = (confirmed_commitments(user).add_columns(User.name)
+            .join(User, User.id == Commitment.rep_id)
+            .where(Commitment.status == "open", Commitment.due_date < today)
+            .order_by(Commitment.due_date, Commitment.id).limit(LIMIT))
+    items = []
+    for commitment, rep_name in session.execute(stmt):
+        late = (today - commitment.due_date).days
+        items.append({
+            "kind": "overdue_commitment", "rep": _rep(commitment.rep_id, rep_name),
+            "title": f"Overdue: {commitment.text}",
+            "detail": f"Due {commitment.due_date.isoformat()} ({late} day{'s' * (late != 1)} ago).",
+            "opportunity_id": commitment.opportunity_id, "session_id": commitment.session_id,
+            "since": commitment.due_date,
+            "question": question("overdue_commitment", commitment=commitment.text,
+                                 due=f"{commitment.due_date.day} {commitment.due_date:%B}"),
+        })
+    return items
+
+
+def _drops(session, user, today: date) -> list[dict]:
+    reps = dict(session.execute(select(User.id, User.name).where(
+        User.id.in_(visible_rep_ids(user)), User.role == "rep", User.active.is_(True))).all())
+    items = []
+    for rep_id, kpi in _kpis(session, list(reps), today).items():
+        for field, (threshold, label) in DROPS.items():
+            figure = kpi["figures"][field]
+            if figure["change_pct"] is None or figure["change_pct"] > threshold:
+                continue
+            period = kpi["period_start"].strftime("%B %Y")
+            before, after = (_money(figure[k], kpi["currency"]) for k in ("previous", "value"))
+            items.append({
+                "kind": "kpi_drop", "rep": _rep(rep_id, reps[rep_id]),
+                "title": f"{label.capitalize()} down {abs(figure['change_pct']):g}%",
+                "detail": f"{before} → {after} in {period}.",
+                "opportunity_id": None, "session_id": None, "since": kpi["period_start"],
+                "question": question("kpi_drop", figure=label, before=before, now=after,
+                                     period=period),
+            })
+    return items
+
+
+def _help(session, user, now) -> list[dict]:
+    stmt = (confirmed_sessions(user).add_columns(User.name)
+            .join(User, User.id == CoachingSession.rep_id)
+            .where(CoachingSession.help_asked != "",
+                   CoachingSession.confirmed_at >= now - timedelta(days=HELP_DAYS))
+            .order_by(CoachingSession.confirmed_at.desc()).limit(LIMIT))
+    items = []
+    for coaching, rep_name in session.execute(stmt):
+        items.append({
+            "kind": "help_asked", "rep": _rep(coaching.rep_id, rep_name),
+            "title": "Asked for your help",
+            "detail": coaching.help_asked, "opportunity_id": coaching.opportunity_id,
+            "session_id": coaching.id, "since": coaching.confirmed_at,
+            "question": question("help_asked", help=coaching.help_asked),
+        })
+    return items

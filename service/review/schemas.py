@@ -1,0 +1,68 @@
+"""Marshmallow schemas at the review edges, shared by the JSON API and the web pages."""
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from ..pagination import PageArgs
+
+
+class DashboardArgs(Schema):
+    team_id = fields.Integer()
+    period = fields.String(load_default="month", validate=validate.OneOf(("week", "month")))
+
+
+class SessionFilterArgs(PageArgs):
+    rep_id = fields.Integer()
+    team_id = fields.Integer()
+    mode = fields.String(validate=validate.Length(max=50))
+    opportunity_id = fields.Integer()
+    date_from = fields.Date()
+    date_to = fields.Date()
+    reviewed = fields.Boolean(allow_none=True, load_default=None)
+    q = fields.String(validate=validate.Length(max=200), metadata={"description": "Search text."})
+
+
+class CommitmentArgs(PageArgs):
+    rep_id = fields.Integer()
+
+
+class ExportArgs(Schema):
+    format = fields.String(load_default="md", validate=validate.OneOf(("md", "json")))
+
+
+class RangeExportArgs(ExportArgs):
+    date_from = fields.Date(required=True)
+    date_to = fields.Date(required=True)
+    rep_id = fields.Integer()
+
+
+class NoteSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class ReviewedSchema(Schema):
+    reviewed = fields.Boolean(load_default=True)
+
+
+class LoginSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=320))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    next = fields.String(load_default="")
+
+
+class SettingsSchema(Schema):
+    transcript_visibility = fields.String(validate=validate.OneOf(("full", "summary")))
+    webhook_url = fields.Url(allow_none=True, schemes={"http", "https"}, require_tld=False,
+                             validate=validate.Length(max=500))
+    webhook_secret = fields.String(load_only=True, allow_none=True,
+                                   validate=validate.Length(min=16, max=200),
+                                   metadata={"description": "Write-only; at least 16 characters."})
+    webhook_secret_set = fields.Boolean(dump_only=True)
+
+
+def form_args(schema: Schema, values) -> dict:
+    """Load HTML form or query values: empty inputs mean 'not given'; extra keys are ignored."""
+    data = {k: v for k, v in values.items() if v not in ("", None) and k in schema.fields}
+    return schema.load(data, unknown="exclude")

@@ -1,0 +1,170 @@
+"""Sessions a manager reviews: filtered, searched and paginated lists; one session; notes."""
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from models import CoachingSession, Commitment, ManagerNote, Opportunity, User, utcnow
+
+from ..errors import ApiError
+from . import quality
+from .scope import confirmed_commitments, confirmed_sessions, get_session, shows_transcript
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _day_start(day, tz) -> datetime:
+    return datetime.combine(day, time(), tzinfo=tz)
+
+
+def search_sessions(session: Session, user: User, args: dict) -> dict:
+    """One COUNT and one page query, whatever the filters, page or database size."""
+    from datetime import UTC
+
+    stmt = (confirmed_sessions(user)
+            .add_columns(User.name.label("rep_name"), Opportunity.name.label("opportunity_name"))
+            .join(User, User.id == CoachingSession.rep_id)
+            .outerjoin(Opportunity, Opportunity.id == CoachingSession.opportunity_id)
+            .order_by(CoachingSession.confirmed_at.desc(), CoachingSession.id.desc()))
+    if args.get("rep_id"):
+        stmt = stmt.where(CoachingSession.rep_id == args["rep_id"])
+    if args.get("team_id"):
+        stmt = stmt.where(User.team_id == args["team_id"])
+    if args.get("mode"):
+        stmt = stmt.where(CoachingSession.mode == args["mode"])
+    if args.get("opportunity_id"):
+        stmt = stmt.where(CoachingSession.opportunity_id == args["opportunity_id"])
+    if args.get("date_from"):
+        stmt = stmt.where(CoachingSession.started_at >= _day_start(args["date_from"], UTC))
+    if args.get("date_to"):
+        stmt = stmt.where(CoachingSession.started_at < _day_start(args["date_to"], UTC)
+                          + timedelta(days=1))
+    if args.get("reviewed") is not None:
+        column = CoachingSession.reviewed_at
+        stmt = stmt.where(column.is_not(None) if args["reviewed"] else column.is_(None))
+    if args.get("q"):
+        stmt = stmt.where(_matches(user, args["q"].strip()))
+    page = _paginate_rows(session, stmt, args)
+    page["items"] = [_row(coaching, rep_name, opp_name) for coaching, rep_name, opp_name in page["items"]]
+    return page
+
+
+def _matches(user: User, text: str):
+    """Search the summary, the help asked and the commitments; the transcript only when visible."""
+    pattern = _like(text)
+    clauses = [CoachingSession.summary.ilike(pattern, escape="\\"),
+               CoachingSession.help_asked.ilike(pattern, escape="\\"),
+               exists().where(Commitment.session_id == CoachingSession.id,
+                              Commitment.text.ilike(pattern, escape="\\"))]
+    if shows_transcript(user):
+        from models import Message
+
+        clauses.append(exists().where(Message.session_id == CoachingSession.id,
+                                      Message.text.ilike(pattern, escape="\\")))
+    return or_(*clauses)
+
+
+def _paginate_rows(session, stmt, args) -> dict:
+    from sqlalchemy import func
+
+    page, per_page = args.get("page", 1), args.get("per_page", 20)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return {"items": rows, "page": page, "per_page": per_page, "total": total,
+            "pages": (total + per_page - 1) // per_page}
+
+
+def _row(coaching: CoachingSession, rep_name: str, opportunity_name: str | None) -> dict:
+    return {
+        "id": coaching.id, "rep": {"id": coaching.rep_id, "name": rep_name}, "mode": coaching.mode,
+        "opportunity": {"id": coaching.opportunity_id, "name": opportunity_name}
+        if coaching.opportunity_id else None,
+        "started_at": coaching.started_at, "confirmed_at": coaching.confirmed_at,
+        "summary": coaching.summary, "help_asked": coaching.help_asked,
+        "reviewed_at": coaching.reviewed_at,
+    }
+
+
+def session_detail(session: Session, user: User, session_id: int) -> dict:
+    """Everything the session page shows, in a fixed number of queries."""
+    coaching = get_session(session, user, session_id, messages=True)
+    names = dict(session.execute(select(User.id, User.name).where(
+        User.id.in_({coaching.rep_id, coaching.reviewed_by_id or coaching.rep_id}))).all())
+    opportunity = session.get(Opportunity, coaching.opportunity_id) if coaching.opportunity_id else None
+    return detail_dict(user, coaching, names, opportunity.name if opportunity else None)
+
+
+def detail_dict(user: User, coaching: CoachingSession, names: dict, opportunity_name) -> dict:
+    """One session as the manager may see it (transcript only when the organization allows)."""
+    full = shows_transcript(user)
+    messages = coaching.messages if full else None
+    figures = coaching.metrics or (quality.from_messages(messages, len(coaching.commitments))
+                                   if messages is not None else {})
+    return {
+        **_row(coaching, names[coaching.rep_id], opportunity_name),
+        "ended_at": coaching.ended_at, "stage": coaching.stage,
+        "transcript_visible": full,
+        "messages": [{"id": m.id, "role": m.role, "text": m.text, "stage": m.stage,
+                      "created_at": m.created_at} for m in messages] if full else [],
+        "commitments": [_commitment(c) for c in coaching.commitments if c.confirmed],
+        "notes": [{"id": n.id, "text": n.text, "author": {"id": n.author_id, "name": n.author.name},
+                   "created_at": n.created_at, "updated_at": n.updated_at, "mine": n.author_id == user.id}
+                  for n in coaching.notes],
+        "metrics": figures,
+        "reviewed_by": {"id": coaching.reviewed_by_id, "name": names.get(coaching.reviewed_by_id)}
+        if coaching.reviewed_by_id else None,
+    }
+
+
+def _commitment(c: Commitment, today=None) -> dict:
+    today = today or utcnow().date()
+    overdue = c.status == "open" and c.due_date is not None and c.due_date < today
+    return {"id": c.id, "text": c.text, "due_date": c.due_date, "measure": c.measure, "kind": c.kind,
+            "status": "overdue" if overdue else c.status, "outcome_note": c.outcome_note,
+            "session_id": c.session_id, "rep_id": c.rep_id}
+
+
+def open_commitments(session: Session, user: User, args: dict) -> dict:
+    """The team's open commitments, soonest due first (overdue at the top)."""
+    stmt = (confirmed_commitments(user).add_columns(User.name).join(User, User.id == Commitment.rep_id)
+            .where(Commitment.status == "open")
+            .order_by(Commitment.due_date.is_(None), Commitment.due_date, Commitment.id))
+    if args.get("rep_id"):
+        stmt = stmt.where(Commitment.rep_id == args["rep_id"])
+    page = _paginate_rows(session, stmt, args)
+    page["items"] = [{**_commitment(c), "rep": {"id": c.rep_id, "name": name}}
+                     for c, name in page["items"]]
+    return page
+
+
+def add_note(session: Session, user: User, session_id: int, text: str) -> ManagerNote:
+    coaching = get_session(session, user, session_id)
+    note = ManagerNote(session_id=coaching.id, author_id=user.id, text=text)
+    session.add(note)
+    session.commit()
+    return note
+
+
+def edit_note(session: Session, user: User, note_id: int, text: str) -> ManagerNote:
+    note = session.get(ManagerNote, note_id)
+    if note is None:
+        raise ApiError(404, f"No note {note_id} here.")
+    get_session(session, user, note.session_id)  # 404 unless the session is visible
+    if note.author_id != user.id:
+        raise ApiError(403, "Only the note's author can change it.")
+    note.text = text
+    note.updated_at = utcnow()
+    session.commit()
+    return note
+
+
+def mark_reviewed(session: Session, user: User, session_id: int, reviewed: bool = True):
+    coaching = get_session(session, user, session_id)
+    coaching.reviewed_at = utcnow() if reviewed else None
+    coaching.reviewed_by_id = user.id if reviewed else None
+    session.commit()
+    return coaching

@@ -1,0 +1,49 @@
+"""Organization review settings (admins): transcript visibility, webhook URL and secret; deliveries."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Organization, User, WebhookDelivery
+
+from ..errors import ApiError
+from ..pagination import paginate
+
+
+def require_admin(user: User) -> None:
+    if user.role != "admin":
+        raise ApiError(403, "Only an admin of the organization can do this.")
+
+
+def settings_of(org: Organization) -> dict:
+    return {"transcript_visibility": org.transcript_visibility, "webhook_url": org.webhook_url,
+            "webhook_secret_set": bool(org.webhook_secret)}
+
+
+def update_settings(session: Session, user: User, data: dict) -> dict:
+    require_admin(user)
+    org = user.organization
+    if "transcript_visibility" in data:
+        org.transcript_visibility = data["transcript_visibility"]
+    if "webhook_secret" in data:
+        org.webhook_secret = data["webhook_secret"] or None
+    if "webhook_url" in data:
+        org.webhook_url = data["webhook_url"] or None
+    if org.webhook_url and not org.webhook_secret:
+        session.rollback()
+        raise ApiError(422, "A webhook needs a secret to sign its requests.",
+                       fields={"webhook_secret": ["Set a secret of at least 16 characters."]})
+    session.commit()
+    return settings_of(org)
+
+
+def deliveries(session: Session, user: User, args: dict) -> dict:
+    require_admin(user)
+    stmt = select(WebhookDelivery).where(WebhookDelivery.org_id == user.org_id)
+    if args.get("status"):
+        stmt = stmt.where(WebhookDelivery.status == args["status"])
+    return paginate(session, stmt.order_by(WebhookDelivery.id.desc()), args)
+
+
+def dump_delivery(d: WebhookDelivery) -> dict:
+    return {k: getattr(d, k) for k in ("id", "session_id", "url", "status", "attempts", "last_error",
+                                       "next_attempt_at", "created_at", "delivered_at")}
