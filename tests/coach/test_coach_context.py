@@ -1,0 +1,119 @@
+"""build_context from the models: real figures in, never another rep's data."""
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy.orm import Session
+
+from models import (
+    Account,
+    Base,
+    CoachingSession,
+    Commitment,
+    KpiSnapshot,
+    Opportunity,
+    Organization,
+    SkillAssessment,
+    SkillRating,
+    User,
+    default_process,
+)
+from models.db import make_engine
+from service.coach import Coach, FakeEngine, SessionState
+from service.coach.context import build_context
+from service.coach.templates import render_context_block
+
+TODAY = date(2025, 3, 5)
+
+
+@pytest.fixture
+def db():
+    engine = make_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def seed(db):
+    org = Organization(name="Acme Sales")
+    db.add(org)
+    db.flush()
+    process = default_process(org.id)
+    db.add(process)
+    dana = User(org_id=org.id, role="rep", name="Dana Reyes", email="dana@example.com")
+    omar = User(org_id=org.id, role="rep", name="Omar Secret", email="omar@example.com")
+    db.add_all([dana, omar])
+    db.flush()
+    for rep, closed in ((dana, ("44200", "42000")), (omar, ("99999", "77777"))):
+        for start, value in zip((date(2025, 1, 1), date(2025, 2, 1)), closed, strict=True):
+            db.add(KpiSnapshot(org_id=org.id, rep_id=rep.id, period_type="month",
+                               period_start=start, pipeline_count=12, proposals=5,
+                               deals_closed=3, pipeline_value=Decimal("300000"),
+                               closed_value=Decimal(value), quota=Decimal("50000"),
+                               currency="EUR"))
+    accounts = {}
+    opps = {}
+    for rep, name in ((dana, "Globex"), (omar, "Hidden Corp")):
+        acc = Account(org_id=org.id, owner_id=rep.id, name=name, segment="Logistics")
+        db.add(acc)
+        db.flush()
+        opp = Opportunity(org_id=org.id, account_id=acc.id, owner_id=rep.id,
+                          stage_id=process.stages[3].id, name=f"{name} renewal",
+                          amount=Decimal("120000"), currency="EUR", close_date=date(2025, 3, 31),
+                          next_step="Send revised pricing", competitors=["Initech"],
+                          milestones_met=["Proposal presented"],
+                          stage_entered_at=datetime(2025, 1, 23, tzinfo=UTC))
+        db.add(opp)
+        accounts[rep.id], opps[rep.id] = acc, opp
+    audit = SkillAssessment(org_id=org.id, rep_id=dana.id,
+                            created_at=datetime(2025, 1, 15, tzinfo=UTC),
+                            ratings=[SkillRating(skill="closing", rating=2, note="hesitant")])
+    db.add(audit)
+    db.flush()
+    session = CoachingSession(org_id=org.id, rep_id=dana.id, mode="weekly_review")
+    db.add(session)
+    db.flush()
+    db.add(Commitment(org_id=org.id, session_id=session.id, rep_id=dana.id,
+                      text="Call three accounts",
+                      due_date=TODAY + timedelta(days=2), measure="3 calls", confirmed=True))
+    db.commit()
+    return dana, omar, accounts, opps
+
+
+def test_context_carries_the_reps_real_figures(db):
+    dana, omar, accounts, opps = seed(db)
+    ctx = build_context(db, dana.id, opportunity_id=opps[dana.id].id,
+                        account_id=accounts[dana.id].id, today=TODAY)
+    latest = ctx["periods"][0]
+    assert latest["label"] == "February 2025"
+    assert latest["metrics"]["closed_value"] == {"value": "42000.00", "previous": "44200.00",
+                                                 "change_pct": -5.0}
+    assert latest["metrics"]["attainment"]["value"] == 84.0
+    opp = ctx["opportunity"]
+    assert opp["stage"] == "Proposal" and opp["days_in_stage"] == 41 and opp["stalled"]
+    assert {"name": "Pricing reviewed with buyer", "met": False} in opp["milestones"]
+    assert ctx["account"]["open_opportunities"] == 1
+    assert ctx["skills_audit"]["latest"]["ratings"][0]["skill"] == "closing"
+    assert ctx["commitments"][0]["text"] == "Call three accounts"
+    block = render_context_block(ctx)
+    assert "EUR 42,000" in block and "Globex renewal" in block
+
+
+def test_another_reps_data_never_reaches_the_engine(db):
+    dana, omar, accounts, opps = seed(db)
+    with pytest.raises(LookupError):
+        build_context(db, dana.id, opportunity_id=opps[omar.id].id, today=TODAY)
+    with pytest.raises(LookupError):
+        build_context(db, dana.id, account_id=accounts[omar.id].id, today=TODAY)
+    ctx = build_context(db, dana.id, opportunity_id=opps[dana.id].id, today=TODAY)
+    engine = FakeEngine("So it moved. What changed?", "So it moved. What else changed?")
+    coach = Coach(engine)
+    state = SessionState(mode="opportunity_strategy", stage="", context=ctx)
+    list(coach.open(state))
+    list(coach.respond(state, "Procurement changed owners at Globex."))
+    for turn in engine.history:
+        sent = str(turn.context) + " ".join(m["content"] for m in turn.messages)
+        assert "Omar" not in sent and "Hidden Corp" not in sent and "77,777" not in sent
+        assert "77777" not in sent and "99999" not in sent
