@@ -95,25 +95,6 @@ def fake(app):
     return engine
 
 
-def _context_stub():
-    """Until service/coach/context.py lands: the smallest context the flow accepts."""
-    import sys
-    import types
-
-    try:
-        import service.coach.context  # noqa: F401
-    except ImportError:
-        stub = types.ModuleType("service.coach.context")
-
-        def build_context(s, rep_id, *, opportunity_id=None, account_id=None, today=None):
-            return {"rep": {"id": rep_id, "name": "Rep"}, "today": str(today), "periods": []}
-
-        stub.build_context = build_context
-        sys.modules["service.coach.context"] = stub
-
-
-_context_stub()
-
 
 def sse_events(body: str) -> list[tuple[str, dict]]:
     """Parse a text/event-stream body into (event, data) pairs."""
