@@ -4,6 +4,7 @@ import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from marshmallow import Schema, fields
+from werkzeug.routing import IntegerConverter
 
 from .. import auth, errors
 
@@ -34,13 +35,29 @@ def blueprint(name: str, import_name: str, url_prefix: str, description: str,
                                   description=description)
     if not public:
         blp.before_request(auth.authenticate)
+    else:
+        blp._prepare_doc_cbks.append(_open_to_all)
     return blp
+
+
+def _open_to_all(doc, _info, **_kwargs):
+    """A public operation says so in the spec: `security: []` overrides the global bearer."""
+    return {**doc, "security": []}
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` ids stop at the id columns' 2**31-1: a larger id is a 404, not a database error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 # Resource modules, registered in this order; each defines `blp`.
 RESOURCES = [
     "health", "me", "teams", "users", "tokens", "process", "accounts", "opportunities",
     "kpis", "skills", "modes", "sessions", "commitments", "widget",
+    "review", "review_admin",
 ]
 
 
@@ -57,6 +74,7 @@ def init_app(app) -> None:
     """A fresh Api per app (it holds the app's spec), then every resource blueprint."""
     from importlib import import_module
 
+    app.url_map.converters["int"] = IdConverter
     api = Api(app, spec_kwargs={
         "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     app.extensions["api"] = api

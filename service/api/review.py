@@ -1,0 +1,142 @@
+"""Manager review as JSON: dashboard, ask now, sessions, notes, reviewed marks, exports.
+
+Same rules as the pages: managers see the teams they lead, admins their organization, and only
+sessions the rep confirmed. Exports answer a file download (Markdown or JSON).
+"""
+
+from flask import Response, g
+from flask.views import MethodView
+
+from ..auth import require_role
+from ..db import db
+from ..pagination import page_of
+from ..review import export
+from ..review.asknow import ask_now
+from ..review.dashboard import team_dashboard
+from ..review.schemas import (
+    CommitmentArgs,
+    DashboardArgs,
+    ExportArgs,
+    NoteSchema,
+    RangeExportArgs,
+    ReviewedSchema,
+    SessionFilterArgs,
+)
+from ..review.sessions import (
+    add_note,
+    edit_note,
+    mark_reviewed,
+    open_commitments,
+    search_sessions,
+    session_detail,
+)
+from . import blueprint
+from .review_schemas import (
+    AskNowSchema,
+    CommitmentSchema,
+    DashboardSchema,
+    NoteOutSchema,
+    ReviewedOutSchema,
+    SessionDetailSchema,
+    SessionRowSchema,
+)
+
+blp = blueprint("review_api", __name__, "/review", "Manager review of confirmed coaching sessions.")
+
+
+@blp.before_request
+def reviewers_only():
+    require_role("manager", "admin")
+
+
+def _note(note) -> dict:
+    return {"id": note.id, "session_id": note.session_id, "text": note.text,
+            "author": {"id": g.user.id, "name": g.user.name}, "created_at": note.created_at,
+            "updated_at": note.updated_at, "mine": True}
+
+
+@blp.route("/dashboard")
+@blp.arguments(DashboardArgs, location="query")
+@blp.response(200, DashboardSchema)
+def dashboard(args):
+    """Per rep: sessions, commitments, figures against the previous month and quota, quality, skills."""
+    return team_dashboard(db.session, g.user, args.get("team_id"), args["period"])
+
+
+@blp.route("/ask-now")
+@blp.response(200, AskNowSchema)
+def ask_now_items():
+    """Stalled deals, overdue commitments, figure drops and help asked, each with one question."""
+    return ask_now(db.session, g.user)
+
+
+@blp.route("/sessions")
+@blp.arguments(SessionFilterArgs, location="query")
+@blp.response(200, page_of(SessionRowSchema))
+def sessions(args):
+    """Confirmed sessions: filter by rep, team, mode, opportunity, dates, reviewed; search text."""
+    return search_sessions(db.session, g.user, args)
+
+
+@blp.route("/sessions/<int:session_id>")
+@blp.response(200, SessionDetailSchema)
+def session(session_id):
+    """One confirmed session (its transcript only when the organization shares transcripts)."""
+    return session_detail(db.session, g.user, session_id)
+
+
+@blp.route("/sessions/<int:session_id>/export")
+@blp.arguments(ExportArgs, location="query")
+def export_session(args, session_id):
+    """Download one session as Markdown (format=md) or JSON (format=json)."""
+    return _download(export.export_one(db.session, g.user, session_id), args["format"],
+                     f"session-{session_id}")
+
+
+@blp.route("/export")
+@blp.arguments(RangeExportArgs, location="query")
+def export_range(args):
+    """Download the confirmed sessions started in a date range (at most 500)."""
+    details = export.export_range(db.session, g.user, args["date_from"], args["date_to"],
+                                  args.get("rep_id"))
+    return _download(details, args["format"], f"sessions-{args['date_from']}-to-{args['date_to']}")
+
+
+def _download(details, fmt, name) -> Response:
+    body = export.to_json(details) if fmt == "json" else export.to_markdown(details)
+    mimetype = "application/json" if fmt == "json" else "text/markdown"
+    return Response(body, mimetype=f"{mimetype}; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+@blp.route("/sessions/<int:session_id>/notes", methods=["POST"])
+@blp.arguments(NoteSchema)
+@blp.response(201, NoteOutSchema)
+def note_add(data, session_id):
+    """Add a manager note to a session."""
+    return _note(add_note(db.session, g.user, session_id, data["text"]))
+
+
+@blp.route("/notes/<int:note_id>")
+class Note(MethodView):
+    @blp.arguments(NoteSchema)
+    @blp.response(200, NoteOutSchema)
+    def patch(self, data, note_id):
+        """Change one of your own notes."""
+        return _note(edit_note(db.session, g.user, note_id, data["text"]))
+
+
+@blp.route("/sessions/<int:session_id>/reviewed", methods=["PUT"])
+@blp.arguments(ReviewedSchema)
+@blp.response(200, ReviewedOutSchema)
+def reviewed(data, session_id):
+    """Mark a session reviewed ({"reviewed": true}) or not."""
+    return mark_reviewed(db.session, g.user, session_id, data["reviewed"])
+
+
+@blp.route("/commitments")
+@blp.arguments(CommitmentArgs, location="query")
+@blp.response(200, page_of(CommitmentSchema))
+def commitments(args):
+    """The team's open commitments from confirmed sessions, soonest due first."""
+    return open_commitments(db.session, g.user, args)
