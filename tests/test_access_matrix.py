@@ -108,8 +108,12 @@ def _request(api, app, spec, rule, method, token, world):
     for name in rule.arguments:
         path = path.replace(f"<int:{name}>", str(world[name])).replace(f"<{name}>", str(world[name]))
     op = spec["paths"].get(path_template(rule), {}).get(method.lower(), {})
-    query = {p["name"]: world[p["name"]] for p in op.get("parameters", [])
-             if p["in"] == "query" and p["name"] in world}
+    query = {}
+    for param in op.get("parameters", []):
+        if param["in"] == "query" and param["name"] in world:
+            query[param["name"]] = world[param["name"]]
+        elif param["in"] == "query" and param.get("required"):
+            query[param["name"]] = _example(spec, param.get("schema", {}), world)
     body = None
     if method in WRITES:
         schema = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get(

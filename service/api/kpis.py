@@ -30,12 +30,12 @@ def _change_schema(absolute):
 CountChange = Schema.from_dict(_change_schema(fields.Integer()), name="CountChange")
 MoneyChange = Schema.from_dict(_change_schema(fields.Decimal(places=2, as_string=True)),
                                name="MoneyChange")
-KpiChangeSchema = Schema.from_dict(
+KpiSnapshotChangeSchema = Schema.from_dict(
     {f: fields.Nested(CountChange if f in COUNTS else MoneyChange) for f in KPI_FIELDS},
-    name="KpiChange")
+    name="KpiSnapshotChange")
 
 
-class KpiSchema(Schema):
+class KpiSnapshotSchema(Schema):
     id = fields.Integer(dump_only=True)
     rep_id = fields.Integer(load_default=None,
                             metadata={"description": "Default: you. Admins may name a rep."})
@@ -52,7 +52,7 @@ class KpiSchema(Schema):
         r"^[A-Z]{3}$", error="Use a three-letter ISO 4217 code such as USD."))
     created_at = fields.DateTime(dump_only=True)
     previous_period_start = fields.Date(dump_only=True, allow_none=True)
-    change = fields.Nested(KpiChangeSchema, dump_only=True, allow_none=True,
+    change = fields.Nested(KpiSnapshotChangeSchema, dump_only=True, allow_none=True,
                            metadata={"description": "null when there is no previous period."})
 
 
@@ -81,7 +81,7 @@ def _pct(now, before):
 
 def dump(row) -> dict:
     snapshot, prev = row[0], row._mapping
-    data = {k: getattr(snapshot, k) for k in KpiSchema().fields if hasattr(snapshot, k)}
+    data = {k: getattr(snapshot, k) for k in KpiSnapshotSchema().fields if hasattr(snapshot, k)}
     data["previous_period_start"] = prev["period_start"]
     if prev["period_start"] is None:
         return {**data, "change": None}
@@ -116,7 +116,7 @@ def _conflict(data) -> str:
 @blp.route("")
 class Kpis(MethodView):
     @blp.arguments(KpiListArgs, location="query")
-    @blp.response(200, page_of(KpiSchema))
+    @blp.response(200, page_of(KpiSnapshotSchema))
     def get(self, args):
         """List KPI snapshots you can see, newest first, each with its change on the period before."""
         inner = _scope() + [getattr(KpiSnapshot, k) == args[k]
@@ -127,8 +127,8 @@ class Kpis(MethodView):
             KpiSnapshot.period_start.desc(), KpiSnapshot.rep_id, KpiSnapshot.id)
         return _page(stmt, args)
 
-    @blp.arguments(KpiSchema)
-    @blp.response(201, KpiSchema)
+    @blp.arguments(KpiSnapshotSchema)
+    @blp.response(201, KpiSnapshotSchema)
     def post(self, data):
         """Record a period's figures for you (admins: for the rep in rep_id)."""
         rep = resolve_owner(data.pop("rep_id"), "rep_id")
@@ -147,13 +147,13 @@ def _page(stmt, args) -> dict:
 
 @blp.route("/<int:kpi_id>")
 class KpiById(MethodView):
-    @blp.response(200, KpiSchema)
+    @blp.response(200, KpiSnapshotSchema)
     def get(self, kpi_id):
         """Read one snapshot with its change on the previous period."""
         return get_kpi(kpi_id)
 
-    @blp.arguments(KpiSchema(partial=True))
-    @blp.response(200, KpiSchema)
+    @blp.arguments(KpiSnapshotSchema(partial=True))
+    @blp.response(200, KpiSnapshotSchema)
     def patch(self, data, kpi_id):
         """Correct a snapshot's figures or period (the owner or an admin)."""
         snapshot = get_visible(db.session, KpiSnapshot, kpi_id, g.user, "rep_id")
