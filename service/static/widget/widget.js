@@ -299,7 +299,7 @@
     slot.replaceChildren();
     if (!mode.needs) return;
     var label = mode.needs === "opportunity" ? "Which deal?" : "Which account?";
-    var select = el("select", {id: "sc-target", name: "target", required: true}, [
+    var select = el("select", {id: "sc-target", name: "target"}, [
       el("option", {value: "", text: "Loading…"})]);
     slot.append(el("label", {for: "sc-target", class: "label", text: label}), select);
     try {
@@ -463,7 +463,13 @@
     summary.value = session.summary || "";
     var help = el("textarea", {rows: "2"});
     help.value = session.help_asked || "";
-    var rows = (session.commitments || []).map(function (c, i) { return self.commitmentEditor(c, i); });
+    var rows = (session.commitments || []).filter(function (c) { return c.status !== "dropped"; })
+      .map(function (c, i) { return self.commitmentEditor(c, i); });
+    var list = el("div", {class: "commitments"}, rows.map(function (r) { return r.node; }));
+    var add = el("button", {class: "secondary wide", type: "button", text: "+ Add a commitment", onclick: function () {
+      var row = self.commitmentEditor({kind: "action"}, rows.length);
+      rows.push(row); list.appendChild(row.node); row.focus();
+    }});
     var error = el("p", {class: "field-error", role: "alert"});
     var visibility = VISIBILITY[session.transcript_visibility] || VISIBILITY.full;
     var form = el("form", {class: "review", onsubmit: function (e) {
@@ -473,8 +479,9 @@
       el("p", {class: "hint", text: "Check it reads the way you see it. Nothing is shared until you confirm."}),
       field("sc-summary", "Summary", summary),
       field("sc-help", "Help you asked for", help),
-      el("h3", {class: "lead", text: rows.length ? "Your commitments" : "No commitments were drafted"}),
-      el("div", {class: "commitments"}, rows.map(function (r) { return r.node; })),
+      el("h3", {class: "lead", text: "Your commitments"}),
+      rows.length ? null : el("p", {class: "hint", text: "None were drafted from the conversation: add your own."}),
+      list, add,
       el("p", {class: "visibility", text: visibility}),
       error,
       el("button", {class: "primary wide", type: "submit", text: "Confirm and share"})
@@ -483,33 +490,53 @@
   };
 
   Widget.prototype.commitmentEditor = function (c, i) {
-    var p = "sc-c" + i + "-";
-    var text = el("textarea", {rows: "2", required: true}); text.value = c.text || "";
+    var p = "sc-c" + i + "-", row = {original: c, removed: false};
+    var text = el("textarea", {rows: "2"}); text.value = c.text || "";
     var due = el("input", {type: "date"}); due.value = c.due_date || "";
     var measure = el("input", {type: "text", placeholder: "How you'll know it's done"}); measure.value = c.measure || "";
     var kind = el("select", {}, KINDS.map(function (k) {
       return el("option", {value: k[0], text: k[1], selected: k[0] === c.kind}); }));
-    var node = el("fieldset", {class: "commitment"}, [el("legend", {text: "Commitment " + (i + 1)}),
+    var legend = el("legend", {text: "Commitment " + (i + 1)});
+    row.node = el("fieldset", {class: "commitment"}, [legend,
+      el("button", {class: "link remove", type: "button", text: "Remove", "aria-label": "Remove commitment " + (i + 1),
+        onclick: function () { row.removed = true; row.node.hidden = true; }}),
       field(p + "text", "What you'll do", text),
       el("div", {class: "row"}, [field(p + "due", "By", due), field(p + "kind", "Kind", kind)]),
       field(p + "measure", "How you'll know", measure)]);
-    return {node: node, original: c, read: function () {
+    row.focus = function () { text.focus(); };
+    row.read = function () {
       return {text: text.value.trim(), due_date: due.value || null, measure: measure.value.trim(), kind: kind.value};
-    }};
+    };
+    return row;
   };
+
+  /* What to send for one edited row: null when nothing changed. */
+  function commitmentChange(row) {
+    var was = row.original, now = row.read(), change = {};
+    if (!was.id) return row.removed || !now.text ? null : ["POST", now];
+    if (row.removed) return ["PATCH", {status: "dropped"}];
+    Object.keys(now).forEach(function (k) { if ((now[k] || null) !== (was[k] || null)) change[k] = now[k]; });
+    if (change.text === "") return ["PATCH", {status: "dropped"}];
+    return Object.keys(change).length ? ["PATCH", change] : null;
+  }
 
   Widget.prototype.confirm = async function (session, summary, help, rows, error, form) {
     var button = form.querySelector("button[type=submit]");
     button.disabled = true; button.textContent = "Sharing…"; error.textContent = "";
     try {
+      var kept = 0;
       for (var i = 0; i < rows.length; i++) {
-        var now = rows[i].read(), was = rows[i].original, change = {};
-        Object.keys(now).forEach(function (k) { if ((now[k] || null) !== (was[k] || null)) change[k] = now[k]; });
-        if (Object.keys(change).length) await this.client.json("PATCH", "/commitments/" + was.id, change);
+        var change = commitmentChange(rows[i]);
+        if (change && change[0] === "POST") {
+          rows[i].original = await this.client.json("POST", "/sessions/" + session.id + "/commitments", change[1]);
+        } else if (change) {
+          await this.client.json("PATCH", "/commitments/" + rows[i].original.id, change[1]);
+        }
+        if (rows[i].original.id && !rows[i].removed && rows[i].read().text) kept += 1;
       }
       await this.client.json("PATCH", "/sessions/" + session.id + "/summary",
         {summary: summary.value.trim(), help_asked: help.value.trim(), confirmed: true});
-      this.finished(rows.length);
+      this.finished(kept);
     } catch (e) {
       error.textContent = e.message; button.disabled = false; button.textContent = "Confirm and share";
     }
@@ -522,7 +549,7 @@
     this.show("done", [el("div", {class: "empty done"}, [
       el("div", {class: "tick", "aria-hidden": "true", text: "✓"}),
       el("h3", {class: "lead", text: "Confirmed and shared"}),
-      el("p", {text: count === 1 ? "Your commitment is saved. Good luck with it." :
+      el("p", {text: count === 0 ? "Your summary is saved." : count === 1 ? "Your commitment is saved. Good luck with it." :
         "Your " + count + " commitments are saved. Good luck with them."}),
       el("button", {class: "primary", type: "button", "data-autofocus": true, text: "Start another session",
         onclick: function () { self.picker().catch(function (e) { self.problem(e, self.start); }); }})])]);
@@ -568,7 +595,9 @@
     "select:focus,input:focus,textarea:focus{border-color:var(--sc-accent);outline:2px solid color-mix(in srgb,var(--sc-accent) 30%,transparent);outline-offset:0}",
     ".field-error{min-height:1em;margin:8px 0;color:#9b1c1c;font-size:13px}",
     ".primary{padding:11px 18px;border:0;border-radius:10px;background:var(--sc-accent);color:var(--sc-on-accent);font-weight:600;cursor:pointer}",
-    ".primary:disabled{opacity:.6;cursor:default}.primary.wide{width:100%;margin-top:6px}",
+    ".primary:disabled{opacity:.6;cursor:default}.wide{width:100%;margin-top:6px}",
+    ".secondary{padding:9px 16px;border:1px dashed #b5bfcd;border-radius:10px;background:#fff;color:var(--sc-accent);font-weight:600;cursor:pointer}",
+    ".commitment{position:relative}.remove{position:absolute;top:6px;right:10px;font-size:12px;color:var(--sc-muted)}",
     ".link{border:0;background:none;padding:4px 2px;color:var(--sc-accent);font-weight:600;cursor:pointer;text-decoration:underline;text-underline-offset:2px}",
     ".toolbar{display:flex;align-items:center;gap:10px;padding:8px 14px 8px 20px;border-bottom:1px solid var(--sc-line);background:var(--sc-soft)}",
     ".visibility{flex:1;margin:0;font-size:12px;color:var(--sc-muted)}.toolbar .link{flex:none;font-size:13px}",

@@ -1,0 +1,63 @@
+"""The demo organization served live, and helpers to drive the widget inside its shadow root."""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from models import Organization, User
+from service.auth import issue_token
+from service.demo import load_demo
+
+
+@dataclass
+class Demo:
+    url: str
+    org_id: int
+    reps: dict  # key -> user id
+    tokens: dict  # key -> API token (server side only)
+
+
+@pytest.fixture
+def demo(app, session, live_server, tmp_path):
+    """The demo data in the live app, with the live server's origin allowed to embed the widget."""
+    app.config["DEMO_DATA"] = True
+    load_demo(session, str(tmp_path))
+    reps = {u.email.split("@")[0]: u for u in session.scalars(
+        select(User).where(User.email.like("%@demo.salescoach.test")))}
+    org = session.get(Organization, reps["riley"].org_id)
+    org.widget_origins = [*org.widget_origins, live_server.url]
+    tokens = {key: issue_token(session, user, "test")[1] for key, user in reps.items()}
+    session.commit()
+    return Demo(live_server.url, org.id, {k: u.id for k, u in reps.items()}, tokens)
+
+
+def open_widget(page, url: str):
+    """Go to a page embedding the widget and open it with the launcher."""
+    page.goto(url)
+    page.get_by_role("button", name="Open Coach").click()
+    return page.get_by_role("dialog", name="Coach")
+
+
+def start_session(page, mode: str = "Weekly review", target: str | None = None):
+    page.get_by_role("radio", name=re.compile(mode)).check()
+    if target:
+        page.get_by_label(re.compile("Which (deal|account)")).select_option(label=target)
+    page.get_by_role("button", name="Start session").click()
+    page.locator(".msg.coach").first.wait_for()
+
+
+def coach_messages(page):
+    return page.locator(".msg.coach:not(.typing)")
+
+
+def say(page, text: str):
+    """Type a message, send it with Enter and wait for the coach's complete reply."""
+    before = coach_messages(page).count()
+    box = page.get_by_label(re.compile("Your message"))
+    box.fill(text)
+    box.press("Enter")
+    coach_messages(page).nth(before).wait_for()
+    page.locator(".msg.coach.streaming").wait_for(state="detached")
+    return coach_messages(page).nth(before).inner_text()
