@@ -21,7 +21,7 @@ from .common import save
 blp = blueprint("commitments", __name__, "/commitments", "Commitments from coaching sessions.")
 
 
-class CommitmentSchema(Schema):
+class CommitmentRecordSchema(Schema):
     id = fields.Integer(dump_only=True)
     session_id = fields.Integer(dump_only=True)
     rep_id = fields.Integer(dump_only=True)
@@ -76,7 +76,7 @@ def apply(commitment: Commitment, data: dict) -> None:
 @blp.route("")
 class Commitments(MethodView):
     @blp.arguments(CommitmentListArgs, location="query")
-    @blp.response(200, page_of(CommitmentSchema))
+    @blp.response(200, page_of(CommitmentRecordSchema))
     def get(self, args):
         """List commitments you can see (filter status, rep_id, session_id, due_before, overdue)."""
         stmt = visible_commitments(g.user).order_by(Commitment.due_date, Commitment.id)
@@ -92,7 +92,7 @@ class Commitments(MethodView):
 
 @blp.route("/<int:commitment_id>")
 class CommitmentById(MethodView):
-    @blp.response(200, CommitmentSchema)
+    @blp.response(200, CommitmentRecordSchema)
     def get(self, commitment_id):
         """Read one commitment."""
         found = db.session.scalar(visible_commitments(g.user).where(Commitment.id == commitment_id))
@@ -100,8 +100,8 @@ class CommitmentById(MethodView):
             raise ApiError(404, f"No commitment {commitment_id} here.")
         return found
 
-    @blp.arguments(CommitmentSchema(partial=True))
-    @blp.response(200, CommitmentSchema)
+    @blp.arguments(CommitmentRecordSchema(partial=True))
+    @blp.response(200, CommitmentRecordSchema)
     def patch(self, data, commitment_id):
         """Edit your commitment, or report it done or dropped."""
         commitment = own_commitment(commitment_id)

@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from models import SESSION_STATUSES
 
 from ..pagination import PageArgs
-from .commitments import CommitmentSchema
+from .commitments import CommitmentRecordSchema
 
 
 class SessionStartSchema(Schema):
@@ -34,7 +34,7 @@ class MessageInSchema(Schema):
             raise ValidationError(f"At most {limit} characters.")
 
 
-class MessageSchema(Schema):
+class ChatMessageSchema(Schema):
     id = fields.Integer()
     role = fields.String(metadata={"description": "rep or coach"})
     text = fields.String()
@@ -53,12 +53,12 @@ class SessionStatusSchema(Schema):
 
 
 class TurnSchema(Schema):
-    rep_message = fields.Nested(MessageSchema, required=True)
-    reply = fields.Nested(MessageSchema, required=True)
+    rep_message = fields.Nested(ChatMessageSchema, required=True)
+    reply = fields.Nested(ChatMessageSchema, required=True)
     session = fields.Nested(SessionStatusSchema, required=True)
 
 
-class SessionSchema(Schema):
+class ChatSessionSchema(Schema):
     id = fields.Integer()
     rep_id = fields.Integer()
     mode = fields.String()
@@ -76,9 +76,9 @@ class SessionSchema(Schema):
                        "the summary, commitments and figures."})
 
 
-class SessionDetailSchema(SessionSchema):
-    messages = fields.List(fields.Nested(MessageSchema))
-    commitments = fields.List(fields.Nested(CommitmentSchema))
+class ChatSessionDetailSchema(ChatSessionSchema):
+    messages = fields.List(fields.Nested(ChatMessageSchema))
+    commitments = fields.List(fields.Nested(CommitmentRecordSchema))
     metrics = fields.Dict()
 
 

@@ -18,13 +18,13 @@ from ..errors import ApiError
 from ..pagination import page_of, paginate
 from ..streaming import collect, event_stream, sse, sse_response
 from . import blueprint
-from .commitments import CommitmentSchema, apply
+from .commitments import CommitmentRecordSchema, apply
 from .common import save
 from .session_schemas import (
+    ChatSessionDetailSchema,
+    ChatSessionSchema,
     MessageInSchema,
-    SessionDetailSchema,
     SessionListArgs,
-    SessionSchema,
     SessionStartSchema,
     SummaryEditSchema,
     TurnSchema,
@@ -118,7 +118,7 @@ def answer_turn(row: CoachingSession, rep: Message, reply: Message | None):
 @blp.route("")
 class Sessions(MethodView):
     @blp.arguments(SessionListArgs, location="query")
-    @blp.response(200, page_of(SessionSchema))
+    @blp.response(200, page_of(ChatSessionSchema))
     def get(self, args):
         """List sessions you can see (yours; confirmed ones of your reps), newest first."""
         stmt = visible_sessions(g.user).order_by(CoachingSession.started_at.desc(),
@@ -130,7 +130,7 @@ class Sessions(MethodView):
         return {**page, "items": [dump(r) for r in page["items"]]}
 
     @blp.arguments(SessionStartSchema)
-    @blp.response(201, SessionDetailSchema)
+    @blp.response(201, ChatSessionDetailSchema)
     def post(self, data):
         """Start a session for yourself; the coach speaks first."""
         coach = get_coach(current_app)
@@ -147,7 +147,7 @@ class Sessions(MethodView):
 
 @blp.route("/<int:session_id>")
 class SessionById(MethodView):
-    @blp.response(200, SessionDetailSchema)
+    @blp.response(200, ChatSessionDetailSchema)
     def get(self, session_id):
         """Read a session: transcript, metrics, summary, commitments, help asked."""
         return dump(readable(session_id), detail=True)
@@ -168,7 +168,7 @@ class Messages(MethodView):
 
 @blp.route("/<int:session_id>/end")
 class EndSession(MethodView):
-    @blp.response(200, SessionDetailSchema)
+    @blp.response(200, ChatSessionDetailSchema)
     def post(self, session_id):
         """End the session: the coach drafts the summary and commitments for you to confirm."""
         row = owned(session_id)
@@ -180,7 +180,7 @@ class EndSession(MethodView):
 @blp.route("/<int:session_id>/summary")
 class Summary(MethodView):
     @blp.arguments(SummaryEditSchema)
-    @blp.response(200, SessionDetailSchema)
+    @blp.response(200, ChatSessionDetailSchema)
     def patch(self, data, session_id):
         """Edit the drafted summary; `confirmed: true` shares it with your manager."""
         row = owned(session_id)
@@ -190,8 +190,8 @@ class Summary(MethodView):
 
 @blp.route("/<int:session_id>/commitments")
 class SessionCommitments(MethodView):
-    @blp.arguments(CommitmentSchema)
-    @blp.response(201, CommitmentSchema)
+    @blp.arguments(CommitmentRecordSchema)
+    @blp.response(201, CommitmentRecordSchema)
     def post(self, data, session_id):
         """Add a commitment to the session (a draft until the session is confirmed)."""
         row = owned(session_id)
