@@ -3,7 +3,7 @@
 import logging
 
 from flask import jsonify, render_template, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,14 @@ def handle_database_down(error: OperationalError):
                           headers={"Retry-After": "5"})
 
 
+def handle_out_of_range(error: Exception):
+    """A value the database cannot store: a number too large for its column (SQLite raises
+    OverflowError), or on PostgreSQL (DataError) also text with NUL characters."""
+    log.info("value the database refused: %s", error)
+    return error_response(422, "A value in the request cannot be stored: a number out of range "
+                          "or text with control characters.")
+
+
 def handle_unexpected(error: Exception):
     log.exception("unhandled error")
     return error_response(500, "Something went wrong on our side; nothing you sent was lost.")
@@ -87,4 +95,6 @@ def handle_unexpected(error: Exception):
 def init_app(app) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(OverflowError, handle_out_of_range)
+    app.register_error_handler(DataError, handle_out_of_range)
     app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,89 @@
+"""Fuzz the whole JSON API from its own OpenAPI spec (schemathesis), as a rep, a manager, an admin.
+
+For valid and invalid inputs alike: no 5xx, every status, header, content type and body as the
+spec says, every error in our envelope, and 405 answers carry Allow. Bounded: a few examples per
+operation and mode, and a time budget for the whole run (about a minute), so it is not a timed test
+but it cannot run away. Failures are collected and reported together, one line each.
+"""
+
+import time
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi import checks as spec_checks
+
+ROLES = ("rep_a1", "manager_a", "admin")
+EXAMPLES = {GenerationMode.POSITIVE: 12, GenerationMode.NEGATIVE: 6}
+BUDGET_SECONDS = 60
+CHECKS = [not_a_server_error, spec_checks.status_code_conformance,
+          spec_checks.content_type_conformance, spec_checks.response_headers_conformance,
+          spec_checks.response_schema_conformance, spec_checks.negative_data_rejection]
+
+
+def envelope_problem(response) -> str | None:
+    """Every error, documented or not, uses {"error": {"code", "message", "fields"}}."""
+    if response.status_code < 400:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return "error response is not JSON"
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict) or set(error) != {"code", "message", "fields"}:
+        return f"error response is not the envelope: {body!r:.200}"
+    if response.status_code == 405 and not response.headers.get("Allow"):
+        return "405 without an Allow header"
+    return None
+
+
+@pytest.fixture
+def fuzz_schema(app, orgs):
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+
+
+def test_the_api_answers_every_generated_request_as_its_spec_says(fuzz_schema, orgs):
+    tokens = {role: orgs["one"].tokens[role] for role in ROLES}
+    failures: dict[str, str] = {}
+    deadline = time.monotonic() + BUDGET_SECONDS
+    operations = [result.ok() for result in fuzz_schema.get_all_operations()]
+    assert len(operations) > 10
+
+    for operation in operations:
+        for mode, count in EXAMPLES.items():
+            run_operation(operation, mode, count, tokens, failures, deadline)
+    report = "\n".join(f"{key}: {message}" for key, message in sorted(failures.items()))
+    assert not failures, f"{len(failures)} spec violations:\n{report}"
+
+
+def run_operation(operation, mode, count, tokens, failures, deadline):
+    @settings(max_examples=count, deadline=None, database=None, derandomize=True,
+              phases=[Phase.explicit, Phase.generate],
+              suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(generation_mode=mode))
+    def fuzz(case):
+        if time.monotonic() > deadline:
+            return
+        for role, token in tokens.items():
+            response = case.call(headers={"Authorization": f"Bearer {token}"})
+            key = f"{operation.label} [{mode.value}, {role}] {response.status_code}"
+            try:
+                case.validate_response(response, checks=CHECKS)
+            except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collect, report all at the end
+                failures.setdefault(key, _first_line(exc) + f" | {case.as_curl_command()}")
+            problem = envelope_problem(response)
+            if problem:
+                failures.setdefault(key, problem + f" | {case.as_curl_command()}")
+
+    try:
+        fuzz()
+    except Unsatisfiable:  # nothing to negate (an operation without inputs)
+        pass
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return " / ".join(line for line in text[:6] if line.strip())[:400]
