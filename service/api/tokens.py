@@ -19,12 +19,13 @@ blp = blueprint("tokens", __name__, "/tokens", "Bearer tokens for the API.")
 
 class TokenSchema(Schema):
     id = fields.Integer(dump_only=True)
-    user_id = fields.Integer(load_default=None, metadata={"description": "Default: yourself."})
+    user_id = fields.Integer(load_default=None, allow_none=True,
+                             metadata={"description": "Default: yourself."})
     name = fields.String(load_default="", validate=validate.Length(max=200))
     prefix = fields.String(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
-    last_used_at = fields.DateTime(dump_only=True)
-    revoked_at = fields.DateTime(dump_only=True)
+    last_used_at = fields.DateTime(dump_only=True, allow_none=True)
+    revoked_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 class NewTokenSchema(TokenSchema):
@@ -57,7 +58,8 @@ class Tokens(MethodView):
             raise ApiError(404, f"No user {data['user_id']} here.")
         token, plain = issue_token(db.session, user, data["name"])
         save()
-        return {**TokenSchema().dump(token), "token": plain}
+        token.token = plain  # dumped once by NewTokenSchema, never stored
+        return token
 
 
 @blp.route("/<int:token_id>", methods=["DELETE"])
