@@ -130,7 +130,7 @@ def path_template(rule) -> str:
 
 
 SCENARIOS = [  # (caller in org one, whose objects)
-    ("rep_a1", "other_team"), ("manager_a", "other_team"),
+    ("rep_a1", "teammate"), ("rep_a1", "other_team"), ("manager_a", "other_team"),
     ("rep_a1", "other_org"), ("manager_a", "other_org"), ("admin", "other_org"),
 ]
 # An admin reads and writes their whole organization, so an admin against another team of the
@@ -139,8 +139,11 @@ SCENARIOS = [  # (caller in org one, whose objects)
 
 @pytest.mark.parametrize(("caller", "target"), SCENARIOS)
 def test_no_endpoint_shows_or_changes_objects_out_of_reach(app, api, orgs, session, caller, target):
-    world = (foreign_world(session, orgs["one"], "rep_b1") if target == "other_team"
-             else foreign_world(session, orgs["two"], "rep_a1"))
+    org, owner = {"teammate": ("one", "rep_a2"), "other_team": ("one", "rep_b1"),
+                  "other_org": ("two", "rep_a1")}[target]
+    world = foreign_world(session, orgs[org], owner)
+    if target == "teammate":  # the shared team is the caller's own: point at one they are not in
+        world["team_id"] = orgs["one"].teams["B"].id
     spec = app.extensions["api"].spec.to_dict()
     token = orgs["one"].tokens[caller]
     failures = []
