@@ -22,8 +22,10 @@ DATE_PATTERNS = [
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     ("day_month", re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?(?: of)? " + _MONTH + r"\b", re.I)),
     ("month_day", re.compile(r"\b" + _MONTH + r" (\d{1,2})(?:st|nd|rd|th)?\b", re.I)),
+    ("end_next_week", re.compile(r"\b(?:end of|by the end of) next week\b", re.I)),
+    ("nth", re.compile(r"\b(?:by|on|before|until) the (\d{1,2})(?:st|nd|rd|th)\b", re.I)),
     ("next_weekday", re.compile(r"\bnext " + _WD + r"\b", re.I)),
-    ("weekday", re.compile(r"\b(?:by|on|this|before|until|till) " + _WD + r"\b", re.I)),
+    ("weekday", re.compile(r"\b(?:by|on|this|before|until|till|starting|from) " + _WD + r"\b", re.I)),
     ("end_month", re.compile(r"\b(?:end of (?:the |this )?month|month[- ]end)\b", re.I)),
     ("next_month", re.compile(r"\bnext month\b", re.I)),
     ("end_quarter", re.compile(r"\b(?:end of (?:the |this )?quarter|quarter[- ]end)\b", re.I)),
@@ -67,7 +69,12 @@ def _resolve(kind: str, m: re.Match, today: date) -> date | None:
         return _end_of_month(today, 1)
     if kind == "end_quarter":
         return _end_of_month(today, (3 - today.month % 3) % 3)
-    if kind == "next_week":
+    if kind == "nth":
+        found = date(today.year, today.month, 1)
+        if int(m[1]) < today.day:
+            found = _end_of_month(today) + timedelta(days=1)
+        return found.replace(day=int(m[1]))
+    if kind in ("next_week", "end_next_week"):
         return today + timedelta(days=7 - today.weekday() + 4)
     if kind == "this_week":
         return max(today, today + timedelta(days=4 - today.weekday()))

@@ -11,7 +11,8 @@ from datetime import date
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .errors import EngineBadOutput
-from .reading import commitments_in, is_vague
+from .commitments import commitments_in, merge
+from .reading import is_vague
 
 KINDS = ("keep", "drop", "create", "action")
 SUMMARY_JSON_SCHEMA = {
@@ -85,6 +86,14 @@ def _gist(texts: list[str], words: int = 25) -> str:
     return " ".join(parts[:words]) + (" ..." if len(parts) > words else "")
 
 
+PLAN_STAGES = ("plan", "commit", "next_steps", "actions", "action_plan")
+
+
+def plans(stage) -> bool:
+    """A planning stage: every action the rep names there is a commitment."""
+    return stage.collect == "commitments" or stage.key in PLAN_STAGES
+
+
 def extract_summary(mode, transcript: list[dict], today: date, rep_name: str = "the rep") -> dict:
     """Deterministic summary in the JSON shape of SUMMARY_JSON_SCHEMA (dates ISO strings)."""
     answers: dict[str, list[str]] = {}
@@ -99,16 +108,12 @@ def extract_summary(mode, transcript: list[dict], today: date, rep_name: str = "
         if not said:
             continue
         lines.append(f'{stage.key.replace("_", " ").capitalize()}: "{_gist(said)}"')
-        if stage.collect == "commitments":
-            for text in said:
-                commitments.extend(commitments_in(text, today))
-        elif stage.collect == "help":
+        for text in said:
+            commitments.extend(commitments_in(text, today, strict=not plans(stage)))
+        if stage.collect == "help":
             help_texts += [t for t in said if not is_vague(t, 3)]
-    seen, unique = set(), []
-    for item in commitments:
-        if item["text"].lower() not in seen:
-            seen.add(item["text"].lower())
-            unique.append({**item, "due_date": item["due_date"] and item["due_date"].isoformat()})
+    unique = [{**item, "due_date": item["due_date"] and item["due_date"].isoformat()}
+              for item in merge(commitments)]
     lines.append(f"{len(unique)} commitment(s) made." if unique else "No dated commitment yet.")
     return {"summary": " ".join(lines), "commitments": unique,
             "help_asked": _gist(help_texts, 60) if help_texts else ""}
