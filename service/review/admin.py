@@ -7,11 +7,11 @@ from ..db import db
 from ..pagination import PageArgs
 from . import bp
 from .pages import args, page
-from .schemas import SettingsSchema
+from .schemas import ReviewSettingsSchema
 from .settings import deliveries, dump_delivery, require_admin, settings_of, update_settings
 
 
-class DeliveryArgs(PageArgs):
+class ReviewDeliveryArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(("pending", "sending", "delivered", "failed")))
 
 
@@ -20,7 +20,7 @@ def settings():
     """Show or change transcript visibility and the webhook (admins)."""
     require_admin(g.user)
     if request.method == "POST":
-        data = args(SettingsSchema(), request.form)
+        data = args(ReviewSettingsSchema(), request.form)
         if request.form.get("clear_webhook"):
             data.update(webhook_url=None, webhook_secret=None)
         update_settings(db.session, g.user, data)
@@ -32,6 +32,6 @@ def settings():
 @bp.route("/webhooks")
 def webhooks():
     """Every webhook delivery, newest first, with its last error (admins)."""
-    result = deliveries(db.session, g.user, args(DeliveryArgs(), request.args))
+    result = deliveries(db.session, g.user, args(ReviewDeliveryArgs(), request.args))
     items = [dump_delivery(d) for d in result["items"]]
     return page("webhooks.html", result={**result, "items": items}, query=request.args)

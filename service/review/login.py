@@ -9,7 +9,7 @@ from models import User
 
 from ..db import db
 from . import _pw_marker, bp
-from .schemas import LoginSchema, form_args
+from .schemas import ReviewLoginSchema, form_args
 
 WRONG = "That email and password do not match an account. Check both and try again."
 NOT_FOR_REPS = ("These pages are for managers and admins. Your own sessions, summaries and "
@@ -39,7 +39,7 @@ def login():
     if request.method == "GET":
         return render_template("review/login.html", next=request.args.get("next", ""), error=None)
     try:
-        data = form_args(LoginSchema(), request.form)
+        data = form_args(ReviewLoginSchema(), request.form)
     except ValidationError:
         data = None
     user, error = _check(data) if data else (None, WRONG)

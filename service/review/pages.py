@@ -13,13 +13,13 @@ from . import bp, charts, export, quality
 from .asknow import ask_now
 from .dashboard import team_dashboard
 from .schemas import (
-    CommitmentArgs,
-    DashboardArgs,
-    ExportArgs,
-    NoteSchema,
-    RangeExportArgs,
-    ReviewedSchema,
-    SessionFilterArgs,
+    ReviewCommitmentArgs,
+    ReviewDashboardArgs,
+    ReviewExportArgs,
+    ReviewMarkedSchema,
+    ReviewNoteSchema,
+    ReviewRangeExportArgs,
+    ReviewSessionFilterArgs,
     form_args,
 )
 from .scope import teams_for, visible_reps
@@ -44,7 +44,7 @@ def page(template: str, **context):
 @bp.route("/")
 def dashboard():
     """The team dashboard: one row per rep."""
-    query = args(DashboardArgs(), request.args)
+    query = args(ReviewDashboardArgs(), request.args)
     data = team_dashboard(db.session, g.user, query.get("team_id"), query["period"])
     return page("dashboard.html", data=data, teams=teams_for(db.session, g.user), query=query)
 
@@ -68,7 +68,7 @@ def _filter_choices() -> dict:
 @bp.route("/sessions")
 def sessions():
     """Confirmed sessions: filter, search, page through."""
-    query = args(SessionFilterArgs(), request.args)
+    query = args(ReviewSessionFilterArgs(), request.args)
     result = search_sessions(db.session, g.user, query)
     return page("sessions.html", result=result, query=query, **_filter_choices())
 
@@ -83,28 +83,28 @@ def session_page(session_id):
 @bp.route("/sessions/<int:session_id>/notes", methods=["POST"])
 def note_add(session_id):
     """Add a manager note to a session."""
-    add_note(db.session, g.user, session_id, args(NoteSchema(), request.form)["text"])
+    add_note(db.session, g.user, session_id, args(ReviewNoteSchema(), request.form)["text"])
     return redirect(url_for("review.session_page", session_id=session_id, _anchor="notes"))
 
 
 @bp.route("/notes/<int:note_id>", methods=["POST"])
 def note_edit(note_id):
     """Change one of your own notes."""
-    note = edit_note(db.session, g.user, note_id, args(NoteSchema(), request.form)["text"])
+    note = edit_note(db.session, g.user, note_id, args(ReviewNoteSchema(), request.form)["text"])
     return redirect(url_for("review.session_page", session_id=note.session_id, _anchor="notes"))
 
 
 @bp.route("/sessions/<int:session_id>/reviewed", methods=["POST"])
 def reviewed(session_id):
     """Mark a session reviewed (or not)."""
-    mark_reviewed(db.session, g.user, session_id, args(ReviewedSchema(), request.form)["reviewed"])
+    mark_reviewed(db.session, g.user, session_id, args(ReviewMarkedSchema(), request.form)["reviewed"])
     return redirect(url_for("review.session_page", session_id=session_id))
 
 
 @bp.route("/commitments")
 def commitments():
     """The team's open commitments by due date."""
-    query = args(CommitmentArgs(), request.args)
+    query = args(ReviewCommitmentArgs(), request.args)
     result = open_commitments(db.session, g.user, query)
     return page("commitments.html", result=result, query=query,
                 reps=db.session.scalars(visible_reps(g.user)).unique().all())
@@ -120,14 +120,14 @@ def download(details: list[dict], fmt: str, name: str) -> Response:
 @bp.route("/sessions/<int:session_id>/export")
 def export_session(session_id):
     """Download one session as Markdown or JSON."""
-    fmt = args(ExportArgs(), request.args)["format"]
+    fmt = args(ReviewExportArgs(), request.args)["format"]
     return download(export.export_one(db.session, g.user, session_id), fmt, f"session-{session_id}")
 
 
 @bp.route("/export")
 def export_range():
     """Download the sessions of a date range as Markdown or JSON."""
-    query = args(RangeExportArgs(), request.args)
+    query = args(ReviewRangeExportArgs(), request.args)
     details = export.export_range(db.session, g.user, query["date_from"], query["date_to"],
                                   query.get("rep_id"))
     name = f"sessions-{query['date_from']}-to-{query['date_to']}"

@@ -5,12 +5,12 @@ from marshmallow import RAISE, Schema, fields, validate
 from ..pagination import PageArgs
 
 
-class DashboardArgs(Schema):
+class ReviewDashboardArgs(Schema):
     team_id = fields.Integer()
     period = fields.String(load_default="month", validate=validate.OneOf(("week", "month")))
 
 
-class SessionFilterArgs(PageArgs):
+class ReviewSessionFilterArgs(PageArgs):
     rep_id = fields.Integer()
     team_id = fields.Integer()
     mode = fields.String(validate=validate.Length(max=50))
@@ -21,38 +21,38 @@ class SessionFilterArgs(PageArgs):
     q = fields.String(validate=validate.Length(max=200), metadata={"description": "Search text."})
 
 
-class CommitmentArgs(PageArgs):
+class ReviewCommitmentArgs(PageArgs):
     rep_id = fields.Integer()
 
 
-class ExportArgs(Schema):
+class ReviewExportArgs(Schema):
     format = fields.String(load_default="md", validate=validate.OneOf(("md", "json")))
 
 
-class RangeExportArgs(ExportArgs):
+class ReviewRangeExportArgs(ReviewExportArgs):
     date_from = fields.Date(required=True)
     date_to = fields.Date(required=True)
     rep_id = fields.Integer()
 
 
-class NoteSchema(Schema):
+class ReviewNoteSchema(Schema):
     class Meta:
         unknown = RAISE
 
     text = fields.String(required=True, validate=validate.Length(min=1, max=5000))
 
 
-class ReviewedSchema(Schema):
+class ReviewMarkedSchema(Schema):
     reviewed = fields.Boolean(load_default=True)
 
 
-class LoginSchema(Schema):
+class ReviewLoginSchema(Schema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=320))
     password = fields.String(required=True, validate=validate.Length(min=1, max=200))
     next = fields.String(load_default="")
 
 
-class SettingsSchema(Schema):
+class ReviewSettingsSchema(Schema):
     transcript_visibility = fields.String(validate=validate.OneOf(("full", "summary")))
     webhook_url = fields.Url(allow_none=True, schemes={"http", "https"}, require_tld=False,
                              validate=validate.Length(max=500))

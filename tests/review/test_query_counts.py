@@ -1,0 +1,72 @@
+"""No N+1: every review page and list endpoint runs the same number of queries for 3 or 30 sessions."""
+
+import pytest
+from sqlalchemy import event
+
+from .conftest import csrf_of
+from .seed import PASSWORD, add_figures, add_sessions, with_passwords
+
+PAGES = ["/review/", "/review/?period=week", "/review/ask-now", "/review/sessions",
+         "/review/sessions?q=pricing", "/review/sessions?reviewed=no&mode=opportunity",
+         "/review/sessions/{sid}", "/review/commitments", "/review/sessions/{sid}/export?format=md",
+         "/review/export?date_from=2000-01-01&date_to=2100-01-01&format=json"]
+API = ["/api/v1/review/dashboard", "/api/v1/review/ask-now", "/api/v1/review/sessions",
+       "/api/v1/review/sessions?q=pricing&per_page=100", "/api/v1/review/sessions/{sid}",
+       "/api/v1/review/commitments", "/api/v1/review/sessions/{sid}/export?format=json",
+       "/api/v1/review/export?date_from=2000-01-01&date_to=2100-01-01"]
+ADMIN_API = ["/api/v1/review/webhook-deliveries", "/api/v1/review/settings"]
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self.hit)
+
+    def hit(self, *_args):
+        self.count += 1
+
+    def of(self, call) -> int:
+        self.count = 0
+        response = call()
+        assert response.status_code == 200, (response.status_code, response.text[:300])
+        return self.count
+
+
+@pytest.fixture
+def world(app, session, orgs):
+    org = orgs["one"]
+    with_passwords(session, org)
+    add_figures(session, org)
+    first = add_sessions(session, org, 3)
+    add_sessions(session, org, 2, status="ended", start=100)
+    return org, first
+
+
+def _counts(app, org, sid, counter):
+    browser = app.test_client()
+    login = browser.post("/review/login", data={"email": org.users["manager_a"].email, "password": PASSWORD,
+                                        "csrf_token": csrf_of(browser.get("/review/login").text)})
+    assert login.status_code == 302, login.text
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {org.tokens['manager_a']}"}
+    admin = {"Authorization": f"Bearer {org.tokens['admin']}"}
+    counts = {}
+    for path in PAGES:
+        counts[path] = counter.of(lambda p=path: browser.get(p.format(sid=sid)))
+    for path in API:
+        counts[path] = counter.of(lambda p=path: api.get(p.format(sid=sid), headers=headers))
+    for path in ADMIN_API:
+        counts[path] = counter.of(lambda p=path: api.get(p, headers=admin))
+    return counts
+
+
+def test_pages_and_lists_run_a_constant_number_of_queries(web, session, world):
+    app, (org, first) = web, world
+    counter = QueryCounter(app.extensions["db"]["engine"])
+    small = _counts(app, org, first[0].id, counter)
+    more = add_sessions(session, org, 27, start=3)
+    busiest = max(more, key=lambda s: (len(s.messages), len(s.commitments)))
+    large = _counts(app, org, first[0].id, counter)
+    assert large == small
+    assert _counts(app, org, busiest.id, counter) == small
+    assert max(small.values()) <= 16
