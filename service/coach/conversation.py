@@ -13,6 +13,7 @@ from datetime import date
 
 from . import guard
 from .budget import fit
+from .commitments import commitments_in, merge, spoken_due
 from .engines.base import CoachTurn
 from .errors import EngineError
 from .modes import Mode, StageSpec, load_modes
@@ -23,9 +24,9 @@ from .reading import (
     parse_rating,
     says_yes,
 )
-from .reflect import reflect
+from .reflect import acknowledge, reflect
 from .state import CoachReply, Delta, Replace, SessionDraft, SessionState, TurnRecord
-from .summary import SUMMARY_JSON_SCHEMA, validate_summary
+from .summary import SUMMARY_JSON_SCHEMA, plans, validate_summary
 from .templates import render_context_block, render_file, try_render
 
 FOLLOW_UP = ['Last session you committed to "{text}"{due}. How did that go?',
@@ -37,6 +38,11 @@ def _due(value) -> str:
         return ""
     day = date.fromisoformat(value) if isinstance(value, str) else value
     return f", due {day:%A} {day.day} {day:%B}"
+
+
+def _today(work) -> date:
+    value = work.context.get("today")
+    return date.fromisoformat(value) if value else date.today()
 
 
 def follow_up_question(commitment: dict, index: int) -> str:
@@ -126,12 +132,18 @@ class Coach:
                 work.offer_state = "offered"
                 return "offer", []
             return "turn_back", []
+        dated = self._hear(work, stage, rep_text)
         if extra.get("complete"):
             return "close", []
         probes = extra.setdefault("probes", {})
         used = probes.get(stage.key, 0)
         if stage.each:
             return self._walk(work, mode, stage, rep_text, used)
+        if dated and plans(stage) and stage.collect != "commitments":
+            return self._advance(work, mode, stage), []  # the plan is already a commitment
+        if extra.get("heard") and stage.collect == "commitments" and \
+                is_vague(rep_text, stage.advance.probe_below_words):
+            return self._advance(work, mode, stage), []  # 'nothing else': the list is done
         if is_vague(rep_text, stage.advance.probe_below_words) and used < stage.advance.max_probes:
             probes[stage.key] = used + 1
             return "probe", []
@@ -143,6 +155,20 @@ class Coach:
                 or coach_turns >= rule.max_turns:
             return self._advance(work, mode, stage), []
         return "ask", []
+
+    def _hear(self, work: SessionState, stage: StageSpec, rep_text: str) -> list[dict]:
+        """Dated commitments in this answer; remembered, and said back in the next turn."""
+        today = _today(work)
+        dated = [c for c in commitments_in(rep_text, today, strict=not plans(stage))
+                 if c["due_date"]]
+        work.extra.pop("ack", None)
+        if dated:
+            known = [{**c, "due_date": date.fromisoformat(c["due_date"])}
+                     for c in work.extra.get("heard", [])]
+            work.extra["heard"] = [{**c, "due_date": c["due_date"].isoformat()}
+                                   for c in merge(known + dated)]
+            work.extra["ack"] = acknowledge(dated, lambda d: spoken_due(d, today))
+        return dated
 
     def _walk(self, work, mode, stage, rep_text, used):
         """A stage that goes through a list (skills): one rating and note per item."""
@@ -213,7 +239,8 @@ class Coach:
         turn = CoachTurn("reply", mode, stage, work.context,
                          self._messages(work, mode, stage, intent, item),
                          max_tokens=self.max_reply_tokens, intent=intent, item=item,
-                         asked=asked, turn_index=len(asked))
+                         asked=asked, turn_index=len(asked), ack=work.extra.pop("ack", ""),
+                         heard=len(work.extra.get("heard", [])))
         rules = {"offer_accepted": intent == "idea", "require_open": intent != "offer"}
         parts = []
         for piece in self.engine.stream(turn):

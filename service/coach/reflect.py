@@ -21,16 +21,22 @@ SWAPS = {
 STOP = set("the a an and or but so to of in on at for with is are was were be been it this that "
            "there their they them i me my we our you your just really very also then than "
            "well um uh like have has had do did does not no yes".split())
-BREAKS = {"and", "but", "or", "so", "which", "while"}
 FRAMES = [
     "So {p}.",
     "It sounds like {p}.",
     "You're saying {p}.",
     "I'm hearing that {p}.",
-    "{P} - that seems to matter here.",
     "If I follow you, {p}.",
-    "So, in your words, {p}.",
+    "So for you, {p}.",
+    "From where you sit, {p}.",
 ]
+# where a long clause may be cut and still read as a whole phrase (before these words)
+CUTS = {"but", "so", "which", "while", "because", "since", "although", "though", "when",
+        "after", "before", "with", "for", "by", "from", "than", "until", "unless", "whereas"}
+AND_CUT = {"i", "we", "you", "they", "he", "she", "then", "it", "that", "the"}
+VERB_START = re.compile(r"^(?:book|send|call|keep|drop|start|create|qualify|meet|schedule|"
+                        r"prepare|review|ask|share|draft|block|build|run|map|plan|follow up|"
+                        r"get|set up|confirm|bring|brief|invite|agree|rebuild|stop)\b", re.I)
 NEUTRAL = [
     "Thanks for laying that out.",
     "That gives me a clearer picture.",
@@ -38,7 +44,7 @@ NEUTRAL = [
     "That's useful context.",
 ]
 PIVOT = re.compile(r"\b(?:because(?! of)|since|but|although|though|except)\b\s+", re.I)
-CLAUSE = re.compile(r"[.;!?\n]+|,\s+|\s+-\s+")
+CLAUSE = re.compile(r"[.;:!?\n]+|,\s+|\s+-\s+")
 
 
 def _second_person(words: list[str]) -> list[str]:
@@ -49,12 +55,25 @@ def _second_person(words: list[str]) -> list[str]:
         swap = SWAPS.get(bare)
         if bare == "was" and previous not in ("i", "we"):
             swap = None
+        if bare == "us" and word.strip(".,;:!?\"'()") != "us":  # 'US' is a country
+            swap = None
         out.append(swap if swap else word)
         previous = bare
     return out
 
 
-def key_phrase(text: str, max_words: int = 9) -> str:
+def _shorten(words: list[str], max_words: int) -> list[str]:
+    """At most ``max_words``, cut only where a whole phrase ends (never mid noun phrase)."""
+    if len(words) <= max_words:
+        return words
+    cuts = [i for i in range(3, max_words + 1) if i < len(words) and (
+        words[i].lower() in CUTS or (words[i].lower() in ("and", "or") and i + 1 < len(words)
+                                     and words[i + 1].lower() in AND_CUT)
+        or words[i - 1].endswith(","))]
+    return words[:cuts[-1]] if cuts else []
+
+
+def key_phrase(text: str, max_words: int = 12) -> str:
     text = " ".join(re.sub(r"[\"*_#<>`]", "", text).split())
     text = text.replace("?", ".")
     pivot = PIVOT.search(text)
@@ -66,15 +85,17 @@ def key_phrase(text: str, max_words: int = 9) -> str:
         return sum(1 for w in clause.lower().split() if w.strip(".,") not in STOP)
 
     pivot_part = pool[0] if pivot else None
-    best = max(pool, key=lambda c: weight(c) + (3 if c is pivot_part else 0)).split()
-    words = best[:max_words]
-    if len(best) > max_words:
-        cuts = [i for i, w in enumerate(words) if w.lower() in BREAKS and i >= 4]
-        words = words[:cuts[-1]] if cuts else words
+    ranked = sorted(pool, key=lambda c: -(weight(c) + (3 if c is pivot_part else 0)))
+    words = []
+    for clause in ranked:
+        words = _shorten(clause.split(), max_words)
+        if len(words) >= 3:
+            break
     while len(words) > 3 and words[-1].lower().strip(".,") in STOP:
         words.pop()
     words = _second_person(words)
     phrase = " ".join(words).strip(" ,.;:-")
+    phrase = re.sub(r"\b(you|your)(\s+\1)+\b", r"\1", phrase, flags=re.I)
     phrase = re.sub(r"^(?:(?:and|so|but|well|um|yeah|yes|no|ok|okay|honestly|frankly|basically|"
                     r"actually)\b[,\s]*)+", "", phrase, flags=re.I)
     return phrase
@@ -87,9 +108,28 @@ def reflect(text: str, turn_index: int) -> str:
     phrase = key_phrase(text)
     if len(phrase.split()) < 2:
         return NEUTRAL[turn_index % len(NEUTRAL)]
+    if VERB_START.match(phrase):
+        phrase = "you'll " + phrase[0].lower() + phrase[1:]
     frame = FRAMES[turn_index % len(FRAMES)]
     lower = phrase[0].lower() + phrase[1:] if not phrase.startswith(("I ", "I'")) else phrase
     sentence = frame.format(p=lower, P=phrase[0].upper() + phrase[1:])
     if telling_phrases(sentence) or praise_phrases(sentence):
         return NEUTRAL[turn_index % len(NEUTRAL)]
     return sentence
+
+
+COUNTS = ["", "one", "two", "three", "four", "five"]
+
+
+def acknowledge(commitments: list[dict], spoken_due) -> str:
+    """'You'll book a meeting with the Fabrikam CFO by Friday, plus one more.'"""
+    if not commitments:
+        return ""
+    first = commitments[0]
+    words = _shorten(first["text"].split(), 9) or first["text"].split()[:3]
+    phrase = " ".join(_second_person(words)).strip(" ,.;:-")
+    phrase = phrase[0].lower() + phrase[1:]
+    due = spoken_due(first.get("due_date"))
+    more = len(commitments) - 1
+    tail = f", plus {COUNTS[more] if more < len(COUNTS) else more} more" if more else ""
+    return f"You'll {phrase}{' ' + due if due else ''}{tail}."

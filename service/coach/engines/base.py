@@ -27,6 +27,8 @@ class CoachTurn:
     asked: list[str] = field(default_factory=list)   # coach texts already said this session
     transcript: list[dict] = field(default_factory=list)  # full {role,text,stage} (summary)
     turn_index: int = 0           # coach turns so far; lets deterministic engines vary wording
+    ack: str = ""                 # the rep just gave dated commitments: say this back first
+    heard: int = 0                # dated commitments heard so far this session
     usage: dict | None = None     # filled by an engine that knows: prompt/completion tokens
 
 

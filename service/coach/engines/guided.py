@@ -28,9 +28,12 @@ TURN_BACK_LEAD = [
     "I hear you want a clear way forward.",
 ]
 OFFER_LEAD = "You've asked a couple of times, so here is an offer."
+AFTER_COMMITMENTS = "What else, if anything, would you add to that list?"
 CLOSE = [
     "What is the one thing you will take away from today's session?",
     "How confident do you feel about the week ahead, and what would raise that?",
+    "What will you do first when we finish here?",
+    "What would make this coming week feel like a success to you?",
 ]
 
 
@@ -57,6 +60,12 @@ class GuidedEngine:
 
     def _question(self, turn: CoachTurn) -> str:
         stage = turn.stage
+        if turn.heard and stage.collect == "commitments":  # never ask again for what was given
+            fresh = [q for q in stage.questions + stage.probes if "by when" not in q.lower()
+                     and "how will you know" not in q.lower()]
+            found = self._pick(turn, fresh) or self._pick(turn, [AFTER_COMMITMENTS])
+            if found:
+                return found
         if turn.intent == "probe":
             found = self._pick(turn, stage.probes) or self._pick(turn, stage.questions)
         else:
@@ -74,11 +83,11 @@ class GuidedEngine:
         if turn.intent == "idea":
             return _say(try_render(turn.stage.idea, turn.context, item=turn.item) or "")
         if turn.intent == "close":
-            question = next((q for q in CLOSE if not _already(q, turn.asked)), CLOSE[0])
-            return _say(reflect(last, n), question)
+            question = next((q for q in CLOSE if not _already(q, turn.asked)), CLOSE[n % len(CLOSE)])
+            return _say(turn.ack or reflect(last, n), question)
         if turn.correction:  # a regeneration: play it safe with the stage's fallback
             return _say(try_render(turn.stage.fallback, turn.context, item=turn.item) or "")
-        return _say(reflect(last, n), self._question(turn))
+        return _say(turn.ack or reflect(last, n), self._question(turn))
 
     def stream(self, turn: CoachTurn) -> Iterator[str]:
         text = self.reply_text(turn)
