@@ -172,6 +172,10 @@ def deliver_command(loop, interval):
 
 
 def init_app(app: Flask) -> None:
+    from .coaching import confirm_hooks
+
+    if enqueue_session_confirmed not in confirm_hooks:  # the rep's confirm queues the delivery
+        confirm_hooks.append(enqueue_session_confirmed)
     app.cli.add_command(webhooks_cli)
     enabled = app.config.get("WEBHOOK_WORKER", os.environ.get("WEBHOOK_WORKER", "0") == "1")
     if enabled and not app.config.get("TESTING"):
