@@ -35,6 +35,8 @@ class RatingSchema(Schema):
     skill = fields.String(required=True, validate=validate.Length(min=1, max=100))
     rating = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
     note = text(2000, load_default="")
+    previous_rating = fields.Integer(dump_only=True, allow_none=True, metadata={
+        "description": "The rep's rating of this skill in their latest earlier assessment."})
 
 
 class AssessmentSchema(Schema):
@@ -68,6 +70,20 @@ def _check_ratings(ratings: list[dict]) -> None:
         raise ApiError(422, "The request did not validate: see fields.", fields={"ratings": errors})
 
 
+def with_previous(assessments: list[SkillAssessment]) -> list[SkillAssessment]:
+    """Set previous_rating on each rating, from the reps' whole history in one query."""
+    reps = {a.rep_id for a in assessments}
+    history = db.session.scalars(select(SkillAssessment).where(SkillAssessment.rep_id.in_(reps))
+                                 .options(selectinload(SkillAssessment.ratings))
+                                 .order_by(SkillAssessment.created_at, SkillAssessment.id)).all()
+    latest = {}
+    for assessment in history:
+        for rating in assessment.ratings:
+            rating.previous_rating = latest.get((assessment.rep_id, rating.skill))
+        latest.update({(assessment.rep_id, r.skill): r.rating for r in assessment.ratings})
+    return assessments
+
+
 @blp.route("")
 class Skills(MethodView):
     @blp.response(200, SkillListSchema)
@@ -97,8 +113,9 @@ class Assessments(MethodView):
         ).options(selectinload(SkillAssessment.ratings))
         if "rep_id" in args:
             stmt = stmt.where(SkillAssessment.rep_id == args["rep_id"])
-        order = (SkillAssessment.created_at.desc(), SkillAssessment.id.desc())
-        return paginate(db.session, stmt.order_by(*order), args)
+        page = paginate(db.session, stmt.order_by(SkillAssessment.created_at.desc(),
+                                                  SkillAssessment.id.desc()), args)
+        return {**page, "items": with_previous(page["items"])}
 
     @blp.arguments(AssessmentSchema)
     @blp.response(201, AssessmentSchema)
@@ -106,12 +123,13 @@ class Assessments(MethodView):
         """Rate yourself 1-5 on your organization's skills, with a note each (admins: for rep_id)."""
         rep = resolve_owner(data["rep_id"], "rep_id")
         _check_ratings(data["ratings"])
-        return save(SkillAssessment(org_id=g.user.org_id, rep_id=rep.id,
-                                    ratings=[SkillRating(**r) for r in data["ratings"]]))
+        assessment = save(SkillAssessment(org_id=g.user.org_id, rep_id=rep.id,
+                                          ratings=[SkillRating(**r) for r in data["ratings"]]))
+        return with_previous([assessment])[0]
 
 
 @blp.route("/assessments/<int:assessment_id>")
 @blp.response(200, AssessmentSchema)
 def get_assessment(assessment_id):
     """Read one self-assessment."""
-    return get_visible(db.session, SkillAssessment, assessment_id, g.user, "rep_id")
+    return with_previous([get_visible(db.session, SkillAssessment, assessment_id, g.user, "rep_id")])[0]

@@ -30,14 +30,18 @@ def test_rep_assesses_themselves_and_history_is_kept(api, orgs):
     first = assess(api, token, [{"skill": "prospecting", "rating": 2, "note": "Few calls"}])
     assert first.status_code == 201, first.json
     assert first.json["rep_id"] == orgs["one"].users["rep_a1"].id
-    assert first.json["ratings"] == [{"skill": "prospecting", "rating": 2, "note": "Few calls"}]
+    assert first.json["ratings"] == [
+        {"skill": "prospecting", "rating": 2, "note": "Few calls", "previous_rating": None}]
     second = assess(api, token, [{"skill": "Prospecting", "rating": 4},
                                  {"skill": "closing", "rating": 3, "note": "Better"}])
     assert second.json["ratings"][0]["skill"] == "prospecting"  # the organization's spelling
+    assert [(r["rating"], r["previous_rating"]) for r in second.json["ratings"]] == [(4, 2), (3, None)]
     listed = api.get("/skills/assessments", token).json
     assert [a["id"] for a in listed["items"]] == [second.json["id"], first.json["id"]]
+    assert listed["items"][0]["ratings"][0]["previous_rating"] == 2
     one = api.get(f"/skills/assessments/{first.json['id']}", token)
     assert one.status_code == 200 and one.json["ratings"][0]["rating"] == 2
+    assert one.json["ratings"][0]["previous_rating"] is None
 
 
 def test_unknown_skill_bad_rating_and_duplicates(api, orgs):
