@@ -73,13 +73,14 @@ def _shorten(words: list[str], max_words: int) -> list[str]:
     return words[:cuts[-1]] if cuts else []
 
 
-def key_phrase(text: str, max_words: int = 12) -> str:
+def key_phrase(text: str, max_words: int = 9) -> str:
     text = " ".join(re.sub(r"[\"*_#<>`]", "", text).split())
     text = text.replace("?", ".")
     pivot = PIVOT.search(text)
     pool = [PIVOT.split(text, maxsplit=1)[1]] if pivot else []
     pool += [c for c in CLAUSE.split(text) if c.strip()]
-    pool = [c.strip() for c in pool if len(c.split()) >= 3] or [text]
+    pool = [c.strip() for c in pool if len(c.split()) >= 4] or \
+        [c.strip() for c in pool if len(c.split()) >= 3] or [text]
 
     def weight(clause: str) -> int:
         return sum(1 for w in clause.lower().split() if w.strip(".,") not in STOP)
