@@ -15,11 +15,12 @@ from .figures import KPI_FIELDS, PERIOD_TYPES, KpiSnapshot, SkillAssessment, Ski
 from .org import DEFAULT_SKILLS, ROLES, ApiToken, Organization, Team, User, team_managers
 from .pipeline import OPPORTUNITY_STATUSES, Account, Opportunity, StageChange
 from .process import SalesProcess, Stage, default_process
+from .usage import OrgTokenUsage
 
 __all__ = [
     "Account", "ApiToken", "Base", "COMMITMENT_KINDS", "COMMITMENT_STATUSES", "CoachingSession",
     "Commitment", "DEFAULT_SKILLS", "KPI_FIELDS", "KpiSnapshot", "ManagerNote", "Message",
-    "OPPORTUNITY_STATUSES", "Opportunity", "Organization", "PERIOD_TYPES", "ROLES",
+    "OPPORTUNITY_STATUSES", "Opportunity", "OrgTokenUsage", "Organization", "PERIOD_TYPES", "ROLES",
     "SESSION_STATUSES", "SalesProcess", "SkillAssessment", "SkillRating", "Stage", "StageChange",
     "Team", "User", "WebhookDelivery", "ZERO", "default_process", "team_managers", "utcnow",
 ]

@@ -1,8 +1,10 @@
 """Limits that keep one rep, or one organization, from exhausting the service or the model budget.
 
 Per-user rate limits on coach turns and session starts, the longest message, the most turns in one
-session, and each organization's model tokens per UTC day. Counters live in `limits` storage:
-in this process by default, in Redis when REDIS_URL is set (shared by every worker and host).
+session, and each organization's model tokens per UTC day. Rate counters live in `limits`
+storage: in this process by default, in Redis when REDIS_URL is set (shared by every worker and
+host). The token counter is a database row (models/usage.py) charged in the transaction that
+stores the reply, so a restart or a deploy does not hand out a fresh budget.
 The sessions views call the check_* functions; each raises ApiError, so clients get the one
 error envelope (429 carries Retry-After).
 
@@ -20,7 +22,14 @@ from flask import Flask, current_app
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
+from models import Message, OrgTokenUsage
+
+from .db import db
 from .errors import ApiError
 
 log = logging.getLogger(__name__)
@@ -33,7 +42,6 @@ SETTINGS = {
     "MAX_TURNS_PER_SESSION": (60, int),                # rep messages in one session; 0 = no limit
     "ORG_DAILY_TOKENS": (2_000_000, int),              # model tokens per organization per UTC day
 }
-TOKEN_KEY_TTL = 2 * 24 * 3600  # a day's counter outlives its day, then expires by itself
 
 
 class Limits:
@@ -62,32 +70,10 @@ class Limits:
         raise ApiError(429, f"{message} Try again in {wait} seconds.",
                        headers={"Retry-After": str(wait)})
 
-    def tokens_used(self, org_id: int) -> int:
-        try:
-            return self.storage.get(_token_key(org_id))
-        except Exception:  # noqa: BLE001
-            log.exception("token counter unavailable; treating today's use as zero")
-            return 0
-
-    def charge(self, org_id: int, tokens: int) -> int:
-        if tokens <= 0:
-            return self.tokens_used(org_id)
-        try:
-            return self.storage.incr(_token_key(org_id), TOKEN_KEY_TTL, amount=int(tokens))
-        except Exception:  # noqa: BLE001
-            log.exception("token counter unavailable; %s tokens of org %s not counted",
-                          tokens, org_id)
-            return 0
-
 
 def _rate(value: str) -> RateLimitItem | None:
     value = (value or "").strip()
     return parse(value) if value and value != "0" else None
-
-
-def _token_key(org_id: int, now: datetime | None = None) -> str:
-    day = (now or datetime.now(UTC)).date().isoformat()
-    return f"tokens/{org_id}/{day}"
 
 
 def _seconds_to_midnight(now: datetime | None = None) -> int:
@@ -132,24 +118,51 @@ def check_session_turns(turns_so_far: int) -> None:
                        "new one.", code="turn_limit")
 
 
-def check_org_tokens(org_id: int) -> None:
+def check_org_tokens(org_id: int, session: Session | None = None) -> None:
     """429 when the organization has used its model tokens for today (UTC)."""
-    current = _current()
-    budget = current.org_daily_tokens
-    if budget and current.tokens_used(org_id) >= budget:
-        wait = _seconds_to_midnight()
+    budget = _current().org_daily_tokens
+    if budget and tokens_used_today(org_id, session) >= budget:
         raise ApiError(429, "Your organization has used today's coaching budget. It renews at "
                        "midnight UTC.", code="token_budget_exhausted",
-                       headers={"Retry-After": str(wait)})
+                       headers={"Retry-After": str(_seconds_to_midnight())})
 
 
-def charge_tokens(org_id: int, tokens: int) -> int:
-    """Add a reply's model tokens (prompt + completion) to the organization's day; returns the total."""
-    return _current().charge(org_id, tokens)
+def check_before_turn(user, coaching_session) -> None:
+    """Everything a rep message must pass before it is stored: the organization's tokens, the
+    user's turn rate, the session's turn cap. One call from the messages view."""
+    check_org_tokens(user.org_id)
+    check_turn(user)
+    turns = db.session.scalar(select(func.count(Message.id)).where(
+        Message.session_id == coaching_session.id, Message.role == "rep"))
+    check_session_turns(turns or 0)
 
 
-def tokens_used_today(org_id: int) -> int:
-    return _current().tokens_used(org_id)
+def charge_tokens(session: Session, org_id: int, tokens: int) -> None:
+    """Add a reply's model tokens to the organization's day, in the caller's transaction (it
+    commits with the reply). Needs no app context, so a streamed turn can call it too."""
+    if tokens <= 0:
+        return
+    values = {"org_id": org_id, "day": datetime.now(UTC).date(), "tokens": int(tokens)}
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        stmt = insert(OrgTokenUsage).values(**values)
+        session.execute(stmt.on_conflict_do_update(
+            index_elements=["org_id", "day"],
+            set_={"tokens": OrgTokenUsage.tokens + stmt.excluded.tokens}))
+        return
+    row = session.get(OrgTokenUsage, (org_id, values["day"]))  # other databases: plain ORM
+    if row is None:
+        session.add(OrgTokenUsage(**values))
+    else:
+        row.tokens += values["tokens"]
+
+
+def tokens_used_today(org_id: int, session: Session | None = None) -> int:
+    session = session or db.session
+    used = session.scalar(select(OrgTokenUsage.tokens).where(
+        OrgTokenUsage.org_id == org_id, OrgTokenUsage.day == datetime.now(UTC).date()))
+    return used or 0
 
 
 def max_reply_tokens() -> int:

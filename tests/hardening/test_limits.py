@@ -9,6 +9,7 @@ from flask import g, request
 
 from service import create_app, limits
 from service.auth import authenticate
+from service.db import db
 
 
 def add_probe(app):
@@ -26,7 +27,8 @@ def add_probe(app):
         else:
             limits.check_session_start(g.user)
         if body.get("charge"):
-            limits.charge_tokens(g.user.org_id, body["charge"])
+            limits.charge_tokens(db.session, g.user.org_id, body["charge"])
+            db.session.commit()
         return {"ok": True}
 
     app.add_url_rule("/probe", "probe", probe, methods=["POST"])
