@@ -27,6 +27,7 @@ from models import (
     utcnow,
 )
 
+from . import limits
 from .coach import (
     Coach,
     CoachReply,
@@ -208,6 +209,7 @@ def store_reply(sm: sessionmaker, session_id: int, rep_message_id: int | None,
             _follow_up(s, row, reply.commitment_update)
         if reply.skill_ratings:
             _rate_skills(s, row, reply.skill_ratings)
+        limits.charge_tokens(s, row.org_id, message.prompt_tokens + message.completion_tokens)
         try:
             s.commit()
         except IntegrityError:  # a concurrent retry stored its reply first: answer with that one

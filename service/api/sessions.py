@@ -10,6 +10,7 @@ from sqlalchemy import and_, or_, select
 
 from models import CoachingSession, Commitment, Message
 
+from .. import limits
 from ..access import rep_clause
 from ..coaching import accept_message, create_session, done_data, get_coach, open_session, run_turn
 from ..coaching_summary import compute_metrics, edit_summary, end_session
@@ -133,6 +134,7 @@ class Sessions(MethodView):
     @blp.response(201, ChatSessionDetailSchema)
     def post(self, data):
         """Start a session for yourself; the coach speaks first."""
+        limits.check_session_start(g.user)
         coach = get_coach(current_app)
         row = create_session(db.session, coach, g.user, data["mode"],
                              opportunity_id=data.get("opportunity_id"),
@@ -162,6 +164,7 @@ class Messages(MethodView):
     def post(self, data, session_id):
         """Send your message; the coach's reply comes back as JSON or streamed as events."""
         row = owned(session_id)
+        limits.check_before_turn(g.user, row)
         rep, reply = accept_message(db.session, row, data["text"], data["client_message_id"])
         return answer_turn(row, rep, reply)
 
