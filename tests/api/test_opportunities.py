@@ -43,6 +43,25 @@ def test_stage_change_goes_into_history(api, orgs):
     assert [(h["from_stage"], h["to_stage"]) for h in history["items"]] == [
         (None, "Prospecting"), ("Prospecting", "Proposal")]
     assert history["items"][1]["changed_by_id"] == orgs["one"].users["rep_a1"].id
+    assert history["items"][0]["left_at"] == history["items"][1]["changed_at"]
+    assert history["items"][1]["left_at"] is None and history["items"][1]["days_in_stage"] == 0
+    page = api.get(f"/opportunities/{opp['id']}/history?per_page=1&page=2", token).json
+    assert (page["total"], page["pages"], page["items"][0]["to_stage"]) == (2, 2, "Proposal")
+
+
+def test_history_counts_the_days_spent_in_each_stage(api, orgs, session):
+    token = orgs["one"].tokens["rep_a1"]
+    opp = create(api, token)
+    row = session.get(Opportunity, opp["id"])
+    stage_list = row.stage.process.stages
+    start = utcnow() - timedelta(days=30)
+    row.history[0].changed_at = start
+    row.move_to_stage(stage_list[1], None, at=start + timedelta(days=12))
+    session.commit()
+    items = api.get(f"/opportunities/{opp['id']}/history", token).json["items"]
+    assert [(i["to_stage"], i["days_in_stage"]) for i in items] == [
+        ("Prospecting", 12), ("Qualification", 18)]
+    assert api.get(f"/opportunities/{opp['id']}", token).json["days_in_stage"] == 18
 
 
 def test_stalled_filter_and_flag(api, orgs, session):
