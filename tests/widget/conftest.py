@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from models import Organization, User
 from service.auth import issue_token
+from service.coach.engines import FakeEngine
 from service.demo import load_demo
 
 
@@ -49,7 +50,7 @@ def start_session(page, mode: str = "Weekly review", target: str | None = None):
 
 
 def coach_messages(page):
-    return page.locator(".msg.coach:not(.typing)")
+    return page.locator(".msg.coach .text")
 
 
 def say(page, text: str):
@@ -61,3 +62,35 @@ def say(page, text: str):
     coach_messages(page).nth(before).wait_for()
     page.locator(".msg.coach.streaming").wait_for(state="detached")
     return coach_messages(page).nth(before).inner_text()
+
+
+class Partial:
+    """A queued reply that streams `first`, then fails with `error` or waits for `gate`."""
+
+    def __init__(self, first: str, rest: str = "", error: Exception | None = None, gate=None):
+        self.first, self.rest, self.error, self.gate = first, rest, error, gate
+
+
+class ScriptedEngine(FakeEngine):
+    """The FakeEngine, plus replies that fail or pause part-way through streaming."""
+
+    def stream(self, turn):
+        if self.queue and isinstance(self.queue[0], Partial):
+            self.history.append(turn)
+            item = self.queue.popleft()
+            yield item.first
+            if item.error is not None:
+                raise item.error
+            if item.gate is not None:
+                item.gate.wait(timeout=20)
+            yield item.rest
+            return
+        yield from super().stream(turn)
+
+
+@pytest.fixture
+def scripted(app):
+    """Put a ScriptedEngine behind the live app (the sessions API's engine hook)."""
+    engine = ScriptedEngine(default="What would you like to look at next?")
+    app.config["COACH_ENGINE_INSTANCE"] = engine
+    return engine

@@ -173,7 +173,8 @@
       "aria-label": "Open " + this.title(), onclick: function () { self.toggle(); }
     }, [icon(ICONS.chat), el("span", {class: "launcher-label", text: this.title()})]);
     this.titleNode = el("h2", {id: "sc-title", class: "title", text: this.title()});
-    this.subtitle = el("p", {class: "subtitle", text: o.subtitle || "Ask yourself the right questions"});
+    this.tagline = o.subtitle || "Your self-coaching space";
+    this.subtitle = el("p", {class: "subtitle", text: this.tagline});
     this.closeButton = el("button", {class: "close", type: "button", "aria-label": "Close " + this.title(),
       onclick: function () { self.close(); }}, [icon(ICONS.close)]);
     this.body = el("div", {class: "body"});
@@ -244,10 +245,9 @@
   Widget.prototype.problem = function (error, retry) {
     var self = this;
     this.show("problem", [el("div", {class: "empty"}, [
-      el("p", {class: "problem", text: error.message || "Something went wrong."}),
+      el("p", {class: "problem", role: "alert", text: error.message || "Something went wrong."}),
       retry ? el("button", {class: "primary", type: "button", "data-autofocus": true, text: "Try again",
         onclick: function () { retry.call(self); }}) : null])]);
-    this.announce(error.message, true);
   };
 
   /* Resume the stored (or any active) session, else offer the mode picker. */
@@ -276,6 +276,7 @@
   Widget.prototype.picker = async function () {
     var self = this;
     this.remember(null);
+    this.subtitle.textContent = this.tagline;
     if (!this.state.modes.length) this.state.modes = await this.client.json("GET", "/modes");
     var modes = this.state.modes.items || this.state.modes;
     var choice = el("div", {class: "choice"});
@@ -329,9 +330,16 @@
   };
 
   /* ---------- conversation ---------- */
+  Widget.prototype.modeTitle = function (key) {
+    var modes = this.state.modes.items || this.state.modes;
+    var mode = modes.filter(function (m) { return m.key === key; })[0];
+    return mode ? mode.title : String(key || "").replace(/_/g, " ").replace(/^./, function (c) { return c.toUpperCase(); });
+  };
+
   Widget.prototype.chat = function (session) {
     var self = this;
     this.state.session = session;
+    this.subtitle.textContent = this.modeTitle(session.mode);
     this.remember({session_id: session.id});
     this.log = el("div", {class: "log", role: "log", "aria-live": "off", "aria-label": "Conversation", tabindex: "0"});
     (session.messages || []).forEach(function (m) { self.bubble(m.role, m.text); });
@@ -367,8 +375,13 @@
   };
 
   Widget.prototype.submit = function () {
-    var text = this.input.value.trim();
+    var text = this.input.value.trim(), pending = this.state.pending;
     if (!text || this.state.busy) return;
+    if (pending && pending.failure) {
+      this.announce("Retry your last message first.", true);
+      var again = pending.failure.querySelector("button");
+      if (again) { again.focus(); return; }
+    }
     this.input.value = ""; this.grow();
     this.deliver({text: text, client_message_id: uid(), node: this.bubble("rep", text)});
   };
@@ -378,8 +391,7 @@
     var self = this, reply = null, text = "";
     this.state.busy = true; this.state.pending = pending;
     this.sendButton.disabled = true;
-    var failure = pending.node.querySelector(".failure");
-    if (failure) failure.remove();
+    if (pending.failure) { pending.failure.remove(); pending.failure = null; }
     pending.node.classList.remove("failed");
     var typing = el("div", {class: "msg coach typing"}, [el("span", {class: "dots", "aria-hidden": "true"},
       [el("i"), el("i"), el("i")]), el("span", {class: "sr", text: this.title() + " is typing"})]);
@@ -425,9 +437,9 @@
     pending.node.classList.add("failed");
     var retry = error.retryable !== false ? el("button", {class: "link retry", type: "button", text: "Retry",
       onclick: function () { self.deliver(pending); }}) : null;
-    pending.node.appendChild(el("div", {class: "failure"}, [
-      el("span", {text: error.retryable !== false ? "Not answered: " + error.message : error.message}), retry]));
-    this.announce("Not answered. " + error.message, true);
+    pending.failure = el("div", {class: "failure", role: "alert"}, [
+      el("span", {text: error.retryable !== false ? "Not answered. " + error.message : error.message}), retry]);
+    pending.node.after(pending.failure);
     if (retry) retry.focus();
     this.scroll();
   };
@@ -605,9 +617,10 @@
     ".msg{max-width:84%;padding:10px 13px;border-radius:16px;white-space:pre-wrap;overflow-wrap:anywhere}",
     ".msg .text{margin:0}.msg.coach{align-self:flex-start;background:var(--sc-soft);border:1px solid var(--sc-line);border-bottom-left-radius:5px}",
     ".msg.rep{align-self:flex-end;background:var(--sc-accent);color:var(--sc-on-accent);border-bottom-right-radius:5px}",
-    ".msg.failed{opacity:.92;box-shadow:0 0 0 2px #d14343}",
-    ".failure{margin-top:6px;padding-top:6px;border-top:1px solid rgba(255,255,255,.35);font-size:13px;display:flex;gap:8px;align-items:center;flex-wrap:wrap}",
-    ".msg.rep .link{color:inherit}",
+    ".msg.failed{opacity:.75}",
+    ".failure{align-self:flex-end;max-width:84%;margin-top:-4px;padding:8px 12px;border-radius:10px;background:#fdecec;",
+    "color:#8a1c1c;font-size:13px;display:flex;gap:4px 10px;align-items:center;flex-wrap:wrap;justify-content:flex-end}",
+    ".failure .link{color:#8a1c1c;padding:2px 0}",
     ".dots{display:inline-flex;gap:4px;padding:4px 2px}.dots i{width:7px;height:7px;border-radius:50%;background:#9aa3b2;animation:blink 1.2s infinite}",
     ".dots i:nth-child(2){animation-delay:.2s}.dots i:nth-child(3){animation-delay:.4s}",
     "@keyframes blink{0%,80%,100%{opacity:.25}40%{opacity:1}}",
