@@ -107,10 +107,9 @@ def commitments_in(text: str, today: date, *, strict: bool = False) -> list[dict
                 continue
             items.append({"text": core[0].upper() + core[1:], "due_date": due,
                           "measure": measure, "kind": _kind(core)})
-        for i, item in enumerate(items):  # 'rebuild X and review it by the 15th': one date
-            if item["due_date"] is None:
-                item["due_date"] = next((o["due_date"] for o in items[i + 1:] + items[:i][::-1]
-                                         if o["due_date"]), None)
+        for item, after in zip(items, items[1:]):  # 'rebuild X and review it by the 15th'
+            if item["due_date"] is None and item["kind"] == after["kind"] == "action":
+                item["due_date"] = after["due_date"]
         if strict and not promised:
             continue
         if not promised and not any(i["kind"] != "action" or i["due_date"] for i in items) \

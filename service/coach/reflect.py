@@ -27,12 +27,14 @@ FRAMES = [
     "You're saying {p}.",
     "I'm hearing that {p}.",
     "If I follow you, {p}.",
-    "So for you, {p}.",
+    "In other words, {p}.",
     "From where you sit, {p}.",
 ]
 # where a long clause may be cut and still read as a whole phrase (before these words)
+TRAILING = set("the a an and or but so to of in on at for with that this is are be just really "
+               "very also then than my our your their rather".split())
 CUTS = {"but", "so", "which", "while", "because", "since", "although", "though", "when",
-        "after", "before", "with", "for", "by", "from", "than", "until", "unless", "whereas"}
+        "after", "before", "with", "for", "by", "from", "until", "unless", "whereas"}
 AND_CUT = {"i", "we", "you", "they", "he", "she", "then", "it", "that", "the"}
 VERB_START = re.compile(r"^(?:book|send|call|keep|drop|start|create|qualify|meet|schedule|"
                         r"prepare|review|ask|share|draft|block|build|run|map|plan|follow up|"
@@ -92,12 +94,12 @@ def key_phrase(text: str, max_words: int = 9) -> str:
         words = _shorten(clause.split(), max_words)
         if len(words) >= 3:
             break
-    while len(words) > 3 and words[-1].lower().strip(".,") in STOP:
+    while len(words) > 3 and words[-1].lower().strip(".,") in TRAILING:
         words.pop()
     words = _second_person(words)
     phrase = " ".join(words).strip(" ,.;:-")
     phrase = re.sub(r"\b(you|your)(\s+\1)+\b", r"\1", phrase, flags=re.I)
-    phrase = re.sub(r"^(?:(?:and|so|but|well|um|yeah|yes|no|ok|okay|honestly|frankly|basically|"
+    phrase = re.sub(r"^(?:(?:and|so|but|because|since|although|though|well|um|yeah|yes|no|ok|okay|honestly|frankly|basically|"
                     r"actually)\b[,\s]*)+", "", phrase, flags=re.I)
     return phrase
 

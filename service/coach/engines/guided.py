@@ -41,6 +41,13 @@ def _say(*parts: str) -> str:
     return " ".join(p.strip() for p in parts if p and p.strip())
 
 
+def _brief(reflection: str, question: str) -> str:
+    """A reflection plus the question, unless together they run past ~30 words."""
+    if len(reflection.split()) + len(question.split()) > 30:
+        return question
+    return _say(reflection, question)
+
+
 def _already(question: str, asked: list[str]) -> bool:
     return any(question in text for text in asked)
 
@@ -84,10 +91,10 @@ class GuidedEngine:
             return _say(try_render(turn.stage.idea, turn.context, item=turn.item) or "")
         if turn.intent == "close":
             question = next((q for q in CLOSE if not _already(q, turn.asked)), CLOSE[n % len(CLOSE)])
-            return _say(turn.ack or reflect(last, n), question)
+            return _brief(turn.ack or reflect(last, n), question)
         if turn.correction:  # a regeneration: play it safe with the stage's fallback
             return _say(try_render(turn.stage.fallback, turn.context, item=turn.item) or "")
-        return _say(turn.ack or reflect(last, n), self._question(turn))
+        return _brief(turn.ack or reflect(last, n), self._question(turn))
 
     def stream(self, turn: CoachTurn) -> Iterator[str]:
         text = self.reply_text(turn)
