@@ -290,8 +290,8 @@
     });
     var form = el("form", {class: "picker", onsubmit: function (e) { e.preventDefault(); self.begin(form, error); }}, [
       el("fieldset", {}, [el("legend", {class: "lead", text: "What would you like to work on?"})].concat(radios)),
-      choice, error,
-      el("button", {class: "primary wide", type: "submit", text: "Start session"})
+      choice, el("div", {class: "actions"}, [error,
+        el("button", {class: "primary wide", type: "submit", text: "Start session"})])
     ]);
     this.show("picker", [form]);
   };
@@ -494,9 +494,8 @@
       el("h3", {class: "lead", text: "Your commitments"}),
       rows.length ? null : el("p", {class: "hint", text: "None were drafted from the conversation: add your own."}),
       list, add,
-      el("p", {class: "visibility", text: visibility}),
-      error,
-      el("button", {class: "primary wide", type: "submit", text: "Confirm and share"})
+      el("div", {class: "actions"}, [el("p", {class: "visibility", text: visibility}), error,
+        el("button", {class: "primary wide", type: "submit", text: "Confirm and share"})])
     ]);
     this.show("review", [form]);
   };
@@ -595,7 +594,9 @@
     ".problem{color:#9b1c1c}.spinner{width:28px;height:28px;margin:0 auto 10px;border:3px solid var(--sc-line);",
     "border-top-color:var(--sc-accent);border-radius:50%;animation:spin 1s linear infinite}",
     "@keyframes spin{to{transform:rotate(360deg)}}",
-    ".picker,.review{flex:1;overflow:auto;padding:18px 20px 20px}",
+    ".picker,.review{flex:1;overflow:auto;padding:18px 20px 0}",
+    ".actions{position:sticky;bottom:0;margin:0 -20px;padding:4px 20px 16px;background:linear-gradient(rgba(255,255,255,.85),#fff 14px)}",
+    ".actions .field-error:empty{margin:0}",
     "fieldset{border:0;margin:0;padding:0;min-width:0}.lead{margin:0 0 12px;font-size:16px;font-weight:700;color:var(--sc-ink)}",
     ".mode{display:flex;gap:12px;align-items:flex-start;padding:12px 14px;margin:0 0 8px;border:1px solid var(--sc-line);",
     "border-radius:12px;cursor:pointer;transition:border-color .15s,background .15s}",
@@ -631,7 +632,7 @@
     ".commitment{margin:0 0 12px;padding:10px 12px 12px;border:1px solid var(--sc-line);border-radius:12px;background:var(--sc-soft)}",
     ".commitment legend{padding:0 4px;font-size:12px;font-weight:700;color:var(--sc-muted);text-transform:uppercase;letter-spacing:.04em}",
     ".row{display:flex;gap:10px}.row .field{flex:1;min-width:0}.field .label{margin-top:8px}",
-    ".hint{margin:0 0 8px;font-size:13px;color:var(--sc-muted)}.review .visibility{margin:10px 0 0}",
+    ".hint{margin:0 0 8px;font-size:13px;color:var(--sc-muted)}.review .visibility{margin:10px 0 4px}",
     ".done .tick{width:52px;height:52px;margin:0 auto 12px;border-radius:50%;display:grid;place-items:center;font-size:26px;background:var(--sc-accent);color:var(--sc-on-accent)}",
     "@media (max-width:480px){.panel{inset:0;width:100%;height:100%;border-radius:0}.launcher .launcher-label{display:none}",
     ".launcher{padding:0 15px}.msg{max-width:90%}}",
