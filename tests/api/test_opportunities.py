@@ -1,8 +1,11 @@
 """Opportunities: amounts as exact strings, stage changes recorded, stalled deals found."""
 
 from datetime import timedelta
+from decimal import Decimal
 
-from models import Opportunity, utcnow
+from sqlalchemy import select
+
+from models import Account, Opportunity, SalesProcess, utcnow
 
 
 def account(api, token, name="Acme"):
@@ -50,14 +53,21 @@ def test_stage_change_goes_into_history(api, orgs):
 
 
 def test_history_counts_the_days_spent_in_each_stage(api, orgs, session):
+    # Built directly (not through the API) so the request session has not cached it.
+    rep = orgs["one"].users["rep_a1"]
     token = orgs["one"].tokens["rep_a1"]
-    opp = create(api, token)
-    row = session.get(Opportunity, opp["id"])
-    stage_list = row.stage.process.stages
+    stage_list = session.scalar(select(SalesProcess).where(SalesProcess.org_id == rep.org_id)).stages
+    account = Account(org_id=rep.org_id, owner_id=rep.id, name="Acme")
+    session.add(account)
+    session.flush()
+    row = Opportunity(org_id=rep.org_id, account_id=account.id, owner_id=rep.id, name="Deal",
+                      amount=Decimal("10.00"))
     start = utcnow() - timedelta(days=30)
-    row.history[0].changed_at = start
+    row.move_to_stage(stage_list[0], rep.id, at=start)
     row.move_to_stage(stage_list[1], None, at=start + timedelta(days=12))
+    session.add(row)
     session.commit()
+    opp = {"id": row.id}
     items = api.get(f"/opportunities/{opp['id']}/history", token).json["items"]
     assert [(i["to_stage"], i["days_in_stage"]) for i in items] == [
         ("Prospecting", 12), ("Qualification", 18)]
@@ -65,19 +75,23 @@ def test_history_counts_the_days_spent_in_each_stage(api, orgs, session):
 
 
 def test_stalled_filter_and_flag(api, orgs, session):
-    token = orgs["one"].tokens["rep_a1"]
-    fresh = create(api, token, name="Fresh")
-    old = create(api, token, name="Old")
-    won = create(api, token, name="Won long ago", status="won")
-    for opp_id in (old["id"], won["id"]):
-        row = session.get(Opportunity, opp_id)
-        row.stage_entered_at = utcnow() - timedelta(days=15)  # Prospecting benchmark is 14
+    rep, token = orgs["one"].users["rep_a1"], orgs["one"].tokens["rep_a1"]
+    prospecting = session.scalar(select(SalesProcess).where(
+        SalesProcess.org_id == rep.org_id)).stages[0]  # benchmark: 14 days
+    account = Account(org_id=rep.org_id, owner_id=rep.id, name="Acme")
+    session.add(account)
+    session.flush()
+    for name, days, status in (("Fresh", 14, "open"), ("Old", 15, "open"), ("Won long ago", 15, "won")):
+        row = Opportunity(org_id=rep.org_id, account_id=account.id, owner_id=rep.id, name=name,
+                          amount=Decimal("10.00"), status=status)
+        row.move_to_stage(prospecting, rep.id, at=utcnow() - timedelta(days=days, minutes=1))
+        session.add(row)
     session.commit()
     listed = api.get("/opportunities?stalled=true", token).json["items"]
     assert [o["name"] for o in listed] == ["Old"]
     assert listed[0]["stalled"] is True and listed[0]["days_in_stage"] == 15
     not_stalled = api.get("/opportunities?stalled=false", token).json["items"]
-    assert {o["name"] for o in not_stalled} == {fresh["name"], won["name"]}
+    assert {o["name"]: o["stalled"] for o in not_stalled} == {"Fresh": False, "Won long ago": False}
 
 
 def test_list_filters(api, orgs):
