@@ -16,6 +16,7 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
+from sqlalchemy import inspect
 
 HEADER = "X-Request-ID"
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
@@ -77,14 +78,24 @@ def _start() -> None:
     g.request_started = time.perf_counter()
 
 
+def _who(user) -> tuple[int | None, int | None]:
+    """The user's ids as already loaded: never a query (after a failed transaction, touching an
+    expired attribute would raise instead of logging)."""
+    state = inspect(user, raiseerr=False) if user is not None else None
+    if state is None:
+        return getattr(user, "id", None), getattr(user, "org_id", None)
+    identity = state.identity or (None,)
+    return state.dict.get("id", identity[0]), state.dict.get("org_id")
+
+
 def _finish(response):
     rid = g.get("request_id") or uuid.uuid4().hex
     response.headers[HEADER] = rid
-    user = g.get("user")
+    user_id, org_id = _who(g.get("user"))
     fields = {
         "request_id": rid, "method": request.method, "path": request.path,
-        "status": response.status_code, "user_id": getattr(user, "id", None),
-        "org_id": getattr(user, "org_id", None), "remote_addr": request.remote_addr,
+        "status": response.status_code, "user_id": user_id,
+        "org_id": org_id, "remote_addr": request.remote_addr,
         "user_agent": request.user_agent.string[:200],
     }
     started = g.get("request_started", time.perf_counter())

@@ -17,3 +17,21 @@ def redis_server():
     server = RedisServer()
     with server:
         yield server
+
+
+@pytest.fixture
+def make_app():
+    """create_app for tests that need their own app (other config, a "restarted" process);
+    every engine is disposed afterwards, so no pooled connection outlives the test."""
+    from service import create_app
+
+    apps = []
+
+    def make(config):
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["db"]["engine"].dispose()

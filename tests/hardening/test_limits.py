@@ -36,7 +36,7 @@ def add_probe(app):
 
 
 @pytest.fixture(params=["memory", "redis"])
-def limited(request, database_url):
+def limited(request, database_url, make_app):
     """An app with small limits, counting in memory or in a real Redis."""
     config = {"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "k",
               "COACH_ENGINE": "guided", "RATE_LIMIT_TURNS": "3/minute",
@@ -47,7 +47,7 @@ def limited(request, database_url):
         config["REDIS_URL"] = server.url
         from redis import Redis
         Redis.from_url(server.url).flushdb()
-    return add_probe(create_app(config))
+    return add_probe(make_app(config))
 
 
 def post(app, token, **body):
@@ -102,25 +102,26 @@ def test_an_organization_stops_at_its_daily_tokens(limited, orgs):
         assert limits.tokens_used_today(orgs["one"].id) == 1200
 
 
-def test_counters_are_shared_between_app_instances_through_redis(redis_server, database_url, orgs):
+def test_counters_are_shared_between_app_instances_through_redis(redis_server, database_url, orgs,
+                                                                 make_app):
     config = {"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "k",
               "REDIS_URL": redis_server.url, "RATE_LIMIT_TURNS": "2/minute"}
     from redis import Redis
     Redis.from_url(redis_server.url).flushdb()
-    first, second = add_probe(create_app(config)), add_probe(create_app(config))
+    first, second = add_probe(make_app(config)), add_probe(make_app(config))
     token = orgs["one"].tokens["rep_a1"]
     assert post(first, token).status_code == 200
     assert post(second, token).status_code == 200
     assert post(first, token).status_code == 429  # two "workers", one limit
 
 
-def test_limits_fail_open_when_redis_is_down(database_url, orgs, caplog):
+def test_limits_fail_open_when_redis_is_down(database_url, orgs, caplog, make_app):
     from .redisserver import RedisServer, redis_available
     if not redis_available():
         pytest.skip("redis-server is not installed")
     server = RedisServer()
     with server:
-        app = add_probe(create_app({"DATABASE_URL": database_url, "TESTING": True,
+        app = add_probe(make_app({"DATABASE_URL": database_url, "TESTING": True,
                                     "SECRET_KEY": "k", "REDIS_URL": server.url,
                                     "RATE_LIMIT_TURNS": "1/minute"}))
         server.stop()
