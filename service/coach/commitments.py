@@ -107,7 +107,7 @@ def commitments_in(text: str, today: date, *, strict: bool = False) -> list[dict
                 continue
             items.append({"text": core[0].upper() + core[1:], "due_date": due,
                           "measure": measure, "kind": _kind(core)})
-        for item, after in zip(items, items[1:]):  # 'rebuild X and review it by the 15th'
+        for item, after in zip(items, items[1:], strict=False):  # 'rebuild X and review it by the 15th'
             if item["due_date"] is None and item["kind"] == after["kind"] == "action":
                 item["due_date"] = after["due_date"]
         if strict and not promised:

@@ -90,8 +90,11 @@ def key_phrase(text: str, max_words: int = 9) -> str:
     pivot_part = pool[0] if pivot else None
     ranked = sorted(pool, key=lambda c: -(weight(c) + (3 if c is pivot_part else 0)))
     words = []
-    for clause in ranked:
-        words = _shorten(clause.split(), max_words)
+    for limit in (max_words, max_words + 3):
+        for clause in ranked:
+            words = _shorten(clause.split(), limit)
+            if len(words) >= 3:
+                break
         if len(words) >= 3:
             break
     while len(words) > 3 and words[-1].lower().strip(".,") in TRAILING:
@@ -99,7 +102,8 @@ def key_phrase(text: str, max_words: int = 9) -> str:
     words = _second_person(words)
     phrase = " ".join(words).strip(" ,.;:-")
     phrase = re.sub(r"\b(you|your)(\s+\1)+\b", r"\1", phrase, flags=re.I)
-    phrase = re.sub(r"^(?:(?:and|so|but|because|since|although|though|well|um|yeah|yes|no|ok|okay|honestly|frankly|basically|"
+    phrase = re.sub(r"^(?:(?:and|so|but|because|since|although|though|well|um|"
+                    r"yeah|yes|no|ok|okay|honestly|frankly|basically|"
                     r"actually)\b[,\s]*)+", "", phrase, flags=re.I)
     return phrase
 

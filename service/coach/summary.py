@@ -10,8 +10,8 @@ from datetime import date
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from .errors import EngineBadOutput
 from .commitments import commitments_in, merge
+from .errors import EngineBadOutput
 from .reading import is_vague
 
 KINDS = ("keep", "drop", "create", "action")

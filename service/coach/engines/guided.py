@@ -43,7 +43,7 @@ def _say(*parts: str) -> str:
 
 def _brief(reflection: str, question: str) -> str:
     """A reflection plus the question, unless together they run past ~30 words."""
-    if len(reflection.split()) + len(question.split()) > 30:
+    if len(reflection.split()) + len(question.split()) > 24:
         return question
     return _say(reflection, question)
 
@@ -94,7 +94,8 @@ class GuidedEngine:
             return _brief(turn.ack or reflect(last, n), question)
         if turn.correction:  # a regeneration: play it safe with the stage's fallback
             return _say(try_render(turn.stage.fallback, turn.context, item=turn.item) or "")
-        return _brief(turn.ack or reflect(last, n), self._question(turn))
+        return _say(turn.ack, self._question(turn)) if turn.ack else \
+            _brief(reflect(last, n), self._question(turn))
 
     def stream(self, turn: CoachTurn) -> Iterator[str]:
         text = self.reply_text(turn)
