@@ -13,20 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from models import (
-    Account,
-    CoachingSession,
-    Commitment,
-    KpiSnapshot,
-    Message,
-    Opportunity,
-    SalesProcess,
-    SkillAssessment,
-    SkillRating,
-    Team,
-    User,
-    utcnow,
-)
+from models.base import utcnow
+from models.coaching import CoachingSession, Commitment, Message
+from models.figures import KpiSnapshot, SkillAssessment, SkillRating
+from models.org import Team, User
+from models.pipeline import Account, Opportunity
+from models.process import SalesProcess
 
 from .auth import issue_token
 from .cli import create_organization
