@@ -10,6 +10,8 @@ class Database:
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"])
         app.extensions["db"] = {"engine": engine, "sessionmaker": make_sessionmaker(engine)}
+        # Per request, even when a test keeps an app context open across requests.
+        app.teardown_request(self._close)
         app.teardown_appcontext(self._close)
 
     @property
