@@ -556,6 +556,7 @@
   Widget.prototype.finished = function (count) {
     var self = this;
     this.remember(null);
+    this.subtitle.textContent = this.tagline;
     this.state.session = null;
     this.show("done", [el("div", {class: "empty done"}, [
       el("div", {class: "tick", "aria-hidden": "true", text: "✓"}),
