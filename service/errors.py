@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -73,7 +73,20 @@ def _flatten(messages: dict) -> dict:
     return flat
 
 
+def _rollback() -> None:
+    """Leave the request's database session usable: PostgreSQL refuses every later statement in
+    a transaction that failed, and a session can outlive the request (an app context pushed
+    around several requests, as in tests and CLI commands)."""
+    session = g.get("db_session")
+    if session is not None:
+        try:
+            session.rollback()
+        except Exception:  # noqa: BLE001 - the connection itself may be gone; close() follows
+            log.warning("rollback after a database error failed", exc_info=True)
+
+
 def handle_database_down(error: OperationalError):
+    _rollback()
     log.error("database unavailable: %s", error)
     return error_response(503, "The database is unavailable; nothing was saved. Try again shortly.",
                           headers={"Retry-After": "5"})
@@ -82,6 +95,7 @@ def handle_database_down(error: OperationalError):
 def handle_out_of_range(error: Exception):
     """A value the database cannot store: a number too large for its column (SQLite raises
     OverflowError), or on PostgreSQL (DataError) also text with NUL characters."""
+    _rollback()
     log.info("value the database refused: %s", error)
     return error_response(422, "A value in the request cannot be stored: a number out of range "
                           "or text with control characters.")
@@ -89,6 +103,7 @@ def handle_out_of_range(error: Exception):
 
 def handle_unexpected(error: Exception):
     log.exception("unhandled error")
+    _rollback()
     return error_response(500, "Something went wrong on our side; nothing you sent was lost.")
 
 
