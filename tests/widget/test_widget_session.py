@@ -139,3 +139,28 @@ def test_a_phone_sized_screen(demo, new_context):
     expect(send).to_be_in_viewport()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "widget-360")
+
+
+def test_theming_through_boot_options_and_styles_isolated_both_ways(demo, browser_page):
+    page = browser_page
+    page.goto(demo.url + "/demo?rep=riley")
+    page.add_style_tag(content=".title, .header, button { background: hotpink !important; "
+                               "font-family: Georgia !important; }")
+    page.evaluate("""async () => {
+        const answer = await fetch("/demo/token?rep=riley", {method: "POST"});
+        SalesCoach.boot({token: (await answer.json()).token, title: "Pipeline Pal",
+                         color: "#ffcc00", position: "left"});
+    }""")
+    launcher = page.get_by_role("button", name="Open Pipeline Pal")
+    assert launcher.bounding_box()["x"] < 100
+    launcher.click()
+    header = page.locator("#salescoach-widget .header")
+    expect(page.get_by_role("heading", name="Pipeline Pal")).to_be_visible()
+    expect(header).to_have_css("background-color", "rgb(255, 204, 0)")
+    expect(header).to_have_css("color", "rgb(17, 24, 39)")  # dark text on a light colour
+    assert "Georgia" not in page.get_by_role("heading", name="Pipeline Pal").evaluate(
+        "node => getComputedStyle(node).fontFamily")
+    # ... and none of the widget's styles reach the host page.
+    expect(page.get_by_role("heading", name="Riley Rising's pipeline")).to_have_css("font-size", "26px")
+    # Outside the shadow root: only the page's own style sheet and the one added above.
+    assert page.evaluate("document.querySelectorAll('style, link[rel=stylesheet]').length") == 2
