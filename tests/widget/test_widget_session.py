@@ -53,7 +53,11 @@ def test_a_whole_session_streams_resumes_after_reload_and_confirms(demo, browser
 
     page.get_by_role("button", name="End session").click()
     expect(page.get_by_role("heading", name="Your summary")).to_be_visible()
-    expect(page.get_by_label("Summary", exact=True)).not_to_be_empty()
+    summary = page.get_by_label("Summary", exact=True)
+    expect(summary).not_to_be_empty()
+    drafted_summary = summary.input_value()
+    page.reload()  # the draft waits for the rep across reloads too
+    expect(page.get_by_label("Summary", exact=True)).to_have_value(drafted_summary)
     drafted = page.get_by_label("What you'll do").count()
     page.get_by_role("button", name="Add a commitment").click()
     added = page.get_by_label("What you'll do").nth(drafted)
