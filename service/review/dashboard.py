@@ -7,7 +7,7 @@ windowed query over all the team's reps at once.
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from models import CoachingSession, Commitment, KpiSnapshot, SkillAssessment, User, utcnow
@@ -71,16 +71,23 @@ def _activity(session, user, ids, since) -> dict[int, int]:
 
 
 def _recent_sessions(session, user, ids) -> dict[int, list]:
-    ranked = (confirmed_sessions(user).with_only_columns(
-        CoachingSession.id,
-        func.row_number().over(partition_by=CoachingSession.rep_id,
-                               order_by=(CoachingSession.confirmed_at.desc(),
-                                         CoachingSession.id.desc())).label("rank"))
-        .where(CoachingSession.rep_id.in_(ids)).subquery())
-    stmt = (select(CoachingSession).join(ranked, ranked.c.id == CoachingSession.id)
-            .where(ranked.c.rank <= RECENT_SESSIONS)
-            .order_by(CoachingSession.confirmed_at.desc(), CoachingSession.id.desc()))
+    """Each rep's last few confirmed sessions: one statement, an index seek per rep.
+
+    A UNION ALL of per-rep "ORDER BY confirmed_at DESC LIMIT n" reads n rows per rep from
+    ix_coaching_sessions_rep_status_confirmed, where a window function would rank every session
+    the team ever had.
+    """
     grouped = defaultdict(list)
+    if not ids:
+        return grouped
+    # `ids` are already the reps this user may see (visible_reps), so each part filters by rep only.
+    per_rep = [select(select(CoachingSession.id)
+                      .where(CoachingSession.rep_id == rep_id, CoachingSession.org_id == user.org_id,
+                             CoachingSession.status == "confirmed")
+                      .order_by(CoachingSession.confirmed_at.desc(), CoachingSession.id.desc())
+                      .limit(RECENT_SESSIONS).subquery().c.id) for rep_id in ids]
+    stmt = (select(CoachingSession).where(CoachingSession.id.in_(union_all(*per_rep)))
+            .order_by(CoachingSession.confirmed_at.desc(), CoachingSession.id.desc()))
     for coaching in session.scalars(stmt):
         grouped[coaching.rep_id].append(coaching)
     return grouped

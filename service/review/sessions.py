@@ -47,13 +47,13 @@ def search_sessions(session: Session, user: User, args: dict) -> dict:
         column = CoachingSession.reviewed_at
         stmt = stmt.where(column.is_not(None) if args["reviewed"] else column.is_(None))
     if args.get("q"):
-        stmt = stmt.where(_matches(user, args["q"].strip()))
+        stmt = stmt.where(_matches(user, args["q"].strip(), session.get_bind().dialect.name))
     page = _paginate_rows(session, stmt, args)
     page["items"] = [_row(coaching, rep_name, opp_name) for coaching, rep_name, opp_name in page["items"]]
     return page
 
 
-def _matches(user: User, text: str):
+def _matches(user: User, text: str, dialect: str):
     """Search the summary, the help asked and the commitments; the transcript only when visible."""
     pattern = _like(text)
     clauses = [CoachingSession.summary.ilike(pattern, escape="\\"),
@@ -63,8 +63,13 @@ def _matches(user: User, text: str):
     if shows_transcript(user):
         from models import Message
 
-        clauses.append(exists().where(Message.session_id == CoachingSession.id,
-                                      Message.text.ilike(pattern, escape="\\")))
+        said = Message.text.ilike(pattern, escape="\\")
+        if dialect == "postgresql":
+            # One pass over the messages (a hash semi-join), not a probe per session: twice as fast
+            # on PostgreSQL; SQLite is the other way round (measured in benchmarks/review_pages.py).
+            clauses.append(CoachingSession.id.in_(select(Message.session_id).where(said)))
+        else:
+            clauses.append(exists().where(Message.session_id == CoachingSession.id, said))
     return or_(*clauses)
 
 
