@@ -81,6 +81,24 @@ def gunicorn_rss_kb(master: int) -> int:
     return rss_kb(master) + sum(rss_kb(int(c)) for c in children)
 
 
+def cpu_seconds(pid: int, children: bool = False) -> float:
+    """User + system CPU of a process (and its children, for gunicorn's workers)."""
+    pids = [pid]
+    if children:
+        try:
+            pids += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            pass
+    total = 0
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def read_sse(response, started: float) -> tuple[float | None, str | None]:
     """(seconds to the first delta or None, error code or None) of one streamed turn."""
     first, error, event = None, None, None
@@ -155,20 +173,25 @@ def model_alone(port: int, count: int) -> list[float]:
     return times
 
 
-def run_one(port: int, master: int, tokens: list[str], turns: int) -> dict:
+def run_one(port: int, master: int, llm: int, tokens: list[str], turns: int) -> dict:
     out = {"turns": 0, "ttft": [], "errors": []}
     peak, started = gunicorn_rss_kb(master), time.perf_counter()
+    cpu_web, cpu_llm = cpu_seconds(master, children=True), cpu_seconds(llm)
     greenlets = [gevent.spawn(rep, port, token, turns, out) for token in tokens]
     while not all(g.dead for g in greenlets) and time.perf_counter() - started < RUN_LIMIT:
         gevent.sleep(0.2)
         peak = max(peak, gunicorn_rss_kb(master))
     gevent.killall([g for g in greenlets if not g.dead], timeout=5)
     elapsed = time.perf_counter() - started
+    cpu_web, cpu_llm = cpu_seconds(master, children=True) - cpu_web, cpu_seconds(llm) - cpu_llm
+    calls = len(tokens) + out["turns"]  # the openings are model calls too
     unfinished = len(tokens) * turns - out["turns"] - len(out["errors"])
     return {"elapsed_s": round(elapsed, 2), "turns_ok": out["turns"], "errors": len(out["errors"]),
             "error_kinds": sorted(set(out["errors"])), "unfinished": max(0, unfinished),
             "ttft": out["ttft"], "peak_rss_mb": round(peak / 1024, 1),
-            "throughput_turns_per_s": round(out["turns"] / elapsed, 1)}
+            "throughput_turns_per_s": round(out["turns"] / elapsed, 1),
+            "service_cpu_ms_per_model_turn": round(cpu_web * 1000 / max(1, calls), 1),
+            "fake_model_cpu_s": round(cpu_llm, 1), "service_cpu_s": round(cpu_web, 1)}
 
 
 def start_services(url: str, args, llm_port: int, web_port: int, logs: Path):
@@ -214,7 +237,8 @@ def main() -> None:
             offset = 0
             for count in args.reps:
                 alone = model_alone(llm_port, count)
-                result = run_one(web_port, web.pid, tokens[offset:offset + count], args.turns)
+                result = run_one(web_port, web.pid, llm.pid, tokens[offset:offset + count],
+                                 args.turns)
                 offset += count
                 ttft = result.pop("ttft")
                 base50, base95 = percentile(alone, 50), percentile(alone, 95)
@@ -233,9 +257,9 @@ def main() -> None:
             llm.wait(timeout=10)
     rows = [[r["reps"], r["turns_ok"], r["errors"], r["ttft_p50_ms"], r["ttft_p95_ms"],
              r["added_p50_ms"], r["added_p95_ms"], r["throughput_turns_per_s"],
-             r["peak_rss_mb"]] for r in results]
+             r["peak_rss_mb"], r["service_cpu_ms_per_model_turn"]] for r in results]
     print(table(["reps", "turns ok", "errors", "TTFT p50 ms", "TTFT p95 ms", "added p50 ms",
-                 "added p95 ms", "turns/s", "peak RSS MB"], rows))
+                 "added p95 ms", "turns/s", "peak RSS MB", "service CPU ms/turn"], rows))
     name = "concurrency" if args.worker_class == "gevent" else f"concurrency_{args.worker_class}"
     print(f"written to {write_result(name, {'settings': vars(args), 'runs': results})}")
 

@@ -4,6 +4,7 @@ import logging
 
 from flask import g, jsonify, render_template, request
 from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,14 @@ def handle_database_down(error: OperationalError):
                           headers={"Retry-After": "5"})
 
 
+def handle_database_busy(error: PoolTimeout):
+    """Every pooled connection stayed busy past the pool's timeout: overload, not a bug."""
+    _rollback()
+    log.error("database pool exhausted: %s", error)
+    return error_response(503, "The service is busy; nothing was saved. Try again shortly.",
+                          headers={"Retry-After": "5"})
+
+
 def handle_out_of_range(error: Exception):
     """A value the database cannot store: a number too large for its column (SQLite raises
     OverflowError), or on PostgreSQL (DataError) also text with NUL characters."""
@@ -110,6 +119,7 @@ def handle_unexpected(error: Exception):
 def init_app(app) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(PoolTimeout, handle_database_busy)
     app.register_error_handler(OverflowError, handle_out_of_range)
     app.register_error_handler(DataError, handle_out_of_range)
     app.register_error_handler(Exception, handle_unexpected)

@@ -70,6 +70,9 @@ def configure_logging(level: str = "INFO") -> None:
         handler.setFormatter(JsonFormatter())
         root.addHandler(handler)
     root.setLevel(level.upper())
+    # The model client logs every HTTP call at INFO; our access line already covers the turn.
+    for noisy in ("httpx", "httpx2", "openai"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 
 def _start() -> None:

@@ -139,3 +139,21 @@ def test_a_client_leaving_mid_stream_still_gets_the_reply_stored(app, orgs, sess
     again = say(client, token, sid, "m1", Accept="text/event-stream")
     assert f'"text":"{REPLY}"'.encode() in again.get_data()
     assert len(engine.history) == 2  # the retry read the stored reply; the model ran once
+
+
+def test_an_exhausted_connection_pool_answers_503_not_500(database_url, orgs, make_app):
+    from models.db import make_engine, make_sessionmaker
+
+    app = make_app(config(database_url))
+    app.extensions["db"]["engine"].dispose()
+    tiny = make_engine(database_url, pool_size=1, max_overflow=0, pool_timeout=0.1)
+    app.extensions["db"].update(engine=tiny, sessionmaker=make_sessionmaker(tiny))
+    held = tiny.connect()  # another request holds the only connection
+    try:
+        response = app.test_client().get("/api/v1/me", headers=bearer(orgs["one"].tokens["rep_a1"]))
+    finally:
+        held.close()
+        tiny.dispose()
+    assert response.status_code == 503
+    assert response.json["error"]["message"].startswith("The service is busy")
+    assert response.headers["Retry-After"] == "5"
