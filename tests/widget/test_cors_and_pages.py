@@ -73,13 +73,20 @@ def test_the_demo_page_is_absent_unless_demo_data_is_on(api):
     assert api.post("/demo/token").status_code == 404
 
 
-def test_the_demo_page_embeds_the_widget_with_a_token(database_url, session):
+@pytest.fixture
+def demo_app(database_url, session, tmp_path):
+    """A second app with DEMO_DATA on over the same database (its engine closed afterwards)."""
     from service.demo import load_demo
 
-    load_demo(session)
+    load_demo(session, str(tmp_path))
     app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-key",
                       "DEMO_DATA": True, "COACH_ENGINE": "guided"})
-    client = app.test_client()
+    yield app
+    app.extensions["db"]["engine"].dispose()
+
+
+def test_the_demo_page_embeds_the_widget_with_a_token(app, demo_app):
+    client = demo_app.test_client()
     page = client.get("/demo?rep=sam", base_url="http://127.0.0.1:5000")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
