@@ -135,6 +135,8 @@ def test_a_phone_sized_screen(demo, new_context):
     page.goto(demo.url + "/demo?rep=riley")
     screenshot(page, "widget-360-closed")
     dialog = open_widget(page, demo.url + "/demo?rep=riley")
+    expect(page.get_by_text("What would you like to work on?")).to_be_visible()
+    screenshot(page, "widget-360-picker")
     start_session(page, "Weekly review")
     say(page, ANSWERS[0])
     box = dialog.bounding_box()
@@ -143,6 +145,9 @@ def test_a_phone_sized_screen(demo, new_context):
     expect(send).to_be_in_viewport()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "widget-360")
+    page.get_by_role("button", name="End session").click()
+    expect(page.get_by_role("button", name="Confirm and share")).to_be_in_viewport()
+    screenshot(page, "widget-360-review")
 
 
 def test_theming_through_boot_options_and_styles_isolated_both_ways(demo, browser_page):
