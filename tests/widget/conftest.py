@@ -94,3 +94,15 @@ def scripted(app):
     engine = ScriptedEngine(default="What would you like to look at next?")
     app.config["COACH_ENGINE_INSTANCE"] = engine
     return engine
+
+
+@pytest.fixture(autouse=True)
+def no_script_errors(request):
+    """Any uncaught error in the widget's page fails the browser test that caused it."""
+    if "browser_page" not in request.fixturenames:
+        yield
+        return
+    errors = []
+    request.getfixturevalue("browser_page").on("pageerror", lambda error: errors.append(str(error)))
+    yield
+    assert errors == []
