@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import api, cli, limits, request_log, widget
+from . import api, cli, limits, request_log, review, widget
 from .config import load as load_config
 from .db import db
 
@@ -16,5 +16,5 @@ def create_app(config: dict | None = None) -> Flask:
     api.init_app(app)
     cli.init_app(app)
     widget.init_app(app)
-    __import__("service.review").review.init_app(app)
+    review.init_app(app)
     return app
