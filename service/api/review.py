@@ -14,13 +14,13 @@ from ..review import export
 from ..review.asknow import ask_now
 from ..review.dashboard import team_dashboard
 from ..review.schemas import (
-    CommitmentArgs,
-    DashboardArgs,
-    ExportArgs,
-    NoteSchema,
-    RangeExportArgs,
-    ReviewedSchema,
-    SessionFilterArgs,
+    ReviewCommitmentArgs,
+    ReviewDashboardArgs,
+    ReviewExportArgs,
+    ReviewMarkedSchema,
+    ReviewNoteSchema,
+    ReviewRangeExportArgs,
+    ReviewSessionFilterArgs,
 )
 from ..review.sessions import (
     add_note,
@@ -32,13 +32,13 @@ from ..review.sessions import (
 )
 from . import blueprint
 from .review_schemas import (
-    AskNowSchema,
-    CommitmentSchema,
-    DashboardSchema,
-    NoteOutSchema,
-    ReviewedOutSchema,
-    SessionDetailSchema,
-    SessionRowSchema,
+    ReviewAskNowSchema,
+    ReviewCommitmentSchema,
+    ReviewDashboardSchema,
+    ReviewMarkedOutSchema,
+    ReviewNoteOutSchema,
+    ReviewSessionDetailSchema,
+    ReviewSessionRowSchema,
 )
 
 blp = blueprint("review_api", __name__, "/review", "Manager review of confirmed coaching sessions.")
@@ -56,37 +56,44 @@ def _note(note) -> dict:
 
 
 @blp.route("/dashboard")
-@blp.arguments(DashboardArgs, location="query")
-@blp.response(200, DashboardSchema)
+@blp.arguments(ReviewDashboardArgs, location="query")
+@blp.response(200, ReviewDashboardSchema)
 def dashboard(args):
     """Per rep: sessions, commitments, figures against the previous month and quota, quality, skills."""
     return team_dashboard(db.session, g.user, args.get("team_id"), args["period"])
 
 
 @blp.route("/ask-now")
-@blp.response(200, AskNowSchema)
+@blp.response(200, ReviewAskNowSchema)
 def ask_now_items():
     """Stalled deals, overdue commitments, figure drops and help asked, each with one question."""
     return ask_now(db.session, g.user)
 
 
 @blp.route("/sessions")
-@blp.arguments(SessionFilterArgs, location="query")
-@blp.response(200, page_of(SessionRowSchema))
+@blp.arguments(ReviewSessionFilterArgs, location="query")
+@blp.response(200, page_of(ReviewSessionRowSchema))
 def sessions(args):
     """Confirmed sessions: filter by rep, team, mode, opportunity, dates, reviewed; search text."""
     return search_sessions(db.session, g.user, args)
 
 
 @blp.route("/sessions/<int:session_id>")
-@blp.response(200, SessionDetailSchema)
+@blp.response(200, ReviewSessionDetailSchema)
 def session(session_id):
     """One confirmed session (its transcript only when the organization shares transcripts)."""
     return session_detail(db.session, g.user, session_id)
 
 
+EXPORT_DOC = {"responses": {"200": {
+    "description": "A download: Markdown with format=md (default), JSON with format=json.",
+    "content": {"text/markdown": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object"}}}}}}
+
+
 @blp.route("/sessions/<int:session_id>/export")
-@blp.arguments(ExportArgs, location="query")
+@blp.arguments(ReviewExportArgs, location="query")
+@blp.doc(**EXPORT_DOC)
 def export_session(args, session_id):
     """Download one session as Markdown (format=md) or JSON (format=json)."""
     return _download(export.export_one(db.session, g.user, session_id), args["format"],
@@ -94,7 +101,8 @@ def export_session(args, session_id):
 
 
 @blp.route("/export")
-@blp.arguments(RangeExportArgs, location="query")
+@blp.arguments(ReviewRangeExportArgs, location="query")
+@blp.doc(**EXPORT_DOC)
 def export_range(args):
     """Download the confirmed sessions started in a date range (at most 500)."""
     details = export.export_range(db.session, g.user, args["date_from"], args["date_to"],
@@ -105,13 +113,13 @@ def export_range(args):
 def _download(details, fmt, name) -> Response:
     body = export.to_json(details) if fmt == "json" else export.to_markdown(details)
     mimetype = "application/json" if fmt == "json" else "text/markdown"
-    return Response(body, mimetype=f"{mimetype}; charset=utf-8",
+    return Response(body, content_type=f"{mimetype}; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
 @blp.route("/sessions/<int:session_id>/notes", methods=["POST"])
-@blp.arguments(NoteSchema)
-@blp.response(201, NoteOutSchema)
+@blp.arguments(ReviewNoteSchema)
+@blp.response(201, ReviewNoteOutSchema)
 def note_add(data, session_id):
     """Add a manager note to a session."""
     return _note(add_note(db.session, g.user, session_id, data["text"]))
@@ -119,24 +127,24 @@ def note_add(data, session_id):
 
 @blp.route("/notes/<int:note_id>")
 class Note(MethodView):
-    @blp.arguments(NoteSchema)
-    @blp.response(200, NoteOutSchema)
+    @blp.arguments(ReviewNoteSchema)
+    @blp.response(200, ReviewNoteOutSchema)
     def patch(self, data, note_id):
         """Change one of your own notes."""
         return _note(edit_note(db.session, g.user, note_id, data["text"]))
 
 
 @blp.route("/sessions/<int:session_id>/reviewed", methods=["PUT"])
-@blp.arguments(ReviewedSchema)
-@blp.response(200, ReviewedOutSchema)
+@blp.arguments(ReviewMarkedSchema)
+@blp.response(200, ReviewMarkedOutSchema)
 def reviewed(data, session_id):
     """Mark a session reviewed ({"reviewed": true}) or not."""
     return mark_reviewed(db.session, g.user, session_id, data["reviewed"])
 
 
 @blp.route("/commitments")
-@blp.arguments(CommitmentArgs, location="query")
-@blp.response(200, page_of(CommitmentSchema))
+@blp.arguments(ReviewCommitmentArgs, location="query")
+@blp.response(200, page_of(ReviewCommitmentSchema))
 def commitments(args):
     """The team's open commitments from confirmed sessions, soonest due first."""
     return open_commitments(db.session, g.user, args)

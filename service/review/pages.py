@@ -113,7 +113,7 @@ def commitments():
 def download(details: list[dict], fmt: str, name: str) -> Response:
     body = export.to_json(details) if fmt == "json" else export.to_markdown(details)
     mimetype = "application/json" if fmt == "json" else "text/markdown"
-    return Response(body, mimetype=f"{mimetype}; charset=utf-8", headers={
+    return Response(body, content_type=f"{mimetype}; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
 
 
