@@ -15,6 +15,7 @@ import time
 
 from _common import UNLIMITED, database, fresh_database, seed_reps, summary_ms, table, write_result
 from flask import request
+from sqlalchemy import event
 
 from models import CoachingSession, Message
 from service import create_app
@@ -64,6 +65,10 @@ def run(url: str, turns: int, warmup: int) -> dict:
         return response.get_json()["id"]
 
     app.config["FLOOR_SESSION_ID"] = new_session()
+    statements = {"now": 0}
+    event.listen(app.extensions["db"]["engine"], "before_cursor_execute",
+                 lambda *_a: statements.__setitem__("now", statements["now"] + 1))
+    counts = {"floor": 0, "turn": 0}
     floor_times, turn_times, session_id = [], [], None
     deadline = time.monotonic() + 600
     for n in range(warmup + turns):
@@ -72,18 +77,22 @@ def run(url: str, turns: int, warmup: int) -> dict:
         if n % TURNS_PER_SESSION == 0:
             session_id = new_session()
         body = {"text": TEXT, "client_message_id": f"m{n}"}
-        started = time.perf_counter()
+        before, started = statements["now"], time.perf_counter()
         floor = client.post("/bench/floor", json=body, headers=headers)
-        floor_elapsed = time.perf_counter() - started
-        started = time.perf_counter()
+        floor_elapsed, floor_sql = time.perf_counter() - started, statements["now"] - before
+        before, started = statements["now"], time.perf_counter()
         turn = client.post(f"/api/v1/sessions/{session_id}/messages", json=body, headers=headers)
-        turn_elapsed = time.perf_counter() - started
+        turn_elapsed, turn_sql = time.perf_counter() - started, statements["now"] - before
         assert floor.status_code == 200 and turn.status_code == 200, turn.get_json()
         if n >= warmup:
             floor_times.append(floor_elapsed)
             turn_times.append(turn_elapsed)
+            counts["floor"] += floor_sql
+            counts["turn"] += turn_sql
     app.extensions["db"]["engine"].dispose()
     floor_s, turn_s = summary_ms(floor_times), summary_ms(turn_times)
+    floor_s["sql_per_request"] = round(counts["floor"] / max(1, len(floor_times)), 1)
+    turn_s["sql_per_request"] = round(counts["turn"] / max(1, len(turn_times)), 1)
     return {"floor": floor_s, "turn": turn_s,
             "ratio_median": round(turn_s["median_ms"] / floor_s["median_ms"], 2),
             "ratio_p99": round(turn_s["p99_ms"] / floor_s["p99_ms"], 2)}
@@ -99,10 +108,10 @@ def main() -> None:
     with database(args.database_url, args.postgres) as url:
         result = run(url, args.turns, args.warmup)
     result["database"] = url.split(":", 1)[0]
-    rows = [[name, result[name]["n"], result[name]["median_ms"], result[name]["p99_ms"]]
-            for name in ("floor", "turn")]
-    rows.append(["turn / floor", "", f"{result['ratio_median']}x", f"{result['ratio_p99']}x"])
-    print(table(["request", "n", "median ms", "p99 ms"], rows))
+    rows = [[name, result[name]["n"], result[name]["median_ms"], result[name]["p99_ms"],
+             result[name]["sql_per_request"]] for name in ("floor", "turn")]
+    rows.append(["turn / floor", "", f"{result['ratio_median']}x", f"{result['ratio_p99']}x", ""])
+    print(table(["request", "n", "median ms", "p99 ms", "SQL statements"], rows))
     print(f"written to {write_result('turn_overhead', result)}")
 
 
