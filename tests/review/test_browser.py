@@ -110,6 +110,11 @@ def test_wrong_password_rep_and_missing_csrf_are_refused(live_server, browser_pa
 def test_admin_sees_settings_and_webhook_deliveries(live_server, browser_page, demo):
     page, base = browser_page, live_server.url
     log_in(page, base, "admin@demo.salescoach.test")
+    page.get_by_label("Team").select_option(label="SMB West")
+    page.get_by_role("button", name="Show").click()
+    assert page.get_by_role("heading", name="Theo Trader").is_visible()
+    assert "Sam Slipping" not in page.content()
+    screenshot(page, "review-dashboard-admin-team")
     page.get_by_role("link", name="Settings").click()
     page.get_by_label("URL").fill("https://hooks.example.test/sales-coach")
     page.get_by_label("Secret").fill("a-long-enough-secret-123")

@@ -111,3 +111,12 @@ def test_settings_need_a_secret_with_the_url_and_never_show_it(api, hooked):
     assert refused.status_code == 403
     cleared = api.patch("/api/v1/review/settings", token, json={"webhook_secret": None})
     assert cleared.status_code == 422 and "webhook_secret" in cleared.json["error"]["fields"]
+
+
+@responses.activate
+def test_the_deliver_command_sends_what_is_due(app, api, session, hooked):
+    confirm_through_api(api, session, hooked)
+    responses.add(responses.POST, URL, status=200)
+    result = app.test_cli_runner().invoke(args=["webhooks", "deliver"])
+    assert result.exit_code == 0 and "delivered" in result.output
+    assert len(responses.calls) == 1
