@@ -5,21 +5,21 @@ from marshmallow import Schema, fields
 from .common import money
 
 
-class RefSchema(Schema):
+class ReviewRefSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(allow_none=True)
 
 
-class RepRefSchema(RefSchema):
+class ReviewRepRefSchema(ReviewRefSchema):
     email = fields.String()
     team = fields.String(allow_none=True)
 
 
-class SessionRowSchema(Schema):
+class ReviewSessionRowSchema(Schema):
     id = fields.Integer()
-    rep = fields.Nested(RefSchema)
+    rep = fields.Nested(ReviewRefSchema)
     mode = fields.String()
-    opportunity = fields.Nested(RefSchema, allow_none=True)
+    opportunity = fields.Nested(ReviewRefSchema, allow_none=True)
     started_at = fields.DateTime()
     confirmed_at = fields.DateTime(allow_none=True)
     summary = fields.String()
@@ -27,7 +27,7 @@ class SessionRowSchema(Schema):
     reviewed_at = fields.DateTime(allow_none=True)
 
 
-class MessageSchema(Schema):
+class ReviewMessageSchema(Schema):
     id = fields.Integer()
     role = fields.String()
     text = fields.String()
@@ -35,7 +35,7 @@ class MessageSchema(Schema):
     created_at = fields.DateTime()
 
 
-class CommitmentSchema(Schema):
+class ReviewCommitmentSchema(Schema):
     id = fields.Integer()
     text = fields.String()
     due_date = fields.Date(allow_none=True)
@@ -45,93 +45,93 @@ class CommitmentSchema(Schema):
     outcome_note = fields.String()
     session_id = fields.Integer()
     rep_id = fields.Integer()
-    rep = fields.Nested(RefSchema)
+    rep = fields.Nested(ReviewRefSchema)
 
 
-class NoteOutSchema(Schema):
+class ReviewNoteOutSchema(Schema):
     id = fields.Integer()
     session_id = fields.Integer()
     text = fields.String()
-    author = fields.Nested(RefSchema)
+    author = fields.Nested(ReviewRefSchema)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     mine = fields.Boolean()
 
 
-class SessionDetailSchema(SessionRowSchema):
+class ReviewSessionDetailSchema(ReviewSessionRowSchema):
     ended_at = fields.DateTime(allow_none=True)
     stage = fields.String()
     transcript_visible = fields.Boolean(
         metadata={"description": "False when the organization shares only summaries."})
-    messages = fields.List(fields.Nested(MessageSchema))
-    commitments = fields.List(fields.Nested(CommitmentSchema))
-    notes = fields.List(fields.Nested(NoteOutSchema))
+    messages = fields.List(fields.Nested(ReviewMessageSchema))
+    commitments = fields.List(fields.Nested(ReviewCommitmentSchema))
+    notes = fields.List(fields.Nested(ReviewNoteOutSchema))
     metrics = fields.Dict(metadata={"description": "Coaching-quality figures of the session."})
-    reviewed_by = fields.Nested(RefSchema, allow_none=True)
+    reviewed_by = fields.Nested(ReviewRefSchema, allow_none=True)
 
 
-class ReviewedOutSchema(Schema):
+class ReviewMarkedOutSchema(Schema):
     id = fields.Integer()
     reviewed_at = fields.DateTime(allow_none=True)
     reviewed_by_id = fields.Integer(allow_none=True)
 
 
-class MoneyFigureSchema(Schema):
+class ReviewMoneyFigureSchema(Schema):
     value = money(allow_none=True)
     previous = money(allow_none=True)
     change_pct = fields.Float(allow_none=True)
 
 
-class CountFigureSchema(Schema):
+class ReviewCountFigureSchema(Schema):
     value = fields.Integer(allow_none=True)
     previous = fields.Integer(allow_none=True)
     change_pct = fields.Float(allow_none=True)
 
 
-class KpiFiguresSchema(Schema):
-    closed_value = fields.Nested(MoneyFigureSchema)
-    pipeline_value = fields.Nested(MoneyFigureSchema)
-    pipeline_count = fields.Nested(CountFigureSchema)
-    proposals = fields.Nested(CountFigureSchema)
-    deals_closed = fields.Nested(CountFigureSchema)
+class ReviewKpiFiguresSchema(Schema):
+    closed_value = fields.Nested(ReviewMoneyFigureSchema)
+    pipeline_value = fields.Nested(ReviewMoneyFigureSchema)
+    pipeline_count = fields.Nested(ReviewCountFigureSchema)
+    proposals = fields.Nested(ReviewCountFigureSchema)
+    deals_closed = fields.Nested(ReviewCountFigureSchema)
 
 
-class KpiPointSchema(Schema):
+class ReviewKpiPointSchema(Schema):
     period_start = fields.Date()
     closed_value = money()
     pipeline_value = money()
     quota = money()
 
 
-class KpiSchema(Schema):
+class ReviewKpiSchema(Schema):
     period_start = fields.Date()
     currency = fields.String()
     quota = money()
     attainment_pct = fields.Integer(allow_none=True)
-    figures = fields.Nested(KpiFiguresSchema)
-    history = fields.List(fields.Nested(KpiPointSchema))
+    figures = fields.Nested(ReviewKpiFiguresSchema)
+    history = fields.List(fields.Nested(ReviewKpiPointSchema))
 
 
-class SkillRatingSchema(Schema):
+class ReviewSkillRatingSchema(Schema):
     skill = fields.String()
     rating = fields.Integer()
     previous = fields.Integer(allow_none=True)
 
 
-class SkillsSchema(Schema):
+class ReviewSkillsSchema(Schema):
     latest_at = fields.DateTime()
     previous_at = fields.DateTime(allow_none=True)
-    ratings = fields.List(fields.Nested(SkillRatingSchema))
+    ratings = fields.List(fields.Nested(ReviewSkillRatingSchema))
 
 
-class ActivitySchema(Schema):
+class ReviewActivitySchema(Schema):
     this_period = fields.Integer()
     last_at = fields.DateTime(allow_none=True)
     last_id = fields.Integer(allow_none=True)
     last_mode = fields.String(allow_none=True)
 
 
-class CommitmentCountsSchema(Schema):
+class ReviewCommitmentCountsSchema(Schema):
     open = fields.Integer()
     overdue = fields.Integer()
     done = fields.Integer()
@@ -140,30 +140,30 @@ class CommitmentCountsSchema(Schema):
         "description": "done / (done + dropped + overdue): of the commitments whose date came."})
 
 
-class DashboardRepSchema(Schema):
-    rep = fields.Nested(RepRefSchema)
-    sessions = fields.Nested(ActivitySchema)
-    commitments = fields.Nested(CommitmentCountsSchema)
-    kpis = fields.Nested(KpiSchema, allow_none=True)
+class ReviewDashboardRepSchema(Schema):
+    rep = fields.Nested(ReviewRepRefSchema)
+    sessions = fields.Nested(ReviewActivitySchema)
+    commitments = fields.Nested(ReviewCommitmentCountsSchema)
+    kpis = fields.Nested(ReviewKpiSchema, allow_none=True)
     quality = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
-    skills = fields.Nested(SkillsSchema, allow_none=True)
+    skills = fields.Nested(ReviewSkillsSchema, allow_none=True)
 
 
-class DashboardSchema(Schema):
+class ReviewDashboardSchema(Schema):
     period = fields.String()
     period_start = fields.Date()
     generated_at = fields.DateTime()
-    reps = fields.List(fields.Nested(DashboardRepSchema))
+    reps = fields.List(fields.Nested(ReviewDashboardRepSchema))
 
 
 def _iso(obj):
     return obj["since"].isoformat() if obj.get("since") is not None else None
 
 
-class AskNowItemSchema(Schema):
+class ReviewAskNowItemSchema(Schema):
     kind = fields.String(metadata={"description": "stalled_opportunity, overdue_commitment, "
                                                   "kpi_drop or help_asked"})
-    rep = fields.Nested(RefSchema)
+    rep = fields.Nested(ReviewRefSchema)
     title = fields.String()
     detail = fields.String()
     question = fields.String(metadata={"description": "One open question for the next one-to-one."})
@@ -172,12 +172,12 @@ class AskNowItemSchema(Schema):
     since = fields.Function(_iso)
 
 
-class AskNowSchema(Schema):
+class ReviewAskNowSchema(Schema):
     generated_at = fields.DateTime()
-    items = fields.List(fields.Nested(AskNowItemSchema))
+    items = fields.List(fields.Nested(ReviewAskNowItemSchema))
 
 
-class DeliverySchema(Schema):
+class ReviewDeliverySchema(Schema):
     id = fields.Integer()
     session_id = fields.Integer()
     url = fields.String()
