@@ -47,8 +47,10 @@ SETTINGS = {
 class Limits:
     def __init__(self, app: Flask):
         config = app.config
-        self.storage = storage_from_string(config.get("REDIS_URL") or "memory://",
-                                           key_prefix="salescoach")
+        url = config.get("REDIS_URL")
+        # A Redis that hangs must not hang the turn: short timeouts, then fail open (below).
+        options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5} if url else {}
+        self.storage = storage_from_string(url or "memory://", key_prefix="salescoach", **options)
         self.limiter = MovingWindowRateLimiter(self.storage)
         self.turns = _rate(config["RATE_LIMIT_TURNS"])
         self.session_starts = _rate(config["RATE_LIMIT_SESSION_STARTS"])
@@ -163,11 +165,6 @@ def tokens_used_today(org_id: int, session: Session | None = None) -> int:
     used = session.scalar(select(OrgTokenUsage.tokens).where(
         OrgTokenUsage.org_id == org_id, OrgTokenUsage.day == datetime.now(UTC).date()))
     return used or 0
-
-
-def max_reply_tokens() -> int:
-    """The cap on one coach reply (COACH_MAX_REPLY_TOKENS)."""
-    return current_app.config["COACH_MAX_REPLY_TOKENS"]
 
 
 def init_app(app: Flask) -> None:
