@@ -124,3 +124,16 @@ def test_admin_sees_settings_and_webhook_deliveries(live_server, browser_page, d
     page.get_by_role("link", name="Webhooks").click()
     assert page.get_by_role("heading", name="Webhook deliveries").is_visible()
     screenshot(page, "review-webhooks")
+
+
+def test_pages_read_well_on_a_small_laptop(live_server, new_context, demo):
+    page = new_context(viewport={"width": 1024, "height": 768}).new_page()
+    log_in(page, live_server.url, MAYA)
+    cards = page.locator("article.rep")
+    assert cards.count() == 3
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1024  # nothing runs off the side
+    screenshot(page, "review-dashboard-1024")
+    page.goto(live_server.url + "/review/sessions")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    screenshot(page, "review-sessions-1024")
