@@ -87,3 +87,24 @@ def run_operation(operation, mode, count, tokens, failures, deadline):
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return " / ".join(line for line in text[:6] if line.strip())[:400]
+
+
+def test_every_path_answers_an_unsupported_method_with_405_and_allow(api, orgs):
+    spec = api.get("/api/v1/openapi.json").json
+    token = orgs["one"].tokens["admin"]
+    methods = {"get", "post", "put", "patch", "delete"}
+    checked = 0
+    for path, item in spec["paths"].items():
+        documented = methods & set(item)
+        missing = sorted(methods - documented)
+        if not missing:
+            continue
+        url = path.replace("{", "").replace("}", "")  # any id: routing answers before the view
+        url = "/".join("1" if part.endswith("_id") else part for part in url.split("/"))
+        response = api.call(missing[0].upper(), url, token)
+        assert response.status_code == 405, (path, missing[0], response.status_code)
+        assert response.json["error"]["code"] == "method_not_allowed"
+        allowed = {m.strip().lower() for m in response.headers["Allow"].split(",")}
+        assert documented <= allowed, (path, allowed)
+        checked += 1
+    assert checked > 10
