@@ -1,5 +1,9 @@
 """Organization review settings (admins): transcript visibility, webhook URL and secret; deliveries."""
 
+import ipaddress
+from urllib.parse import urlsplit
+
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,6 +16,20 @@ from ..pagination import paginate
 def require_admin(user: User) -> None:
     if user.role != "admin":
         raise ApiError(403, "Only an admin of the organization can do this.")
+
+
+def internal_host(url: str) -> bool:
+    """A loopback, private or link-local address (or localhost): not a place to POST summaries to.
+
+    Literal addresses only: names are not resolved here (no DNS at save time)."""
+    host = (urlsplit(url).hostname or "").strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
 
 
 def settings_of(org: Organization) -> dict:
@@ -27,7 +45,12 @@ def update_settings(session: Session, user: User, data: dict) -> dict:
     if "webhook_secret" in data:
         org.webhook_secret = data["webhook_secret"] or None
     if "webhook_url" in data:
-        org.webhook_url = data["webhook_url"] or None
+        url = data["webhook_url"] or None
+        if url and internal_host(url) and not current_app.config.get("WEBHOOK_ALLOW_INTERNAL"):
+            session.rollback()
+            raise ApiError(422, "The webhook must point to a public address.",
+                           fields={"webhook_url": ["Loopback and private addresses are refused."]})
+        org.webhook_url = url
     if org.webhook_url and not org.webhook_secret:
         session.rollback()
         raise ApiError(422, "A webhook needs a secret to sign its requests.",

@@ -120,3 +120,10 @@ def test_the_deliver_command_sends_what_is_due(app, api, session, hooked):
     result = app.test_cli_runner().invoke(args=["webhooks", "deliver"])
     assert result.exit_code == 0 and "delivered" in result.output
     assert len(responses.calls) == 1
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/hook", "http://localhost/hook",
+                                 "https://10.1.2.3/hook", "http://[::1]/hook", "http://169.254.169.254/"])
+def test_webhooks_to_internal_addresses_are_refused(api, hooked, url):
+    refused = api.patch("/api/v1/review/settings", hooked.tokens["admin"], json={"webhook_url": url})
+    assert refused.status_code == 422 and "public address" in refused.json["error"]["message"]
