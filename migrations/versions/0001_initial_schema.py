@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 22:23:16.622581
+Create Date: 2026-11-22 22:55:25.389283
 """
 from alembic import op
 import sqlalchemy as sa
@@ -27,6 +27,13 @@ def upgrade():
     sa.Column('webhook_secret', sa.String(length=200), nullable=True),
     sa.Column('widget_origins', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organizations'))
+    )
+    op.create_table('org_token_usage',
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('tokens', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_org_token_usage_org_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('org_id', 'day', name=op.f('pk_org_token_usage'))
     )
     op.create_table('sales_processes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -205,7 +212,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_coaching_sessions_mode'), ['mode'], unique=False)
         batch_op.create_index(batch_op.f('ix_coaching_sessions_opportunity_id'), ['opportunity_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_coaching_sessions_org_id'), ['org_id'], unique=False)
+        batch_op.create_index('ix_coaching_sessions_org_status_confirmed', ['org_id', 'status', 'confirmed_at'], unique=False)
         batch_op.create_index('ix_coaching_sessions_rep_started', ['rep_id', 'started_at'], unique=False)
+        batch_op.create_index('ix_coaching_sessions_rep_status_confirmed', ['rep_id', 'status', 'confirmed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_coaching_sessions_status'), ['status'], unique=False)
 
     op.create_table('stage_changes',
@@ -375,7 +384,9 @@ def downgrade():
     op.drop_table('stage_changes')
     with op.batch_alter_table('coaching_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_coaching_sessions_status'))
+        batch_op.drop_index('ix_coaching_sessions_rep_status_confirmed')
         batch_op.drop_index('ix_coaching_sessions_rep_started')
+        batch_op.drop_index('ix_coaching_sessions_org_status_confirmed')
         batch_op.drop_index(batch_op.f('ix_coaching_sessions_org_id'))
         batch_op.drop_index(batch_op.f('ix_coaching_sessions_opportunity_id'))
         batch_op.drop_index(batch_op.f('ix_coaching_sessions_mode'))
@@ -418,5 +429,6 @@ def downgrade():
 
     op.drop_table('teams')
     op.drop_table('sales_processes')
+    op.drop_table('org_token_usage')
     op.drop_table('organizations')
     # ### end Alembic commands ###
