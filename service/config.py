@@ -30,6 +30,10 @@ def from_environment() -> dict:
         "COACH_TOKEN_BUDGET": _int("COACH_TOKEN_BUDGET", 3000),
         "COACH_MAX_REPLY_TOKENS": _int("COACH_MAX_REPLY_TOKENS", 300),
         "REDIS_URL": env("REDIS_URL") or None,
+        # Per process; gevent workers hold many streams, but a turn holds a connection only briefly.
+        "DB_POOL_SIZE": _int("DB_POOL_SIZE", 10),
+        "DB_MAX_OVERFLOW": _int("DB_MAX_OVERFLOW", 30),
+        "DB_POOL_TIMEOUT": _int("DB_POOL_TIMEOUT", 10),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",

@@ -8,7 +8,11 @@ from models.db import make_engine, make_sessionmaker
 
 class Database:
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"])
+        url = app.config["DATABASE_URL"]
+        pool = {} if url.startswith("sqlite") else {
+            "pool_size": app.config["DB_POOL_SIZE"], "max_overflow": app.config["DB_MAX_OVERFLOW"],
+            "pool_timeout": app.config["DB_POOL_TIMEOUT"]}
+        engine = make_engine(url, **pool)
         app.extensions["db"] = {"engine": engine, "sessionmaker": make_sessionmaker(engine)}
         # Per request, even when a test keeps an app context open across requests.
         app.teardown_request(self._close)
