@@ -12,9 +12,10 @@ import logging
 from collections.abc import Callable, Iterator
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import (
     CoachingSession,
@@ -161,13 +162,22 @@ def error_event(exc: EngineError) -> Event:
                       "retryable": True, "retry_after": getattr(exc, "retry_after", None)})
 
 
-def run_turn(sm: sessionmaker, coach: Coach, session_id: int,
-             rep_message_id: int | None) -> Iterator[Event]:
-    """Run the Coach for one rep message (or the opening) and store its guarded reply."""
-    with sm() as s:
-        row = s.get(CoachingSession, session_id)
-        state = SessionState.from_dict(row.state)
-        rep_text = s.get(Message, rep_message_id).text if rep_message_id else None
+def run_turn(sm: sessionmaker, coach: Coach, session_id: int, rep_message_id: int | None, *,
+             loaded: tuple[dict, str, str] | None = None,
+             keep: dict | None = None) -> Iterator[Event]:
+    """Run the Coach for one rep message (or the opening) and store its guarded reply.
+
+    ``loaded`` = (state dict, rep text, rep stage) the caller has just read, saving a re-read;
+    ``keep`` receives the stored reply message and session row (for the JSON answer)."""
+    if loaded is not None and rep_message_id:
+        state_data, rep_text, rep_stage = loaded
+        state = SessionState.from_dict(state_data)
+    else:
+        with sm() as s:
+            row = s.get(CoachingSession, session_id)
+            state = SessionState.from_dict(row.state)
+            rep = s.get(Message, rep_message_id) if rep_message_id else None
+            rep_text, rep_stage = (rep.text, rep.stage) if rep else (None, None)
     reply = None
     try:
         items = coach.open(state) if rep_text is None else coach.respond(state, rep_text)
@@ -185,11 +195,13 @@ def run_turn(sm: sessionmaker, coach: Coach, session_id: int,
     if reply is None:
         yield error_event(EngineError("the coach produced no reply"))
         return
-    yield "done", store_reply(sm, session_id, rep_message_id, state, reply)
+    yield "done", store_reply(sm, session_id, rep_message_id, state, reply, rep_stage=rep_stage,
+                              keep=keep)
 
 
 def store_reply(sm: sessionmaker, session_id: int, rep_message_id: int | None,
-                state: SessionState, reply: CoachReply) -> dict:
+                state: SessionState, reply: CoachReply, *, rep_stage: str | None = None,
+                keep: dict | None = None) -> dict:
     """One transaction: the coach message, the new state, follow-ups and skill ratings."""
     with sm() as s:
         row = s.get(CoachingSession, session_id)
@@ -203,8 +215,10 @@ def store_reply(sm: sessionmaker, session_id: int, rep_message_id: int | None,
         row.state = state.to_dict()
         row.stage = reply.stage or row.stage
         rep_turn = next((t for t in reversed(state.turns) if t.role == "rep"), None)
-        if rep_message_id and rep_turn is not None and rep_turn.stage:
-            s.get(Message, rep_message_id).stage = rep_turn.stage
+        if rep_message_id and rep_turn is not None and rep_turn.stage \
+                and rep_turn.stage != rep_stage:
+            s.execute(update(Message).where(Message.id == rep_message_id)
+                      .values(stage=rep_turn.stage))
         if reply.commitment_update:
             _follow_up(s, row, reply.commitment_update)
         if reply.skill_ratings:
@@ -215,6 +229,9 @@ def store_reply(sm: sessionmaker, session_id: int, rep_message_id: int | None,
         except IntegrityError:  # a concurrent retry stored its reply first: answer with that one
             s.rollback()
             message = s.scalar(select(Message).where(Message.reply_to_id == rep_message_id))
+        if keep is not None:
+            keep.update(reply=message, row=row,
+                        rep_stage=rep_turn.stage if rep_turn and rep_turn.stage else rep_stage)
         return done_data(message, row)
 
 
@@ -260,14 +277,27 @@ def stored_reply(s: Session, rep_message: Message) -> Message | None:
 
 def accept_message(s: Session, row: CoachingSession, text: str,
                    client_message_id: str) -> tuple[Message, Message | None]:
-    """Store the rep's message (committed) or find the earlier one; returns (rep, reply|None)."""
-    existing = s.scalar(select(Message).where(Message.session_id == row.id,
-                                              Message.client_message_id == client_message_id))
+    """Store the rep's message (committed) or find the earlier one; returns (rep, reply|None).
+
+    One query finds the message with this client_message_id, the rep's last message, their
+    replies and the session's current state (set on ``row`` for the turn that follows)."""
+    reply = aliased(Message)
+    last_rep = select(func.max(Message.id)).where(
+        Message.session_id == row.id, Message.role == "rep").scalar_subquery()
+    found = s.execute(
+        select(CoachingSession.state, Message, reply).select_from(CoachingSession)
+        .outerjoin(Message, and_(Message.session_id == CoachingSession.id, or_(
+            Message.client_message_id == client_message_id, Message.id == last_rep)))
+        .outerjoin(reply, reply.reply_to_id == Message.id)
+        .where(CoachingSession.id == row.id)).all()
+    set_committed_value(row, "state", found[0][0])
+    pairs = [(m, r) for _, m, r in found if m is not None]
+    existing = next(((m, r) for m, r in pairs if m.client_message_id == client_message_id), None)
     if existing is not None:
-        return existing, stored_reply(s, existing)
+        return existing
     if row.status != "active":
         raise ApiError(409, f"This session is {row.status}; it takes no new messages.")
-    pending = _unanswered(s, row.id)
+    pending = next((m for m, r in pairs if r is None), None)
     if pending is not None:
         raise ApiError(409, "Your previous message has no reply yet: send it again with its "
                             "client_message_id to retry.", code="reply_pending",
@@ -284,11 +314,3 @@ def accept_message(s: Session, row: CoachingSession, text: str,
         return message, stored_reply(s, message)
     return message, None
 
-
-def _unanswered(s: Session, session_id: int) -> Message | None:
-    reps = s.scalars(select(Message).where(Message.session_id == session_id,
-                                           Message.role == "rep").order_by(Message.id.desc()))
-    last = next(iter(reps), None)
-    if last is None or stored_reply(s, last) is not None:
-        return None
-    return last

@@ -7,6 +7,7 @@ of the reps access.py lets them see; a rep's unconfirmed sessions are never show
 from flask import current_app, g, request
 from flask.views import MethodView
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import CoachingSession, Commitment, Message
 
@@ -88,13 +89,12 @@ def wants_stream() -> bool:
     return best == "text/event-stream"
 
 
-def turn_body(session_id: int, rep_message_id: int) -> dict:
-    with sessionmaker()() as s:
-        row = s.get(CoachingSession, session_id)
-        rep = s.get(Message, rep_message_id)
-        reply = s.scalar(select(Message).where(Message.reply_to_id == rep_message_id))
-        return {"rep_message": rep, "reply": reply,
-                "session": {"stage": row.stage, "status": row.status}}
+def turn_body(rep: Message, reply: Message, row: CoachingSession, rep_stage=None) -> dict:
+    """The JSON answer from the rows this request already holds (no re-read)."""
+    if rep_stage is not None and rep_stage != rep.stage:  # store_reply moved it (detached)
+        set_committed_value(rep, "stage", rep_stage)
+    return {"rep_message": rep, "reply": reply,
+            "session": {"stage": row.stage, "status": row.status}}
 
 
 def answer_turn(row: CoachingSession, rep: Message, reply: Message | None):
@@ -105,15 +105,18 @@ def answer_turn(row: CoachingSession, rep: Message, reply: Message | None):
         db.session.close()
         return sse_response([sse("done", {k: done[k] for k in (
             "message_id", "stage", "rep_message_id", "text")})]) if stream else turn_body(
-            session_id, rep_id)
+            rep, reply, row)
+    loaded = (row.state, rep.text, rep.stage)
     db.session.close()
-    events = run_turn(sessionmaker(), get_coach(current_app), session_id, rep_id)
+    keep: dict = {}
+    events = run_turn(sessionmaker(), get_coach(current_app), session_id, rep_id, loaded=loaded,
+                      keep=keep)
     if stream:
         return sse_response(event_stream(events))
     name, data = collect(events)
     if name == "error":
         raise engine_error(data)
-    return turn_body(session_id, rep_id)
+    return turn_body(rep, keep["reply"], keep["row"], keep.get("rep_stage"))
 
 
 @blp.route("")
