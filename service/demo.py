@@ -281,8 +281,10 @@ def _sessions(session: Session, org_id: int, users: dict, opportunities: dict, n
             started_at=started, ended_at=started + timedelta(minutes=14),
             confirmed_at=started + timedelta(minutes=16),
             summary=spec["summary"], help_asked=spec["help_asked"],
-            messages=[Message(role=role, text=text, created_at=started + timedelta(minutes=i))
-                      for i, (role, text) in enumerate(spec["messages"])],
+            messages=[Message(role=role, text=text, stage=stage,
+                              created_at=started + timedelta(minutes=i))
+                      for i, ((role, text), stage) in enumerate(
+                          zip(spec["messages"], _review_stages(spec["messages"]), strict=True))],
         )
         session.add(coaching)
         session.flush()
@@ -294,6 +296,17 @@ def _sessions(session: Session, org_id: int, users: dict, opportunities: dict, n
                 status=status, confirmed=True, created_at=coaching.confirmed_at,
                 closed_at=now + timedelta(days=due) if status == "done" else None,
             ))
+
+
+def _review_stages(messages) -> list[str]:
+    """Spread a demo transcript over the weekly review's stages, as a live session records them."""
+    flow = ["acknowledge", "explore", "plan", "commit", "support"]
+    coach_turns = max(1, sum(role == "coach" for role, _ in messages) - 1)
+    stages, k = [], -1
+    for role, _ in messages:
+        k += role == "coach"
+        stages.append(flow[round(max(k, 0) * (len(flow) - 1) / coach_turns)])
+    return stages
 
 
 def _report(users: dict, tokens: dict, path: Path) -> str:
