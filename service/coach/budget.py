@@ -15,14 +15,20 @@ The same fold is used whatever engine runs, so a session behaves the same offlin
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 PIECE = re.compile(r"[A-Za-z]+|\d+|[^\sA-Za-z\d]", re.UNICODE)
 MESSAGE_OVERHEAD = 4
 
 
 def count_tokens(text: str) -> int:
+    return _count(text or "")
+
+
+@lru_cache(maxsize=4096)  # the same prompt pieces are counted many times per turn
+def _count(text: str) -> int:
     total = 0
-    for piece in PIECE.findall(text or ""):
+    for piece in PIECE.findall(text):
         if piece[0].isdigit():
             total += (len(piece) + 2) // 3
         elif piece[0].isalpha():
