@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy as _copy
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 
@@ -28,7 +29,12 @@ class SessionState:
     extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        """A JSON-ready dict (built by hand: dataclasses.asdict deep-copies the whole context)."""
+        data = {"mode": self.mode, "stage": self.stage, "context": dict(self.context),
+                "turns": [{"role": t.role, "text": t.text, "stage": t.stage,
+                           "guard": t.guard and dict(t.guard)} for t in self.turns],
+                "running_summary": self.running_summary, "offer_state": self.offer_state,
+                "extra": _copy.deepcopy(self.extra)}
         data["due_commitments"] = [
             {**c, "due_date": c["due_date"].isoformat()
              if isinstance(c.get("due_date"), date) else c.get("due_date")}
@@ -46,7 +52,10 @@ class SessionState:
         return cls(**fields_)
 
     def copy(self) -> SessionState:
-        return SessionState.from_dict(self.to_dict())
+        """A working copy the flow may change; the turns themselves are never changed in place."""
+        return replace(self, context=dict(self.context), turns=list(self.turns),
+                       due_commitments=_copy.deepcopy(self.due_commitments),
+                       extra=_copy.deepcopy(self.extra))
 
 
 class Delta(str):
