@@ -198,7 +198,8 @@ def measure(url: str, ids: dict, repeat: int) -> list[dict]:
     pages = [
         ("manager", "/review/"), ("manager", "/review/ask-now"), ("manager", "/review/sessions"),
         ("manager", f"/review/sessions?rep_id={rep}&reviewed=no"), ("manager", "/review/sessions?page=400"),
-        ("manager", "/review/sessions?q=stakeholder"), ("manager", f"/review/sessions/{sid}"),
+        ("manager", "/review/sessions?q=stakeholder"), ("manager", "/review/sessions?q=turn+987654"),
+        ("manager", f"/review/sessions/{sid}"),
         ("manager", "/review/commitments"), ("manager", f"/review/sessions/{sid}/export?format=md"),
         ("manager", f"/review/export?date_from={day}&date_to={day}&format=json"),
         ("admin", "/review/"), ("admin", "/review/sessions"), ("admin", "/review/webhooks"),

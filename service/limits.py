@@ -1,10 +1,11 @@
 """Limits that keep one rep, or one organization, from exhausting the service or the model budget.
 
-Per-user rate limits on coach turns and session starts, the longest message, the most turns in one
-session, and each organization's model tokens per UTC day. Rate counters live in `limits`
-storage: in this process by default, in Redis when REDIS_URL is set (shared by every worker and
-host). The token counter is a database row (models/usage.py) charged in the transaction that
-stores the reply, so a restart or a deploy does not hand out a fresh budget.
+Per-user rate limits on coach turns and session starts, failed review logins per email and IP,
+the longest message, the most turns in one session, and each organization's model tokens per UTC
+day. Rate counters live in `limits` storage: in this process by default, in Redis when REDIS_URL
+is set (shared by every worker and host). The token counter is a database row (models/usage.py)
+charged in the transaction that stores the reply, so a restart or a deploy does not hand out a
+fresh budget.
 The sessions views call the check_* functions; each raises ApiError, so clients get the one
 error envelope (429 carries Retry-After).
 
@@ -12,6 +13,7 @@ If the counter storage fails (Redis down), the limits let requests through and l
 stays available, and a short outage of the counters costs less than refusing every rep.
 """
 
+import hashlib
 import logging
 import math
 import os
@@ -38,6 +40,7 @@ log = logging.getLogger(__name__)
 SETTINGS = {
     "RATE_LIMIT_TURNS": ("20/minute", str),            # coach turns per user; "" = no limit
     "RATE_LIMIT_SESSION_STARTS": ("10/hour", str),     # new sessions per user; "" = no limit
+    "RATE_LIMIT_REVIEW_LOGIN": ("10/15 minutes", str),  # failed /review logins per email + IP
     "MAX_MESSAGE_CHARS": (4000, int),                  # longest rep message; 0 = no limit
     "MAX_TURNS_PER_SESSION": (60, int),                # rep messages in one session; 0 = no limit
     "ORG_DAILY_TOKENS": (2_000_000, int),              # model tokens per organization per UTC day
@@ -54,6 +57,7 @@ class Limits:
         self.limiter = MovingWindowRateLimiter(self.storage)
         self.turns = _rate(config["RATE_LIMIT_TURNS"])
         self.session_starts = _rate(config["RATE_LIMIT_SESSION_STARTS"])
+        self.review_login = _rate(config["RATE_LIMIT_REVIEW_LOGIN"])
         self.max_message_chars = config["MAX_MESSAGE_CHARS"]
         self.max_turns = config["MAX_TURNS_PER_SESSION"]
         self.org_daily_tokens = config["ORG_DAILY_TOKENS"]
@@ -71,6 +75,20 @@ class Limits:
         wait = max(1, math.ceil(reset - time.time()))
         raise ApiError(429, f"{message} Try again in {wait} seconds.",
                        headers={"Retry-After": str(wait)})
+
+
+    def wait(self, item: RateLimitItem | None, kind: str, key: str, count: bool) -> int:
+        """Seconds until `key` may try again (0: go ahead); `count` charges one attempt."""
+        if item is None:
+            return 0
+        try:
+            if (self.limiter.hit if count else self.limiter.test)(item, kind, key):
+                return 0
+            reset = self.limiter.get_window_stats(item, kind, key).reset_time
+        except Exception:  # noqa: BLE001 - the storage is down: fail open, loudly
+            log.exception("rate-limit storage unavailable; letting the request through")
+            return 0
+        return max(1, math.ceil(reset - time.time()))
 
 
 def _rate(value: str) -> RateLimitItem | None:
@@ -102,6 +120,25 @@ def check_session_start(user) -> None:
     current = _current()
     current.hit(current.session_starts, "session", user.id,
                 "You have started many sessions in a short time.")
+
+
+def _login_key(email: str, ip: str | None) -> str:
+    # Hashed: the counter storage (Redis) never holds an email address.
+    return hashlib.sha256(f"{email.strip().lower()}|{ip or ''}".encode()).hexdigest()
+
+
+def review_login_wait(email: str, ip: str | None) -> int:
+    """Seconds before this email may try to log in again from this IP (0: it may now). The same
+    for every email, existing or not: the refusal says nothing about the account."""
+    current = _current()
+    return current.wait(current.review_login, "review-login", _login_key(email, ip), count=False)
+
+
+def count_failed_review_login(email: str, ip: str | None) -> None:
+    """Charge one failed /review login to the email + IP; RATE_LIMIT_REVIEW_LOGIN of them refuse
+    further attempts (even with the right password) until the window moves on."""
+    current = _current()
+    current.wait(current.review_login, "review-login", _login_key(email, ip), count=True)
 
 
 def check_message(text: str, field: str = "text") -> None:

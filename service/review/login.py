@@ -8,10 +8,13 @@ from werkzeug.security import check_password_hash
 from models import User
 
 from ..db import db
+from ..limits import count_failed_review_login, review_login_wait
 from . import _pw_marker, bp
 from .schemas import ReviewLoginSchema, form_args
 
 WRONG = "That email and password do not match an account. Check both and try again."
+TOO_MANY = ("Too many attempts to log in with this email. For your account's safety, wait about "
+            "{minutes} before trying again.")
 NOT_FOR_REPS = ("These pages are for managers and admins. Your own sessions, summaries and "
                 "commitments are in the coaching chat.")
 
@@ -38,18 +41,34 @@ def login():
     """Show the login form; on POST check the password and start a session."""
     if request.method == "GET":
         return render_template("review/login.html", next=request.args.get("next", ""), error=None)
+    email = request.form.get("email", "")
+    wait = review_login_wait(email, request.remote_addr)
+    if wait:
+        return _form(TOO_MANY.format(minutes=_minutes(wait)), 429, {"Retry-After": str(wait)})
     try:
         data = form_args(ReviewLoginSchema(), request.form)
     except ValidationError:
         data = None
     user, error = _check(data) if data else (None, WRONG)
     if user is None:
-        return render_template("review/login.html", next=request.form.get("next", ""), error=error,
-                               email=request.form.get("email", "")), 401 if error == WRONG else 403
+        if error == WRONG:
+            count_failed_review_login(email, request.remote_addr)
+        return _form(error, 401 if error == WRONG else 403)
     session.clear()  # a fresh session: nothing from before login survives
     session.update(review_user_id=user.id, review_pw=_pw_marker(user))
     session.permanent = True
     return redirect(_safe_next(data["next"]))
+
+
+def _form(error: str, status: int, headers: dict | None = None):
+    """The login form again, with the reason and what was typed (never the password)."""
+    return render_template("review/login.html", next=request.form.get("next", ""), error=error,
+                           email=request.form.get("email", "")), status, headers or {}
+
+
+def _minutes(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    return "a minute" if minutes == 1 else f"{minutes} minutes"
 
 
 @bp.route("/logout", methods=["POST"])

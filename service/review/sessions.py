@@ -65,8 +65,9 @@ def _matches(user: User, text: str, dialect: str):
 
         said = Message.text.ilike(pattern, escape="\\")
         if dialect == "postgresql":
-            # One pass over the messages (a hash semi-join), not a probe per session: twice as fast
-            # on PostgreSQL; SQLite is the other way round (measured in benchmarks/review_pages.py).
+            # The matching messages' sessions as one set: the ILIKE is answered by the trigram GIN
+            # index ix_messages_text_trgm (a bitmap scan), not a probe per session; SQLite has no
+            # such index and is faster with EXISTS (measured in benchmarks/review_pages.py).
             clauses.append(CoachingSession.id.in_(select(Message.session_id).where(said)))
         else:
             clauses.append(exists().where(Message.session_id == CoachingSession.id, said))
