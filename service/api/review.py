@@ -4,24 +4,15 @@ Same rules as the pages: managers see the teams they lead, admins their organiza
 sessions the rep confirmed. Exports answer a file download (Markdown or JSON).
 """
 
-from flask import Response, g
+from flask import g
 from flask.views import MethodView
 
 from ..auth import require_role
 from ..db import db
 from ..pagination import page_of
-from ..review import export
+from ..review import export, schemas
 from ..review.asknow import ask_now
 from ..review.dashboard import team_dashboard
-from ..review.schemas import (
-    ReviewCommitmentArgs,
-    ReviewDashboardArgs,
-    ReviewExportArgs,
-    ReviewMarkedSchema,
-    ReviewNoteSchema,
-    ReviewRangeExportArgs,
-    ReviewSessionFilterArgs,
-)
 from ..review.sessions import (
     add_note,
     edit_note,
@@ -56,7 +47,7 @@ def _note(note) -> dict:
 
 
 @blp.route("/dashboard")
-@blp.arguments(ReviewDashboardArgs, location="query")
+@blp.arguments(schemas.ReviewDashboardArgs, location="query")
 @blp.response(200, ReviewDashboardSchema)
 def dashboard(args):
     """Per rep: sessions, commitments, figures against the previous month and quota, quality, skills."""
@@ -71,7 +62,7 @@ def ask_now_items():
 
 
 @blp.route("/sessions")
-@blp.arguments(ReviewSessionFilterArgs, location="query")
+@blp.arguments(schemas.ReviewSessionFilterArgs, location="query")
 @blp.response(200, page_of(ReviewSessionRowSchema))
 def sessions(args):
     """Confirmed sessions: filter by rep, team, mode, opportunity, dates, reviewed; search text."""
@@ -92,33 +83,26 @@ EXPORT_DOC = {"responses": {"200": {
 
 
 @blp.route("/sessions/<int:session_id>/export")
-@blp.arguments(ReviewExportArgs, location="query")
+@blp.arguments(schemas.ReviewExportArgs, location="query")
 @blp.doc(**EXPORT_DOC)
 def export_session(args, session_id):
     """Download one session as Markdown (format=md) or JSON (format=json)."""
-    return _download(export.export_one(db.session, g.user, session_id), args["format"],
+    return export.download(export.export_one(db.session, g.user, session_id), args["format"],
                      f"session-{session_id}")
 
 
 @blp.route("/export")
-@blp.arguments(ReviewRangeExportArgs, location="query")
+@blp.arguments(schemas.ReviewRangeExportArgs, location="query")
 @blp.doc(**EXPORT_DOC)
 def export_range(args):
     """Download the confirmed sessions started in a date range (at most 500)."""
     details = export.export_range(db.session, g.user, args["date_from"], args["date_to"],
                                   args.get("rep_id"))
-    return _download(details, args["format"], f"sessions-{args['date_from']}-to-{args['date_to']}")
-
-
-def _download(details, fmt, name) -> Response:
-    body = export.to_json(details) if fmt == "json" else export.to_markdown(details)
-    mimetype = "application/json" if fmt == "json" else "text/markdown"
-    return Response(body, content_type=f"{mimetype}; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+    return export.download(details, args["format"], f"sessions-{args['date_from']}-to-{args['date_to']}")
 
 
 @blp.route("/sessions/<int:session_id>/notes", methods=["POST"])
-@blp.arguments(ReviewNoteSchema)
+@blp.arguments(schemas.ReviewNoteSchema)
 @blp.response(201, ReviewNoteOutSchema)
 def note_add(data, session_id):
     """Add a manager note to a session."""
@@ -127,7 +111,7 @@ def note_add(data, session_id):
 
 @blp.route("/notes/<int:note_id>")
 class Note(MethodView):
-    @blp.arguments(ReviewNoteSchema)
+    @blp.arguments(schemas.ReviewNoteSchema)
     @blp.response(200, ReviewNoteOutSchema)
     def patch(self, data, note_id):
         """Change one of your own notes."""
@@ -135,7 +119,7 @@ class Note(MethodView):
 
 
 @blp.route("/sessions/<int:session_id>/reviewed", methods=["PUT"])
-@blp.arguments(ReviewMarkedSchema)
+@blp.arguments(schemas.ReviewMarkedSchema)
 @blp.response(200, ReviewMarkedOutSchema)
 def reviewed(data, session_id):
     """Mark a session reviewed ({"reviewed": true}) or not."""
@@ -143,7 +127,7 @@ def reviewed(data, session_id):
 
 
 @blp.route("/commitments")
-@blp.arguments(ReviewCommitmentArgs, location="query")
+@blp.arguments(schemas.ReviewCommitmentArgs, location="query")
 @blp.response(200, page_of(ReviewCommitmentSchema))
 def commitments(args):
     """The team's open commitments from confirmed sessions, soonest due first."""

@@ -76,16 +76,14 @@ class ReviewMarkedOutSchema(Schema):
     reviewed_by_id = fields.Integer(allow_none=True)
 
 
-class ReviewMoneyFigureSchema(Schema):
-    value = money(allow_none=True)
-    previous = money(allow_none=True)
-    change_pct = fields.Float(allow_none=True)
+def _figure(name: str, kind) -> type[Schema]:
+    """A figure this period, the period before and the change: money or a count."""
+    return Schema.from_dict({"value": kind(allow_none=True), "previous": kind(allow_none=True),
+                             "change_pct": fields.Float(allow_none=True)}, name=name)
 
 
-class ReviewCountFigureSchema(Schema):
-    value = fields.Integer(allow_none=True)
-    previous = fields.Integer(allow_none=True)
-    change_pct = fields.Float(allow_none=True)
+ReviewMoneyFigureSchema = _figure("ReviewMoneyFigureSchema", money)
+ReviewCountFigureSchema = _figure("ReviewCountFigureSchema", fields.Integer)
 
 
 class ReviewKpiFiguresSchema(Schema):
@@ -131,13 +129,11 @@ class ReviewActivitySchema(Schema):
     last_mode = fields.String(allow_none=True)
 
 
-class ReviewCommitmentCountsSchema(Schema):
-    open = fields.Integer()
-    overdue = fields.Integer()
-    done = fields.Integer()
-    dropped = fields.Integer()
-    completion_rate = fields.Float(allow_none=True, metadata={
-        "description": "done / (done + dropped + overdue): of the commitments whose date came."})
+ReviewCommitmentCountsSchema = Schema.from_dict({
+    **{status: fields.Integer() for status in ("open", "overdue", "done", "dropped")},
+    "completion_rate": fields.Float(allow_none=True, metadata={
+        "description": "done / (done + dropped + overdue): of the commitments whose date came."}),
+}, name="ReviewCommitmentCountsSchema")
 
 
 class ReviewDashboardRepSchema(Schema):

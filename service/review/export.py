@@ -3,6 +3,7 @@
 import json
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -100,3 +101,11 @@ def _markdown(d: dict) -> str:
         lines += ["", "## Manager notes", ""]
         lines += [f"- {n['author']['name']} ({_when(n['updated_at'])}): {n['text']}" for n in d["notes"]]
     return "\n".join(lines)
+
+
+def download(details: list[dict], fmt: str, name: str) -> Response:
+    """The sessions as a file download: `name`.md (Markdown) or `name`.json."""
+    body = to_json(details) if fmt == "json" else to_markdown(details)
+    mimetype = "application/json" if fmt == "json" else "text/markdown"
+    return Response(body, content_type=f"{mimetype}; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})

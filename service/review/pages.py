@@ -1,6 +1,6 @@
 """The review pages: dashboard, ask now, sessions, one session, commitments, exports."""
 
-from flask import Response, g, redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
@@ -9,19 +9,10 @@ from models import CoachingSession, Opportunity
 from ..access import visible_rep_ids
 from ..db import db
 from ..errors import ApiError
-from . import bp, charts, export, quality
+from . import bp, charts, export, quality, schemas
 from .asknow import ask_now
 from .dashboard import team_dashboard
-from .schemas import (
-    ReviewCommitmentArgs,
-    ReviewDashboardArgs,
-    ReviewExportArgs,
-    ReviewMarkedSchema,
-    ReviewNoteSchema,
-    ReviewRangeExportArgs,
-    ReviewSessionFilterArgs,
-    form_args,
-)
+from .schemas import form_args
 from .scope import teams_for, visible_reps
 from .sessions import add_note, edit_note, mark_reviewed, open_commitments, search_sessions, session_detail
 
@@ -44,7 +35,7 @@ def page(template: str, **context):
 @bp.route("/")
 def dashboard():
     """The team dashboard: one row per rep."""
-    query = args(ReviewDashboardArgs(), request.args)
+    query = args(schemas.ReviewDashboardArgs(), request.args)
     data = team_dashboard(db.session, g.user, query.get("team_id"), query["period"])
     return page("dashboard.html", data=data, teams=teams_for(db.session, g.user), query=query)
 
@@ -68,7 +59,7 @@ def _filter_choices() -> dict:
 @bp.route("/sessions")
 def sessions():
     """Confirmed sessions: filter, search, page through."""
-    query = args(ReviewSessionFilterArgs(), request.args)
+    query = args(schemas.ReviewSessionFilterArgs(), request.args)
     result = search_sessions(db.session, g.user, query)
     return page("sessions.html", result=result, query=query, **_filter_choices())
 
@@ -83,52 +74,46 @@ def session_page(session_id):
 @bp.route("/sessions/<int:session_id>/notes", methods=["POST"])
 def note_add(session_id):
     """Add a manager note to a session."""
-    add_note(db.session, g.user, session_id, args(ReviewNoteSchema(), request.form)["text"])
+    add_note(db.session, g.user, session_id, args(schemas.ReviewNoteSchema(), request.form)["text"])
     return redirect(url_for("review.session_page", session_id=session_id, _anchor="notes"))
 
 
 @bp.route("/notes/<int:note_id>", methods=["POST"])
 def note_edit(note_id):
     """Change one of your own notes."""
-    note = edit_note(db.session, g.user, note_id, args(ReviewNoteSchema(), request.form)["text"])
+    note = edit_note(db.session, g.user, note_id, args(schemas.ReviewNoteSchema(), request.form)["text"])
     return redirect(url_for("review.session_page", session_id=note.session_id, _anchor="notes"))
 
 
 @bp.route("/sessions/<int:session_id>/reviewed", methods=["POST"])
 def reviewed(session_id):
     """Mark a session reviewed (or not)."""
-    mark_reviewed(db.session, g.user, session_id, args(ReviewMarkedSchema(), request.form)["reviewed"])
+    marked = args(schemas.ReviewMarkedSchema(), request.form)["reviewed"]
+    mark_reviewed(db.session, g.user, session_id, marked)
     return redirect(url_for("review.session_page", session_id=session_id))
 
 
 @bp.route("/commitments")
 def commitments():
     """The team's open commitments by due date."""
-    query = args(ReviewCommitmentArgs(), request.args)
+    query = args(schemas.ReviewCommitmentArgs(), request.args)
     result = open_commitments(db.session, g.user, query)
     return page("commitments.html", result=result, query=query,
                 reps=db.session.scalars(visible_reps(g.user)).unique().all())
 
 
-def download(details: list[dict], fmt: str, name: str) -> Response:
-    body = export.to_json(details) if fmt == "json" else export.to_markdown(details)
-    mimetype = "application/json" if fmt == "json" else "text/markdown"
-    return Response(body, content_type=f"{mimetype}; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
-
-
 @bp.route("/sessions/<int:session_id>/export")
 def export_session(session_id):
     """Download one session as Markdown or JSON."""
-    fmt = args(ReviewExportArgs(), request.args)["format"]
-    return download(export.export_one(db.session, g.user, session_id), fmt, f"session-{session_id}")
+    fmt = args(schemas.ReviewExportArgs(), request.args)["format"]
+    return export.download(export.export_one(db.session, g.user, session_id), fmt, f"session-{session_id}")
 
 
 @bp.route("/export")
 def export_range():
     """Download the sessions of a date range as Markdown or JSON."""
-    query = args(ReviewRangeExportArgs(), request.args)
+    query = args(schemas.ReviewRangeExportArgs(), request.args)
     details = export.export_range(db.session, g.user, query["date_from"], query["date_to"],
                                   query.get("rep_id"))
     name = f"sessions-{query['date_from']}-to-{query['date_to']}"
-    return download(details, query["format"], name)
+    return export.download(details, query["format"], name)
