@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
@@ -74,9 +75,17 @@ def get_engine(app, name: str | None = None):
 
 
 def get_coach(app, engine_name: str | None = None) -> Coach:
-    return Coach(get_engine(app, engine_name), modes=get_modes(app),
-                 token_budget=app.config.get("COACH_TOKEN_BUDGET", 3000),
-                 max_reply_tokens=app.config.get("COACH_MAX_REPLY_TOKENS", 300))
+    """One Coach per app and settings, reused by every request: it holds no per-session state
+    (each turn works on a copy of the session's state), so threads and greenlets can share it."""
+    engine, modes = get_engine(app, engine_name), get_modes(app)
+    budget = app.config.get("COACH_TOKEN_BUDGET", 3000)
+    max_reply = app.config.get("COACH_MAX_REPLY_TOKENS", 300)
+    key = (id(engine), id(modes), budget, max_reply)
+    coach = app.extensions.setdefault("coaches", {}).get(key)
+    if coach is None or coach.engine is not engine or coach.modes is not modes:
+        coach = Coach(engine, modes=modes, token_budget=budget, max_reply_tokens=max_reply)
+        app.extensions["coaches"][key] = coach
+    return coach
 
 
 # -- starting a session ------------------------------------------------------------------------
@@ -163,12 +172,13 @@ def error_event(exc: EngineError) -> Event:
 
 
 def run_turn(sm: sessionmaker, coach: Coach, session_id: int, rep_message_id: int | None, *,
-             loaded: tuple[dict, str, str] | None = None,
+             loaded: tuple[dict, str, str] | None = None, row: CoachingSession | None = None,
              keep: dict | None = None) -> Iterator[Event]:
     """Run the Coach for one rep message (or the opening) and store its guarded reply.
 
     ``loaded`` = (state dict, rep text, rep stage) the caller has just read, saving a re-read;
-    ``keep`` receives the stored reply message and session row (for the JSON answer)."""
+    ``row`` = that session row, detached (its session closed), to store the reply without
+    reading it again; ``keep`` receives the stored reply message and session row."""
     if loaded is not None and rep_message_id:
         state_data, rep_text, rep_stage = loaded
         state = SessionState.from_dict(state_data)
@@ -196,15 +206,20 @@ def run_turn(sm: sessionmaker, coach: Coach, session_id: int, rep_message_id: in
         yield error_event(EngineError("the coach produced no reply"))
         return
     yield "done", store_reply(sm, session_id, rep_message_id, state, reply, rep_stage=rep_stage,
-                              keep=keep)
+                              row=row if loaded is not None else None, keep=keep)
 
 
 def store_reply(sm: sessionmaker, session_id: int, rep_message_id: int | None,
                 state: SessionState, reply: CoachReply, *, rep_stage: str | None = None,
-                keep: dict | None = None) -> dict:
-    """One transaction: the coach message, the new state, follow-ups and skill ratings."""
+                row: CoachingSession | None = None, keep: dict | None = None) -> dict:
+    """One transaction: the coach message, the new state, follow-ups and skill ratings.
+
+    A detached ``row`` is attached as it is (no SELECT before the UPDATE)."""
     with sm() as s:
-        row = s.get(CoachingSession, session_id)
+        if row is None:
+            row = s.get(CoachingSession, session_id)
+        else:
+            s.add(row)
         guard = reply.guard or {}
         message = Message(session_id=session_id, role="coach", text=reply.text, stage=reply.stage or "",
                           reply_to_id=rep_message_id, prompt_tokens=reply.prompt_tokens or 0,
@@ -275,23 +290,41 @@ def stored_reply(s: Session, rep_message: Message) -> Message | None:
     return s.scalar(select(Message).where(Message.reply_to_id == rep_message.id))
 
 
-def accept_message(s: Session, row: CoachingSession, text: str,
-                   client_message_id: str) -> tuple[Message, Message | None]:
+_REPLY = aliased(Message)
+
+
+@lru_cache(maxsize=1)
+def _lookup_statement():
+    """Built once (statement building costs more than running it): bound by sid and cmid."""
+    sid, cmid = bindparam("sid"), bindparam("cmid")
+    last_rep = select(func.max(Message.id)).where(
+        Message.session_id == sid, Message.role == "rep").scalar_subquery()
+    counted = aliased(Message)
+    rep_turns = select(func.count(counted.id)).where(
+        counted.session_id == sid, counted.role == "rep").correlate(None).scalar_subquery()
+    return (select(CoachingSession.state, rep_turns, Message, _REPLY)
+            .select_from(CoachingSession)
+            .outerjoin(Message, and_(Message.session_id == CoachingSession.id, or_(
+                Message.client_message_id == cmid, Message.id == last_rep)))
+            .outerjoin(_REPLY, _REPLY.reply_to_id == Message.id)
+            .where(CoachingSession.id == sid))
+
+
+def lookup_turn(s: Session, row: CoachingSession, client_message_id: str) -> dict:
+    """One query: the message with this client_message_id, the rep's last message, their
+    replies, how many rep messages the session holds and its current state (set on ``row``)."""
+    found = s.execute(_lookup_statement(), {"sid": row.id, "cmid": client_message_id}).all()
+    set_committed_value(row, "state", found[0][0])
+    return {"rep_turns": found[0][1] or 0,
+            "pairs": [(m, r) for _, _, m, r in found if m is not None]}
+
+
+def accept_message(s: Session, row: CoachingSession, text: str, client_message_id: str, *,
+                   found: dict | None = None) -> tuple[Message, Message | None]:
     """Store the rep's message (committed) or find the earlier one; returns (rep, reply|None).
 
-    One query finds the message with this client_message_id, the rep's last message, their
-    replies and the session's current state (set on ``row`` for the turn that follows)."""
-    reply = aliased(Message)
-    last_rep = select(func.max(Message.id)).where(
-        Message.session_id == row.id, Message.role == "rep").scalar_subquery()
-    found = s.execute(
-        select(CoachingSession.state, Message, reply).select_from(CoachingSession)
-        .outerjoin(Message, and_(Message.session_id == CoachingSession.id, or_(
-            Message.client_message_id == client_message_id, Message.id == last_rep)))
-        .outerjoin(reply, reply.reply_to_id == Message.id)
-        .where(CoachingSession.id == row.id)).all()
-    set_committed_value(row, "state", found[0][0])
-    pairs = [(m, r) for _, m, r in found if m is not None]
+    ``found`` is what :func:`lookup_turn` returned, when the caller already looked."""
+    pairs = (found or lookup_turn(s, row, client_message_id))["pairs"]
     existing = next(((m, r) for m, r in pairs if m.client_message_id == client_message_id), None)
     if existing is not None:
         return existing

@@ -166,13 +166,15 @@ def check_org_tokens(org_id: int, session: Session | None = None) -> None:
                        headers={"Retry-After": str(_seconds_to_midnight())})
 
 
-def check_before_turn(user, coaching_session) -> None:
+def check_before_turn(user, coaching_session, turns: int | None = None) -> None:
     """Everything a rep message must pass before it is stored: the organization's tokens, the
-    user's turn rate, the session's turn cap. One call from the messages view."""
+    user's turn rate, the session's turn cap. One call from the messages view; ``turns`` is the
+    session's rep-message count when the caller already has it (else it is counted here)."""
     check_org_tokens(user.org_id)
     check_turn(user)
-    turns = db.session.scalar(select(func.count(Message.id)).where(
-        Message.session_id == coaching_session.id, Message.role == "rep"))
+    if turns is None:
+        turns = db.session.scalar(select(func.count(Message.id)).where(
+            Message.session_id == coaching_session.id, Message.role == "rep"))
     check_session_turns(turns or 0)
 
 

@@ -13,7 +13,15 @@ from models import CoachingSession, Commitment, Message
 
 from .. import limits
 from ..access import rep_clause
-from ..coaching import accept_message, create_session, done_data, get_coach, open_session, run_turn
+from ..coaching import (
+    accept_message,
+    create_session,
+    done_data,
+    get_coach,
+    lookup_turn,
+    open_session,
+    run_turn,
+)
 from ..coaching_summary import compute_metrics, edit_summary, end_session
 from ..db import db
 from ..errors import ApiError
@@ -110,7 +118,7 @@ def answer_turn(row: CoachingSession, rep: Message, reply: Message | None):
     db.session.close()
     keep: dict = {}
     events = run_turn(sessionmaker(), get_coach(current_app), session_id, rep_id, loaded=loaded,
-                      keep=keep)
+                      row=row, keep=keep)
     if stream:
         return sse_response(event_stream(events))
     name, data = collect(events)
@@ -167,8 +175,10 @@ class Messages(MethodView):
     def post(self, data, session_id):
         """Send your message; the coach's reply comes back as JSON or streamed as events."""
         row = owned(session_id)
-        limits.check_before_turn(g.user, row)
-        rep, reply = accept_message(db.session, row, data["text"], data["client_message_id"])
+        found = lookup_turn(db.session, row, data["client_message_id"])
+        limits.check_before_turn(g.user, row, turns=found["rep_turns"])
+        rep, reply = accept_message(db.session, row, data["text"], data["client_message_id"],
+                                    found=found)
         return answer_turn(row, rep, reply)
 
 
