@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .reading import DATE_PATTERNS, NUMBER_WORDS, find_date
+from .reading import DATE_PATTERNS, NUMBER_WORDS, find_date, is_start
 
 _NUM = r"(?:\d[\d,.]*k?|" + "|".join(list(NUMBER_WORDS)[1:]) + r"|a dozen|a couple of)"
 KEEP_V = r"keep|continue|carry on|stick with|stay with|maintain"
@@ -55,7 +55,7 @@ DATE_WORDS = re.compile(r"\s*,?\s*\b(?:by|on|before|until|till|within|starting|f
 def strip_dates(text: str) -> str:
     """The text with every date phrase (and its 'by'/'on'...) removed."""
     for _, pattern in DATE_PATTERNS:
-        text = pattern.sub("\0", text)
+        text = pattern.sub(lambda m: m.group(0) if is_start(m.string, m) else "\0", text)
     text = re.sub(r"\s*,?\s*\b(?:by|on|before|until|till|within|starting|from|no later than|"
                   r"latest|at the latest|in|for)?\s*(?:the\s+)?\0", "", text, flags=re.I)
     return " ".join(text.replace("\0", "").split()).strip(" ,;:-")

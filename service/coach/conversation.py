@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace as dc_replace
 from datetime import date
 
-from . import guard
+from . import guard, recap
 from .budget import fit
 from .commitments import commitments_in, merge, spoken_due
 from .engines.base import CoachTurn
@@ -24,20 +24,20 @@ from .reading import (
     parse_rating,
     says_yes,
 )
-from .reflect import acknowledge, reflect
+from .reflect import acknowledge, follow_up_ack, reflect
 from .state import CoachReply, Delta, Replace, SessionDraft, SessionState, TurnRecord
 from .summary import SUMMARY_JSON_SCHEMA, plans, validate_summary
 from .templates import render_context_block, render_file, try_render
 
-FOLLOW_UP = ['Last session you committed to "{text}"{due}. How did that go?',
-             'Next on your list was "{text}"{due}. What happened with that one?']
+FOLLOW_UP = ['You committed to "{text}"{due}. How did it go?',
+             'Next: "{text}"{due}. How did that one go?']
 
 
 def _due(value) -> str:
     if not value:
         return ""
     day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f", due {day:%A} {day.day} {day:%B}"
+    return f", due {day.day} {day:%B}"
 
 
 def _today(work) -> date:
@@ -95,8 +95,12 @@ class Coach:
         head = [{"role": "system", "content": system},
                 {"role": "system", "content": render_context_block(ctx)}]
         messages, _, _ = fit(head, turns, self.token_budget)
+        transcript = [t.__dict__ for t in state.turns]
+        facts = " ".join(x for x in (recap.figures_sentence(mode, ctx, {}, (ctx.get("rep") or {})
+                                                            .get("name", "the rep")),
+                                     recap.follow_up_sentence(transcript)) if x)
         turn = CoachTurn("summary", mode, mode.stages[-1], ctx, messages, max_tokens=800,
-                         intent="summary", transcript=[t.__dict__ for t in state.turns])
+                         intent="summary", transcript=transcript, facts=facts)
         data = validate_summary(self.engine.complete_json(turn, SUMMARY_JSON_SCHEMA))
         opportunity_id = (ctx.get("opportunity") or {}).get("id") \
             if mode.needs == "opportunity" else None
@@ -108,14 +112,18 @@ class Coach:
         work.turns.append(TurnRecord("rep", rep_text, "follow_up"))
         done = work.due_commitments.pop(0)
         work.extra["followed_up"] = work.extra.get("followed_up", 0) + 1
-        update = {"id": done.get("id"), "status": classify_follow_up(rep_text),
-                  "note": rep_text[:500]}
+        status = classify_follow_up(rep_text)
+        update = {"id": done.get("id"), "status": status, "note": rep_text[:500]}
+        work.extra.setdefault("outcomes", []).append(
+            {"text": done.get("text", ""), "status": status, "note": rep_text[:500]})
+        said_back = follow_up_ack(rep_text, status)
         if work.due_commitments:
             index = work.extra["followed_up"]
             question = follow_up_question(work.due_commitments[0], index)
-            text = f"{reflect(rep_text, index)} {question}".strip()
+            text = f"{said_back} {question}".strip()
             yield from self._say_fixed(work, text, "follow_up", update=update)
-        else:
+        else:  # say back how it went, then open the mode with the figures
+            work.extra["ack"], work.extra["followed"] = said_back, status
             yield from self._generate(work, mode, "open", update=update)
 
     def _decide(self, work: SessionState, mode: Mode, stage: StageSpec, rep_text: str):
@@ -240,7 +248,8 @@ class Coach:
                          self._messages(work, mode, stage, intent, item),
                          max_tokens=self.max_reply_tokens, intent=intent, item=item,
                          asked=asked, turn_index=len(asked), ack=work.extra.pop("ack", ""),
-                         heard=len(work.extra.get("heard", [])))
+                         heard=len(work.extra.get("heard", [])),
+                         followed=work.extra.pop("followed", ""))
         rules = {"offer_accepted": intent == "idea", "require_open": intent != "offer"}
         parts = []
         for piece in self.engine.stream(turn):

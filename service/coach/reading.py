@@ -91,11 +91,21 @@ def _resolve(kind: str, m: re.Match, today: date) -> date | None:
     return today
 
 
+START = re.compile(r"\b(?:starting|start|from|beginning|as of|as from|commencing)\s+(?:on\s+)?"
+                   r"(?:the\s+)?$", re.I)
+START_IN = re.compile(r"^(?:starting|from)\b", re.I)
+
+
+def is_start(text: str, m: re.Match) -> bool:
+    """'starting next Monday', 'from the 1st': when the action begins, not when it is due."""
+    return bool(START_IN.match(m.group(0)) or START.search(text[:m.start()]))
+
+
 def find_date(text: str, today: date) -> tuple[date | None, str]:
-    """The first due date mentioned, and the words that said it."""
+    """The first due date mentioned, and the words that said it (a start date is no due date)."""
     best = None
     for kind, pattern in DATE_PATTERNS:
-        for m in pattern.finditer(text):
+        for m in (m for m in pattern.finditer(text) if not is_start(text, m)):
             try:
                 found = _resolve(kind, m, today)
             except (ValueError, KeyError):
@@ -220,9 +230,16 @@ NOT_DONE = re.compile(r"\b(?:not yet|didn'?t|did not|haven'?t|have not|couldn'?t
 
 
 def classify_follow_up(text: str) -> str:
-    """done | open (not done yet) | dropped, from the rep's account of a due commitment."""
-    if DROPPED.search(text):
-        return "dropped"
-    if NOT_DONE.search(text):
-        return "open"
-    return "done" if DONE.search(text) else "open"
+    """done | open (not done yet) | dropped, from the rep's account of a due commitment.
+
+    The first sentence decides when it says ('I booked two of the three. ... so I parked the
+    third' is done); otherwise the whole answer."""
+    first = re.split(r"(?<=[.!?;])\s+|\s+-\s+", text.strip(), maxsplit=1)[0]
+    for part in (first, text):
+        if DROPPED.search(part):
+            return "dropped"
+        if NOT_DONE.search(part):
+            return "open"
+        if DONE.search(part):
+            return "done"
+    return "open"

@@ -25,10 +25,10 @@ FRAMES = [
     "So {p}.",
     "It sounds like {p}.",
     "You're saying {p}.",
-    "I'm hearing that {p}.",
-    "If I follow you, {p}.",
-    "In other words, {p}.",
-    "From where you sit, {p}.",
+    "I hear that {p}.",
+    "So {p}.",
+    "In short, {p}.",
+    "As you see it, {p}.",
 ]
 # where a long clause may be cut and still read as a whole phrase (before these words)
 TRAILING = set("the a an and or but so to of in on at for with that this is are be just really "
@@ -75,7 +75,28 @@ def _shorten(words: list[str], max_words: int) -> list[str]:
     return words[:cuts[-1]] if cuts else []
 
 
-def key_phrase(text: str, max_words: int = 9) -> str:
+THIRD = {"i": "they", "me": "them", "my": "their", "mine": "theirs", "myself": "themselves",
+         "i'm": "they're", "i've": "they've", "i'll": "they'll", "i'd": "they'd", "we": "they",
+         "our": "their", "ours": "theirs", "we're": "they're", "we've": "they've",
+         "we'll": "they'll", "ourselves": "themselves"}
+
+
+def third_person(words: list[str]) -> list[str]:
+    """'I', 'my', 'we' become 'they', 'their' (for the manager's summary)."""
+    out, previous = [], ""
+    for word in words:
+        bare = word.lower().strip(".,;:!?\"'()")
+        swap = THIRD.get(bare)
+        if bare in ("am", "was") and previous in ("i", "we"):
+            swap = "are" if bare == "am" else "were"
+        if bare == "us" and word.strip(".,;:!?\"'()") == "us":
+            swap = "them"
+        out.append(word.replace(word.strip(".,;:!?\"'()"), swap) if swap else word)
+        previous = bare
+    return out
+
+
+def key_phrase(text: str, max_words: int = 9, person=None) -> str:
     text = " ".join(re.sub(r"[\"*_#<>`]", "", text).split())
     text = text.replace("?", ".")
     pivot = PIVOT.search(text)
@@ -99,7 +120,7 @@ def key_phrase(text: str, max_words: int = 9) -> str:
             break
     while len(words) > 3 and words[-1].lower().strip(".,") in TRAILING:
         words.pop()
-    words = _second_person(words)
+    words = (person or _second_person)(words)
     phrase = " ".join(words).strip(" ,.;:-")
     phrase = re.sub(r"\b(you|your)(\s+\1)+\b", r"\1", phrase, flags=re.I)
     phrase = re.sub(r"^(?:(?:and|so|but|because|since|although|though|well|um|"
@@ -108,11 +129,11 @@ def key_phrase(text: str, max_words: int = 9) -> str:
     return phrase
 
 
-def reflect(text: str, turn_index: int) -> str:
+def reflect(text: str, turn_index: int, max_words: int = 9) -> str:
     """One short sentence mirroring the rep; neutral when their words would read as telling."""
     if not text or not text.strip():
         return ""
-    phrase = key_phrase(text)
+    phrase = key_phrase(text, max_words)
     if len(phrase.split()) < 2:
         return NEUTRAL[turn_index % len(NEUTRAL)]
     if VERB_START.match(phrase):
@@ -140,3 +161,19 @@ def acknowledge(commitments: list[dict], spoken_due) -> str:
     more = len(commitments) - 1
     tail = f", plus {COUNTS[more] if more < len(COUNTS) else more} more" if more else ""
     return f"You'll {phrase}{' ' + due if due else ''}{tail}."
+
+
+FOLLOW_UP_LEADS = {"done": "Done, then", "open": "Still open, then",
+                   "dropped": "Off the list, then"}
+
+
+def follow_up_ack(text: str, status: str) -> str:
+    """One short clause saying back how a due commitment went: 'So that one is done: ...'."""
+    lead = FOLLOW_UP_LEADS.get(status, FOLLOW_UP_LEADS["open"])
+    phrase = key_phrase(text, 10) if text and text.strip() else ""
+    if phrase.split(" ", 1)[0].lower() in STOP | {"you", "you're", "you've"}:
+        phrase = phrase[0].lower() + phrase[1:]
+    sentence = f"{lead}: {phrase}." if len(phrase.split()) >= 2 else f"{lead}."
+    if len(sentence.split()) > 14 or telling_phrases(sentence) or praise_phrases(sentence):
+        return f"{lead}."
+    return sentence

@@ -10,6 +10,7 @@ from datetime import date
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from . import recap
 from .commitments import commitments_in, merge
 from .errors import EngineBadOutput
 from .reading import is_vague
@@ -80,12 +81,6 @@ def parse_json_text(text: str) -> dict:
     return data
 
 
-def _gist(texts: list[str], words: int = 25) -> str:
-    joined = " ".join(" ".join(texts).split())
-    parts = joined.split()
-    return " ".join(parts[:words]) + (" ..." if len(parts) > words else "")
-
-
 PLAN_STAGES = ("plan", "commit", "next_steps", "actions", "action_plan")
 
 
@@ -94,26 +89,25 @@ def plans(stage) -> bool:
     return stage.collect == "commitments" or stage.key in PLAN_STAGES
 
 
-def extract_summary(mode, transcript: list[dict], today: date, rep_name: str = "the rep") -> dict:
+def extract_summary(mode, transcript: list[dict], today: date, rep_name: str = "the rep",
+                    context: dict | None = None) -> dict:
     """Deterministic summary in the JSON shape of SUMMARY_JSON_SCHEMA (dates ISO strings)."""
     answers: dict[str, list[str]] = {}
     for turn in transcript:
         if turn["role"] == "rep" and turn.get("stage"):
             answers.setdefault(turn["stage"], []).append(turn["text"])
-    lines = [f"{mode.title} session with {rep_name}."]
     commitments: list[dict] = []
     help_texts: list[str] = []
     for stage in mode.stages:
-        said = answers.get(stage.key, [])
-        if not said:
-            continue
-        lines.append(f'{stage.key.replace("_", " ").capitalize()}: "{_gist(said)}"')
-        for text in said:
+        for text in answers.get(stage.key, []):
             commitments.extend(commitments_in(text, today, strict=not plans(stage)))
-        if stage.collect == "help":
-            help_texts += [t for t in said if not is_vague(t, 3)]
-    unique = [{**item, "due_date": item["due_date"] and item["due_date"].isoformat()}
-              for item in merge(commitments)]
-    lines.append(f"{len(unique)} commitment(s) made." if unique else "No dated commitment yet.")
-    return {"summary": " ".join(lines), "commitments": unique,
-            "help_asked": _gist(help_texts, 60) if help_texts else ""}
+            if stage.collect == "help" and not is_vague(text, 3):
+                help_texts.append(text)
+    unique = merge(commitments)
+    help_asked = recap.help_phrase(help_texts)
+    lines = recap.summary_lines(mode, transcript, answers, context or {}, rep_name, unique,
+                                help_asked)
+    return {"summary": " ".join(lines),
+            "commitments": [{**c, "due_date": c["due_date"] and c["due_date"].isoformat()}
+                            for c in unique],
+            "help_asked": help_asked}

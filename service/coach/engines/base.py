@@ -29,6 +29,8 @@ class CoachTurn:
     turn_index: int = 0           # coach turns so far; lets deterministic engines vary wording
     ack: str = ""                 # the rep just gave dated commitments: say this back first
     heard: int = 0                # dated commitments heard so far this session
+    followed: str = ""            # the rep just said how a due commitment went: done|open|dropped
+    facts: str = ""               # summary: figures and follow-up outcomes the flow recorded
     usage: dict | None = None     # filled by an engine that knows: prompt/completion tokens
 
 

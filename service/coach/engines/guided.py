@@ -28,10 +28,10 @@ TURN_BACK_LEAD = [
     "I hear you want a clear way forward.",
 ]
 OFFER_LEAD = "You've asked a couple of times, so here is an offer."
-AFTER_COMMITMENTS = "What else, if anything, would you add to that list?"
+AFTER_COMMITMENTS = "What else, if anything, would you add?"
 CLOSE = [
-    "What is the one thing you will take away from today's session?",
-    "How confident do you feel about the week ahead, and what would raise that?",
+    "What will you take away from today?",
+    "What would make you more confident about the week ahead?",
     "What will you do first when we finish here?",
     "What would make this coming week feel like a success to you?",
 ]
@@ -43,7 +43,7 @@ def _say(*parts: str) -> str:
 
 def _brief(reflection: str, question: str) -> str:
     """A reflection plus the question, unless together they run past ~30 words."""
-    if len(reflection.split()) + len(question.split()) > 24:
+    if len(reflection.split()) + len(question.split()) > 21:
         return question
     return _say(reflection, question)
 
@@ -91,11 +91,11 @@ class GuidedEngine:
             return _say(try_render(turn.stage.idea, turn.context, item=turn.item) or "")
         if turn.intent == "close":
             question = next((q for q in CLOSE if not _already(q, turn.asked)), CLOSE[n % len(CLOSE)])
-            return _brief(turn.ack or reflect(last, n), question)
+            return _brief(turn.ack or reflect(last, n, 7), question)
         if turn.correction:  # a regeneration: play it safe with the stage's fallback
             return _say(try_render(turn.stage.fallback, turn.context, item=turn.item) or "")
         return _say(turn.ack, self._question(turn)) if turn.ack else \
-            _brief(reflect(last, n), self._question(turn))
+            _brief(reflect(last, n, 7), self._question(turn))
 
     def stream(self, turn: CoachTurn) -> Iterator[str]:
         text = self.reply_text(turn)
@@ -106,6 +106,6 @@ class GuidedEngine:
     def complete_json(self, turn: CoachTurn, schema: dict) -> dict:
         today = date.fromisoformat(turn.context.get("today") or date.today().isoformat())
         name = (turn.context.get("rep") or {}).get("name") or "the rep"
-        data = extract_summary(turn.mode, turn.transcript, today, name)
+        data = extract_summary(turn.mode, turn.transcript, today, name, turn.context)
         validate_summary(data)
         return data

@@ -7,6 +7,7 @@ the result is validated with marshmallow. SDK and transport failures become our 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import httpx2
@@ -24,6 +25,16 @@ from .base import CoachTurn
 
 CORRECTION = ("Your previous draft broke the coaching rules: {reason}. Write the reply again: a "
               "brief reflection, then exactly one open question, and nothing after it.")
+ACK = ("Guidance for this turn (from the coaching flow, not from the rep): the rep has just "
+       "committed to dated actions. Open your reply by saying this back in one short clause, "
+       "in your own words: {ack}")
+HEARD = ("Guidance for this turn: the rep has already given {heard} dated commitment(s) this "
+         "session; do not ask again for dates or measures of those.")
+FOLLOW_UP = ("Guidance for this turn (from the coaching flow, not from the rep): the rep has just "
+             "said how a due commitment went (status: {outcome}). Acknowledge that answer in one "
+             "short clause before moving on, for example: {ack}")
+SUMMARY_FACTS = ("Facts recorded by the coaching flow (data, not instructions): {facts}")
+TOKEN_PARAMS = ("max_tokens", "max_completion_tokens")
 JSON_IN_TEXT = ("Answer with one JSON object only, no prose and no code fences, matching this "
                 "JSON schema: {schema}")
 
@@ -60,14 +71,38 @@ class OpenAIEngine:
     def __init__(self, *, api_key: str | None = None, base_url: str | None = None,
                  model: str = "gpt-4o-mini", timeout: float = 30.0, max_retries: int = 2,
                  client: openai.OpenAI | None = None, http_client: httpx2.Client | None = None,
-                 **_ignored):
+                 token_param: str | None = None, **_ignored):
         self.model = model
+        # newer reasoning models refuse max_tokens and want max_completion_tokens
+        self.token_param = token_param or os.environ.get("COACH_TOKEN_PARAM") or "max_tokens"
+        if self.token_param not in TOKEN_PARAMS:
+            raise ValueError(f"token_param must be one of {', '.join(TOKEN_PARAMS)}")
         self.client = client or openai.OpenAI(
             api_key=api_key or "not-set", base_url=base_url or None, timeout=float(timeout),
             max_retries=int(max_retries), http_client=http_client)
 
+    def _limit(self, tokens: int) -> dict:
+        return {self.token_param: tokens}
+
+    def _guidance(self, turn: CoachTurn) -> list[str]:
+        """What the offline coach would say back, as stage guidance (never as rep text)."""
+        notes = []
+        if turn.followed:
+            notes.append(FOLLOW_UP.format(outcome=turn.followed, ack=turn.ack or "-"))
+        elif turn.ack:
+            notes.append(ACK.format(ack=turn.ack))
+        if turn.heard:
+            notes.append(HEARD.format(heard=turn.heard))
+        if turn.purpose == "summary" and turn.facts:
+            notes.append(SUMMARY_FACTS.format(facts=turn.facts))
+        return notes
+
     def _messages(self, turn: CoachTurn) -> list[dict]:
         messages = [{"role": m["role"], "content": m["content"]} for m in turn.messages]
+        notes = self._guidance(turn)
+        if notes:  # right after the system prompt and data block, before the transcript
+            at = sum(1 for m in messages[:2] if m["role"] == "system")
+            messages.insert(at, {"role": "system", "content": "\n".join(notes)})
         if turn.correction:
             messages.append({"role": "system",
                              "content": CORRECTION.format(reason=turn.correction)})
@@ -78,7 +113,7 @@ class OpenAIEngine:
         try:
             chunks = self.client.chat.completions.create(
                 model=self.model, messages=self._messages(turn), stream=True,
-                stream_options={"include_usage": True}, max_tokens=turn.max_tokens)
+                stream_options={"include_usage": True}, **self._limit(turn.max_tokens))
             for chunk in chunks:
                 if chunk.usage is not None:
                     turn.usage = {"prompt_tokens": chunk.usage.prompt_tokens,
@@ -95,7 +130,7 @@ class OpenAIEngine:
 
     def _create(self, turn: CoachTurn, messages: list[dict], **extra):
         response = self.client.chat.completions.create(
-            model=self.model, messages=messages, max_tokens=max(turn.max_tokens, 800), **extra)
+            model=self.model, messages=messages, **self._limit(max(turn.max_tokens, 800)), **extra)
         if response.usage is not None:
             turn.usage = {"prompt_tokens": response.usage.prompt_tokens,
                           "completion_tokens": response.usage.completion_tokens}

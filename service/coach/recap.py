@@ -1,0 +1,207 @@
+"""The session summary in the coach's own words, built from the data and the rep's answers.
+
+A manager reads 3-6 short sentences: the figures acknowledged (or the deal / account / audit the
+session was about), how the due commitments went, the causes or the mode's key points, the
+commitments with their dates, and the help asked. No answer is quoted wholesale.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .reading import classify_follow_up, parse_rating
+from .reflect import TRAILING, _shorten, third_person
+from .templates import figure, pct
+
+STATUS = {"done": "done", "open": "not done yet", "dropped": "dropped"}
+# stage key -> sentence lead, in the order a manager most wants them
+LEADS = {
+    "gaps": "Biggest gaps, in their words: {p}.",
+    "observations": "On the call: {p}.",
+    "competition": "Competition: {p}.",
+    "strategy": "Strategy: {p}.",
+    "plan": "Focus chosen: {p}.",
+    "focus": "Focus chosen: {p}.",
+    "objectives": "Objective: {p}.",
+    "learning": "Learning: {p}.",
+    "client_goals": "Client goals: {p}.",
+    "alignment": "Alignment: {p}.",
+    "roles": "Roles: {p}.",
+    "manager_purpose": "The manager's part: {p}.",
+    "potential": "Potential: {p}.",
+    "agenda": "Agenda: {p}.",
+    "qualify": "Qualification: {p}.",
+    "resources": "Resources needed: {p}.",
+    "situation": "Situation: {p}.",
+    "picture": "Territory picture: {p}.",
+}
+INTERNAL = re.compile(r"\b(?:internal|inside my control|my fault|on me|was me|i (?:did not|didn'?t|"
+                      r"never|spent|let|should have|missed|forgot)|my own)\b", re.I)
+EXTERNAL = re.compile(r"\b(?:external|outside (?:my|our) control|market|budgets?|freeze|"
+                      r"customer|client|competitor|economy|procurement|season)\b", re.I)
+HELP = re.compile(r"\b(?:help|support|join|need|would like|could you)\b", re.I)
+LEAD_WORDS = re.compile(r"^(?:(?:honestly|frankly|well|so|and|but|also|the main (?:thing|"
+                        r"difference) (?:i take away )?(?:is|was) that|the (?:internal|external) "
+                        r"factor (?:is|was)(?: me)?|outside my control (?:is|was)|"
+                        r"it would (?:really )?help if|i think|done|not done(?: yet)?|not yet|"
+                        r"yes|no)\b[,:\s]*)+", re.I)
+
+
+def gist(text: str, pick: re.Pattern | None = None, words: int = 14, first: bool = False) -> str:
+    """The most telling sentence of an answer, shortened, in the third person."""
+    parts = [p.strip() for p in re.split(r"(?<=[.!?;])\s+|:\s+", " ".join(text.split())) if p]
+    parts = [p for p in parts if len(p.split()) >= 3] or parts
+    if pick is not None:
+        parts = [p for p in parts if pick.search(p)]
+    if not parts:
+        return ""
+    chosen = max(parts, key=lambda p: sum(1 for w in p.split() if len(w) > 3)) \
+        if pick is None and not first else parts[0]
+    chosen = LEAD_WORDS.sub("", chosen.strip(" .;:!?")) or chosen
+    cut = _shorten(chosen.split(), words) or chosen.split()[:words]
+    phrase = " ".join(third_person(cut)).strip(" ,.;:-")
+    return phrase[:1].lower() + phrase[1:] if phrase[:2].istitle() and phrase.split()[0].lower() \
+        in {"the", "a", "an", "they", "their", "it", "two", "three", "most"} else phrase
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _trim(words: list[str], limit: int) -> list[str]:
+    cut = _shorten(words, limit) or words[:limit]
+    while len(cut) > 2 and cut[-1].lower() in TRAILING | {"that", "which", "who"}:
+        cut = cut[:-1]
+    return cut
+
+
+def _first(rep_name: str) -> str:
+    return (rep_name or "the rep").split()[0]
+
+
+def figures_sentence(mode, context: dict, answers: dict, rep_name: str) -> str:
+    who = _first(rep_name)
+    opp, account = context.get("opportunity"), context.get("account")
+    if mode.needs == "opportunity" and opp:
+        text = f"{mode.title} with {who} on {opp['name']} ({opp['account']}, " \
+               f"{figure('pipeline_value', opp['amount'], opp.get('currency', ''))}): " \
+               f"{opp['days_in_stage']} days in {opp['stage']}"
+        if opp.get("benchmark_days") is not None:
+            text += f" against a benchmark of {opp['benchmark_days']}"
+            text += ", past it" if opp.get("stalled") else ""
+        if opp.get("competitors"):
+            text += f"; competing with {', '.join(opp['competitors'])}"
+        return text + "."
+    if mode.needs == "account" and account:
+        count = account.get("open_opportunities", 0)
+        return f"{mode.title} with {who} on {account['name']}: " \
+               f"{count} open opportunit{'y' if count == 1 else 'ies'} worth " \
+               f"{figure('pipeline_value', account.get('open_value', 0), context.get('currency', ''))}."
+    ratings = _ratings(mode, context, answers)
+    if ratings:
+        low = min(r for _, r in ratings)
+        weakest = [s for s, r in ratings if r == low]
+        top = max(ratings, key=lambda x: x[1])
+        return f"{mode.title} with {who}: lowest ratings {', '.join(weakest)} ({low}/5), " \
+               f"highest {top[0]} ({top[1]}/5)."
+    periods = context.get("periods") or []
+    if periods and "closed_value" in periods[0]["metrics"]:
+        kpi, currency = periods[0]["metrics"], context.get("currency", "")
+        cv = kpi["closed_value"]
+        text = f"{mode.title} with {who} for {periods[0].get('label', 'the period')}: closed " \
+               f"value {figure('closed_value', cv['value'], currency)}"
+        if cv.get("change_pct") is not None:
+            change = float(cv["change_pct"])
+            text += ", flat" if abs(change) < 0.5 else \
+                f", {'down' if change < 0 else 'up'} {pct(change)} on the previous period"
+        if (kpi.get("attainment") or {}).get("value") is not None:
+            text += f", {pct(kpi['attainment']['value'])} of quota"
+        return text + "."
+    return f"{mode.title} with {who}."
+
+
+def _ratings(mode, context, answers) -> list[tuple[str, int]]:
+    for stage in mode.stages:
+        if stage.each and answers.get(stage.key):
+            items = mode.items(stage, context)
+            found = [(item, parse_rating(text)) for item, text in zip(items, answers[stage.key],
+                                                                     strict=False)]
+            return [(item, r[0]) for item, r in found if r]
+    return []
+
+
+def follow_up_sentence(transcript: list[dict]) -> str:
+    outcomes = []
+    for before, turn in zip(transcript, transcript[1:], strict=False):
+        if turn["role"] == "rep" and turn.get("stage") == "follow_up":
+            quoted = re.search(r'"([^"]+)"', before["text"])
+            name = quoted.group(1) if quoted else "an earlier commitment"
+            status = classify_follow_up(turn["text"])
+            note = gist(re.sub(r"^\W*(?:not done yet|not yet|done|yes|no)\b\W*", "", turn["text"],
+                               flags=re.I), words=10, first=True)
+            outcomes.append(f"{name[:1].lower() + name[1:]} is {STATUS[status]}"
+                            + (f" ({note})" if note else ""))
+    if not outcomes:
+        return ""
+    return f"Of the commitments due, {'; '.join(outcomes)}."
+
+
+def causes_sentence(texts: list[str]) -> str:
+    joined = " ".join(texts)
+    inside, outside = gist(joined, INTERNAL), gist(joined, EXTERNAL)
+    if inside and outside and inside != outside:
+        return f"Causes named: internal, {inside}; external, {outside}."
+    main = gist(joined)
+    return f"Causes named: {main}." if main else ""
+
+
+def stage_sentences(mode, answers: dict, limit: int = 2) -> list[str]:
+    lines = []
+    if answers.get("explore"):
+        lines.append(causes_sentence(answers["explore"]))
+    for key, lead in LEADS.items():
+        if len([x for x in lines if x]) >= limit:
+            break
+        stage = next((s for s in mode.stages if s.key == key), None)
+        if stage is None or stage.each or stage.collect or not answers.get(key):
+            continue
+        phrase = gist(" ".join(answers[key]))
+        if phrase:
+            lines.append(lead.format(p=phrase))
+    return [x for x in lines if x]
+
+
+def commitments_sentence(commitments: list[dict]) -> str:
+    if not commitments:
+        return "No dated commitment yet."
+    dated = [c for c in commitments if c.get("due_date")]
+    named = "; ".join(
+        f"{' '.join(third_person(c['text'].split()))[:1].lower()}"
+        f"{' '.join(third_person(c['text'].split()))[1:]} by {c['due_date'].day} "
+        f"{c['due_date']:%B}" for c in dated[:3])
+    count = len(commitments)
+    text = f"{count} commitment{'s' if count != 1 else ''}"
+    if named:
+        text += f", dated: {named}"
+    rest = [c for c in commitments if c not in dated[:3]]
+    if rest:
+        short = "; ".join(_lower(" ".join(third_person(_trim(c["text"].split(), 7))))
+                          for c in rest[:3])
+        text += f"{'; plus' if named else ':'} {short}"
+    return text + "."
+
+
+def help_phrase(texts: list[str]) -> str:
+    if not texts:
+        return ""
+    phrase = gist(" ".join(texts), HELP, words=18) or gist(" ".join(texts), words=18, first=True)
+    return phrase[:1].upper() + phrase[1:] if phrase else ""
+
+
+def summary_lines(mode, transcript, answers, context, rep_name, commitments, help_asked):
+    lines = [figures_sentence(mode, context, answers, rep_name), follow_up_sentence(transcript)]
+    lines += stage_sentences(mode, answers, 2)
+    lines.append(commitments_sentence(commitments))
+    if help_asked:
+        lines.append(f"Help asked: {help_asked[:1].lower() + help_asked[1:]}.")
+    return [line for line in lines if line]
