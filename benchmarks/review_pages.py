@@ -17,7 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,22 +28,17 @@ from sqlalchemy import event, insert, select  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from models import (  # noqa: E402
-    Account,
     Base,
     CoachingSession,
     Commitment,
-    KpiSnapshot,
     ManagerNote,
     Message,
-    Opportunity,
-    SalesProcess,
-    SkillAssessment,
-    SkillRating,
     Team,
     User,
     WebhookDelivery,
 )
 from models.db import make_engine, make_sessionmaker  # noqa: E402
+from tests.factories import account_with_deals, monthly_figures, skills, stages_of  # noqa: E402
 
 PASSWORD = "bench-password-1"
 REPS_PER_TEAM = 10
@@ -72,30 +67,21 @@ def seed(url: str, sessions: int, messages: int) -> dict:
                  team_id=teams[t].id) for t in range(2) for i in range(REPS_PER_TEAM)]
     db.add_all([manager, *reps])
     db.flush()
-    stages = db.scalar(select(SalesProcess).where(SalesProcess.org_id == org_id)).stages
+    stages = stages_of(db, org_id)
     now = datetime.now(UTC)
     opps = []
     for n, rep in enumerate(reps):
-        account = Account(org_id=org_id, owner_id=rep.id, name=f"Account {n}")
-        db.add(account)
-        db.flush()
-        for k in range(10):
-            opps.append(Opportunity(org_id=org_id, account_id=account.id, owner_id=rep.id,
-                                    stage_id=stages[k % len(stages)].id, name=f"Deal {n}-{k}",
-                                    amount=Decimal("25000.00"),
-                                    stage_entered_at=now - timedelta(days=3 * k + n % 7)))
-        for m in range(6):
-            first = date(now.year, now.month, 1)
-            month = date(first.year - (first.month - 1 - m < 0), (first.month - 1 - m) % 12 + 1, 1)
-            db.add(KpiSnapshot(org_id=org_id, rep_id=rep.id, period_start=month,
-                               closed_value=Decimal(40000 + 1000 * ((n * m) % 9)),
-                               pipeline_value=Decimal(150000 - 2000 * m), quota=Decimal(50000),
-                               deals_closed=2 + m % 3, pipeline_count=8, proposals=3))
+        opps += account_with_deals(db, org_id, rep.id, f"Account {n}", *[{
+            "stage_id": stages[k % len(stages)].id, "name": f"Deal {n}-{k}",
+            "amount": Decimal("25000.00"), "stage_entered_at": now - timedelta(days=3 * k + n % 7)}
+            for k in range(10)])
+        monthly_figures(db, org_id, rep.id, now.date(), 6, lambda m, n=n: {
+            "closed_value": Decimal(40000 + 1000 * ((n * m) % 9)),
+            "pipeline_value": Decimal(150000 - 2000 * m), "quota": Decimal(50000),
+            "deals_closed": 2 + m % 3, "pipeline_count": 8, "proposals": 3})
         for days in (60, 10):
-            db.add(SkillAssessment(org_id=org_id, rep_id=rep.id, created_at=now - timedelta(days=days),
-                                   ratings=[SkillRating(skill=s, rating=2 + (days < 30) + i % 2)
-                                            for i, s in enumerate(("discovery", "closing", "negotiating"))]))
-    db.add_all(opps)
+            skills(db, org_id, rep.id, {s: 2 + (days < 30) + i % 2 for i, s in enumerate(
+                ("discovery", "closing", "negotiating"))}, created_at=now - timedelta(days=days))
     db.commit()
     rep_ids = [r.id for r in reps]
     opp_by_rep = {}

@@ -10,19 +10,9 @@ from decimal import Decimal
 
 import pytest
 
-from models import (
-    Account,
-    CoachingSession,
-    Commitment,
-    KpiSnapshot,
-    ManagerNote,
-    Message,
-    Opportunity,
-    SalesProcess,
-    SkillAssessment,
-    SkillRating,
-)
+from models import Account, KpiSnapshot, Opportunity
 from service.auth import issue_token
+from tests.factories import account_with_deals, reviewed_session, skills, stages_of
 
 MARK = "QQforeignQQ"
 EXCEPTIONS = {"/api/v1/openapi.json": "the public API description; holds no one's data"}
@@ -32,30 +22,23 @@ WRITES = ("POST", "PUT", "PATCH")
 def foreign_world(session, org, rep_key: str) -> dict:
     """One of every rep-owned object, belonging to org.users[rep_key], marked with MARK."""
     rep = org.users[rep_key]
-    stages = session.query(SalesProcess).filter_by(org_id=org.id).one().stages
-    account = Account(org_id=org.id, owner_id=rep.id, name=f"{MARK} account")
-    session.add(account)
-    session.flush()
-    opp = Opportunity(org_id=org.id, account_id=account.id, owner_id=rep.id, name=f"{MARK} deal",
-                      amount=Decimal("777.00"), next_step=MARK)
+    stages = stages_of(session, org.id)
+    opp, = account_with_deals(session, org.id, rep.id, f"{MARK} account", {
+        "name": f"{MARK} deal", "amount": Decimal("777.00"), "next_step": MARK})
     opp.move_to_stage(stages[0], rep.id)
-    coaching = CoachingSession(org_id=org.id, rep_id=rep.id, mode="weekly_review",
-                               status="confirmed", summary=MARK, help_asked=MARK,
-                               messages=[Message(role="rep", text=MARK)])
-    session.add_all([opp, coaching])
-    session.flush()
-    commitment = Commitment(org_id=org.id, session_id=coaching.id, rep_id=rep.id, text=MARK,
-                            confirmed=True, due_date=date.today() + timedelta(days=3))
-    note = ManagerNote(session_id=coaching.id, author_id=org.admin.id, text=MARK)
+    coaching = reviewed_session(session, org.id, rep.id, mode="weekly_review", status="confirmed",
+                                summary=MARK, help_asked=MARK, messages=[{"role": "rep", "text": MARK}],
+                                commitments=[{"text": MARK, "due_date": date.today() + timedelta(days=3)}],
+                                note=(org.admin.id, MARK))
     kpi = KpiSnapshot(org_id=org.id, rep_id=rep.id, period_start=date(2024, 1, 1),
                       closed_value=Decimal("777.00"))
-    assessment = SkillAssessment(org_id=org.id, rep_id=rep.id,
-                                 ratings=[SkillRating(skill="closing", rating=3, note=MARK)])
+    assessment = skills(session, org.id, rep.id, {"closing": (3, MARK)})
     token, _ = issue_token(session, rep, MARK)
-    session.add_all([commitment, note, kpi, assessment])
+    session.add(kpi)
     session.commit()
+    commitment, note = coaching.commitments[0], coaching.notes[0]
     return {
-        "account_id": account.id, "opportunity_id": opp.id, "session_id": coaching.id,
+        "account_id": opp.account_id, "opportunity_id": opp.id, "session_id": coaching.id,
         "commitment_id": commitment.id, "note_id": note.id, "kpi_id": kpi.id,
         "assessment_id": assessment.id, "token_id": token.id, "user_id": rep.id,
         "rep_id": rep.id, "owner_id": rep.id, "team_id": rep.team_id, "stage_id": stages[0].id,
