@@ -44,12 +44,13 @@ LEAD_WORDS = re.compile(r"^(?:(?:honestly|frankly|well|so|and|but|also|the main 
                         r"difference) (?:i take away )?(?:is|was) that|the (?:internal|external) "
                         r"factor (?:is|was)(?: me)?|outside my control (?:is|was)|"
                         r"it would (?:really )?help if|i think|done|not done(?: yet)?|not yet|"
-                        r"yes|no)\b[,:\s]*)+", re.I)
+                        r"yes|no|i did it)\b[,:\s]*)+", re.I)
 
 
 def gist(text: str, pick: re.Pattern | None = None, words: int = 14, first: bool = False) -> str:
     """The most telling sentence of an answer, shortened, in the third person."""
-    parts = [p.strip() for p in re.split(r"(?<=[.!?;])\s+|:\s+", " ".join(text.split())) if p]
+    parts = [p.strip() for p in re.split(r"(?<=[.!?;])\s+|:\s+|\s+-\s+", " ".join(text.split())) if p]
+    parts = [p for p in parts if LEAD_WORDS.sub("", p.strip(" .;:!?"))] or parts
     parts = [p for p in parts if len(p.split()) >= 3] or parts
     if pick is not None:
         parts = [p for p in parts if pick.search(p)]
