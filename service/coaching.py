@@ -16,7 +16,6 @@ from functools import lru_cache
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
-from sqlalchemy.orm.attributes import set_committed_value
 
 from models import (
     CoachingSession,
@@ -293,29 +292,39 @@ def stored_reply(s: Session, rep_message: Message) -> Message | None:
 _REPLY = aliased(Message)
 
 
-@lru_cache(maxsize=1)
-def _lookup_statement():
-    """Built once (statement building costs more than running it): bound by sid and cmid."""
+@lru_cache(maxsize=2)
+def _lookup_statement(owner: bool):
+    """Built once (building costs more than running it); bound by sid, cmid (and rep, org)."""
     sid, cmid = bindparam("sid"), bindparam("cmid")
     last_rep = select(func.max(Message.id)).where(
         Message.session_id == sid, Message.role == "rep").scalar_subquery()
     counted = aliased(Message)
     rep_turns = select(func.count(counted.id)).where(
         counted.session_id == sid, counted.role == "rep").correlate(None).scalar_subquery()
-    return (select(CoachingSession.state, rep_turns, Message, _REPLY)
-            .select_from(CoachingSession)
+    stmt = (select(CoachingSession, rep_turns, Message, _REPLY)
             .outerjoin(Message, and_(Message.session_id == CoachingSession.id, or_(
                 Message.client_message_id == cmid, Message.id == last_rep)))
             .outerjoin(_REPLY, _REPLY.reply_to_id == Message.id)
-            .where(CoachingSession.id == sid))
+            .where(CoachingSession.id == sid)
+            .execution_options(populate_existing=True))
+    if owner:
+        stmt = stmt.where(CoachingSession.rep_id == bindparam("rep"),
+                          CoachingSession.org_id == bindparam("org"))
+    return stmt
 
 
-def lookup_turn(s: Session, row: CoachingSession, client_message_id: str) -> dict:
-    """One query: the message with this client_message_id, the rep's last message, their
-    replies, how many rep messages the session holds and its current state (set on ``row``)."""
-    found = s.execute(_lookup_statement(), {"sid": row.id, "cmid": client_message_id}).all()
-    set_committed_value(row, "state", found[0][0])
-    return {"rep_turns": found[0][1] or 0,
+def lookup_turn(s: Session, session_id: int, client_message_id: str,
+                rep: User | None = None) -> dict | None:
+    """One query: the session (fresh; None when ``rep`` is given and it is not theirs), how many
+    rep messages it holds, the message with this client_message_id, the rep's last message and
+    their replies."""
+    params = {"sid": session_id, "cmid": client_message_id}
+    if rep is not None:
+        params.update(rep=rep.id, org=rep.org_id)
+    found = s.execute(_lookup_statement(rep is not None), params).all()
+    if not found:
+        return None
+    return {"row": found[0][0], "rep_turns": found[0][1] or 0,
             "pairs": [(m, r) for _, _, m, r in found if m is not None]}
 
 
@@ -324,7 +333,7 @@ def accept_message(s: Session, row: CoachingSession, text: str, client_message_i
     """Store the rep's message (committed) or find the earlier one; returns (rep, reply|None).
 
     ``found`` is what :func:`lookup_turn` returned, when the caller already looked."""
-    pairs = (found or lookup_turn(s, row, client_message_id))["pairs"]
+    pairs = (found or lookup_turn(s, row.id, client_message_id))["pairs"]
     existing = next(((m, r) for m, r in pairs if m.client_message_id == client_message_id), None)
     if existing is not None:
         return existing

@@ -174,8 +174,11 @@ class Messages(MethodView):
                       "done and error.", content_type="text/event-stream", success=True)
     def post(self, data, session_id):
         """Send your message; the coach's reply comes back as JSON or streamed as events."""
-        row = owned(session_id)
-        found = lookup_turn(db.session, row, data["client_message_id"])
+        found = lookup_turn(db.session, session_id, data["client_message_id"], g.user)
+        if found is None:  # not this rep's session: the same answer as every other write
+            owned(session_id)
+            raise ApiError(404, f"No session {session_id} here.")
+        row = found["row"]
         limits.check_before_turn(g.user, row, turns=found["rep_turns"])
         rep, reply = accept_message(db.session, row, data["text"], data["client_message_id"],
                                     found=found)
