@@ -79,6 +79,17 @@ def cap_summary(summary: str, max_tokens: int) -> str:
     return "\n".join(lines)
 
 
+def _memo(render_head):
+    done: dict[str, list[dict]] = {}
+
+    def render(summary: str) -> list[dict]:
+        if summary not in done:
+            done[summary] = render_head(summary)
+        return done[summary]
+
+    return render
+
+
 def fit(head: list[dict], turns: list[dict], budget: int, *, summary: str = "",
         render_head=None) -> tuple[list[dict], int, str]:
     """Choose the turns that fit.
@@ -88,6 +99,8 @@ def fit(head: list[dict], turns: list[dict], budget: int, *, summary: str = "",
     ({"role", "content", "stage"}), oldest first. Returns (messages, how many of ``turns`` were
     folded, the new summary).
     """
+    if render_head is not None:  # the same summary renders the same head: render it once
+        render_head = _memo(render_head)
     bare = count_messages(render_head("") if render_head else head)
     # the digest gets what is left after the instructions, the data and room for the last turn
     summary_cap = max(0, min(budget // 4, budget - bare - 120))

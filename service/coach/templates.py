@@ -87,8 +87,10 @@ def skip():
     raise SkipQuestion("question does not apply to this context")
 
 
+# Compiled once per process: prompts change with a deploy, so no stat() of the file per render.
 env = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
-                  loader=FileSystemLoader(str(PROMPTS_DIR)), trim_blocks=True, lstrip_blocks=True)
+                  loader=FileSystemLoader(str(PROMPTS_DIR)), trim_blocks=True, lstrip_blocks=True,
+                  auto_reload=False)
 env.filters.update(money=money, pct=pct, upfirst=lambda s: s[:1].upper() + s[1:])
 env.globals.update(movement=movement, figure=figure, labels=LABELS, skip=skip)
 
