@@ -159,6 +159,10 @@ class Coach:
         coach_turns = sum(1 for t in work.turns if t.role == "coach" and t.stage == stage.key)
         words = sum(len(a.split()) for a in answers)
         rule = stage.advance
+        if rule.min_answers == 1 and len(answers) == 1 and words < rule.min_words \
+                and used < rule.max_probes and not stage.collect:
+            probes[stage.key] = used + 1  # one short answer: dig into it, never re-ask
+            return "probe", []
         if (len(answers) >= rule.min_answers and words >= rule.min_words) \
                 or coach_turns >= rule.max_turns:
             return self._advance(work, mode, stage), []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .reading import classify_follow_up, parse_rating
-from .reflect import TRAILING, _shorten, third_person
+from .reflect import TRAILING, _shorten, lower_first, third_person
 from .templates import figure, pct
 
 STATUS = {"done": "done", "open": "not done yet", "dropped": "dropped"}
@@ -59,10 +59,9 @@ def gist(text: str, pick: re.Pattern | None = None, words: int = 14, first: bool
     chosen = max(parts, key=lambda p: sum(1 for w in p.split() if len(w) > 3)) \
         if pick is None and not first else parts[0]
     chosen = LEAD_WORDS.sub("", chosen.strip(" .;:!?")) or chosen
-    cut = _shorten(chosen.split(), words) or chosen.split()[:words]
+    cut = _trim(chosen.split(), words)
     phrase = " ".join(third_person(cut)).strip(" ,.;:-")
-    return phrase[:1].lower() + phrase[1:] if phrase[:2].istitle() and phrase.split()[0].lower() \
-        in {"the", "a", "an", "they", "their", "it", "two", "three", "most"} else phrase
+    return lower_first(phrase, text)
 
 
 def _lower(text: str) -> str:
@@ -70,7 +69,15 @@ def _lower(text: str) -> str:
 
 
 def _trim(words: list[str], limit: int) -> list[str]:
-    cut = _shorten(words, limit) or words[:limit]
+    """At most ~``limit`` words cut where a phrase ends; whole when no cut leaves a clean phrase
+    ('a prospecting block of 2 hours' never becomes 'a prospecting block of 2')."""
+    cut = _shorten(words, limit)
+    if not cut:
+        if len(words) <= limit * 2:
+            return words
+        cut = words[:limit]
+        while len(cut) > 2 and (cut[-1].lower() in TRAILING or any(c.isdigit() for c in cut[-1])):
+            cut = cut[:-1]
     while len(cut) > 2 and cut[-1].lower() in TRAILING | {"that", "which", "who"}:
         cut = cut[:-1]
     return cut

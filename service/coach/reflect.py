@@ -129,17 +129,34 @@ def key_phrase(text: str, max_words: int = 9, person=None) -> str:
     return phrase
 
 
+COMMON = set("most two three four five some many all each every one none both minimum least "
+             "honestly maybe probably still only our its his her".split())
+SUBJECTLESS = {"only", "just", "had", "was", "were", "did", "didn't", "got", "never", "is", "are"}
+
+
+def lower_first(phrase: str, source: str = "") -> str:
+    """Lower-case the first letter, unless the first word is a name ('Contoso'), 'I' or an acronym."""
+    first = phrase.split(" ", 1)[0] if phrase else ""
+    if not first or not first[:1].isupper() or first.startswith(("I ", "I'")) or first == "I" \
+            or (len(first) > 1 and first.isupper()) or any(ch.isdigit() for ch in first):
+        return phrase
+    bare = first.strip(".,;:!?")
+    common = bare.lower() in STOP | COMMON or VERB_START.match(bare) or \
+        re.search(rf"\b{re.escape(bare.lower())}\b", source)
+    return phrase[:1].lower() + phrase[1:] if common else phrase  # else a name: 'Contoso
+
+
 def reflect(text: str, turn_index: int, max_words: int = 9) -> str:
     """One short sentence mirroring the rep; neutral when their words would read as telling."""
     if not text or not text.strip():
         return ""
     phrase = key_phrase(text, max_words)
-    if len(phrase.split()) < 2:
+    if len(phrase.split()) < 2 or phrase.split()[0].lower() in SUBJECTLESS:
         return NEUTRAL[turn_index % len(NEUTRAL)]
     if VERB_START.match(phrase):
         phrase = "you'll " + phrase[0].lower() + phrase[1:]
     frame = FRAMES[turn_index % len(FRAMES)]
-    lower = phrase[0].lower() + phrase[1:] if not phrase.startswith(("I ", "I'")) else phrase
+    lower = lower_first(phrase, text)
     sentence = frame.format(p=lower, P=phrase[0].upper() + phrase[1:])
     if telling_phrases(sentence) or praise_phrases(sentence):
         return NEUTRAL[turn_index % len(NEUTRAL)]

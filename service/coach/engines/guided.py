@@ -8,6 +8,7 @@ offer or idea when the rep asked twice and said yes. It never gives advice of it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -48,8 +49,15 @@ def _brief(reflection: str, question: str) -> str:
     return _say(reflection, question)
 
 
+FIGURE = re.compile(r"[A-Z]{3} \d[\d,.]*\d|\d[\d.]*%")
+
+
 def _already(question: str, asked: list[str]) -> bool:
-    return any(question in text for text in asked)
+    """Asked before, or it reads out a figure the coach has already given this session."""
+    if any(question in text for text in asked):
+        return True
+    said = {f for text in asked for f in FIGURE.findall(text)}
+    return any(f in said for f in FIGURE.findall(question))
 
 
 class GuidedEngine:
