@@ -5,6 +5,7 @@ import os
 from alembic import context
 
 from models import Base
+from models.coaching import include_for
 from models.db import make_engine
 
 config = context.config
@@ -23,7 +24,8 @@ def run_migrations_online():
     with engine.connect() as connection:
         # Batch mode so ALTERs work on SQLite too.
         context.configure(connection=connection, target_metadata=Base.metadata,
-                          render_as_batch=True)
+                          render_as_batch=True,
+                          include_object=include_for(connection.dialect.name))
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

@@ -30,6 +30,8 @@ def from_environment() -> dict:
         "COACH_TOKEN_BUDGET": _int("COACH_TOKEN_BUDGET", 3000),
         "COACH_MAX_REPLY_TOKENS": _int("COACH_MAX_REPLY_TOKENS", 300),
         "REDIS_URL": env("REDIS_URL") or None,
+        # How many reverse proxies in front of us set X-Forwarded-For/-Proto (0: none, trust nothing).
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         # Per process; gevent workers hold many streams, but a turn holds a connection only briefly.
         "DB_POOL_SIZE": _int("DB_POOL_SIZE", 10),
         "DB_MAX_OVERFLOW": _int("DB_MAX_OVERFLOW", 30),
