@@ -30,7 +30,7 @@ from .summary import SUMMARY_JSON_SCHEMA, plans, validate_summary
 from .templates import render_context_block, render_file, try_render
 
 FOLLOW_UP = ['You committed to "{text}"{due}. How did it go?',
-             'Next: "{text}"{due}. How did that one go?']
+             'Next: "{text}"{due}. How did that go?']
 
 
 def _due(value) -> str:

@@ -145,8 +145,7 @@ def follow_up_sentence(transcript: list[dict]) -> str:
             quoted = re.search(r'"([^"]+)"', before["text"])
             name = quoted.group(1) if quoted else "an earlier commitment"
             status = classify_follow_up(turn["text"])
-            note = gist(re.sub(r"^\W*(?:not done yet|not yet|done|yes|no)\b\W*", "", turn["text"],
-                               flags=re.I), words=10, first=True)
+            note = gist(turn["text"], words=10, first=True)
             outcomes.append(f"{name[:1].lower() + name[1:]} is {STATUS[status]}"
                             + (f" ({note})" if note else ""))
     if not outcomes:

@@ -130,7 +130,7 @@ def key_phrase(text: str, max_words: int = 9, person=None) -> str:
 
 
 COMMON = set("most two three four five some many all each every one none both minimum least "
-             "honestly maybe probably still only our its his her".split())
+             "honestly maybe probably still only our its his her she he nothing".split())
 SUBJECTLESS = {"only", "just", "had", "was", "were", "did", "didn't", "got", "never", "is", "are"}
 
 
@@ -141,9 +141,10 @@ def lower_first(phrase: str, source: str = "") -> str:
             or (len(first) > 1 and first.isupper()) or any(ch.isdigit() for ch in first):
         return phrase
     bare = first.strip(".,;:!?")
-    common = bare.lower() in STOP | COMMON or VERB_START.match(bare) or \
-        re.search(rf"\b{re.escape(bare.lower())}\b", source)
-    return phrase[:1].lower() + phrase[1:] if common else phrase  # else a name: 'Contoso
+    if bare.lower() not in STOP | COMMON and not VERB_START.match(bare) \
+            and re.search(rf"[\w,;:\-]\s+{re.escape(bare)}\b", source):
+        return phrase  # capitalised mid-sentence too: a name ('Contoso')
+    return phrase[:1].lower() + phrase[1:]
 
 
 def reflect(text: str, turn_index: int, max_words: int = 9) -> str:

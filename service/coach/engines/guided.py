@@ -32,7 +32,7 @@ OFFER_LEAD = "You've asked a couple of times, so here is an offer."
 AFTER_COMMITMENTS = "What else, if anything, would you add?"
 CLOSE = [
     "What will you take away from today?",
-    "What would make you more confident about the week ahead?",
+    "What would make you confident about the week ahead?",
     "What will you do first when we finish here?",
     "What would make this coming week feel like a success to you?",
 ]
@@ -43,8 +43,8 @@ def _say(*parts: str) -> str:
 
 
 def _brief(reflection: str, question: str) -> str:
-    """A reflection plus the question, unless together they run past ~30 words."""
-    if len(reflection.split()) + len(question.split()) > 21:
+    """A reflection plus the question, unless together they run past 18 words (the rep talks most)."""
+    if len(reflection.split()) + len(question.split()) > 18:
         return question
     return _say(reflection, question)
 
@@ -76,8 +76,8 @@ class GuidedEngine:
     def _question(self, turn: CoachTurn) -> str:
         stage = turn.stage
         if turn.heard and stage.collect == "commitments":  # never ask again for what was given
-            fresh = [q for q in stage.questions + stage.probes if "by when" not in q.lower()
-                     and "how will you know" not in q.lower()]
+            fresh = [q for q in stage.questions + stage.probes
+                     if not any(k in q.lower() for k in ("by when", "how will you know", "measure"))]
             found = self._pick(turn, fresh) or self._pick(turn, [AFTER_COMMITMENTS])
             if found:
                 return found
