@@ -147,17 +147,23 @@ def lower_first(phrase: str, source: str = "") -> str:
     return phrase[:1].lower() + phrase[1:]
 
 
-def reflect(text: str, turn_index: int, max_words: int = 9) -> str:
-    """One short sentence mirroring the rep; neutral when their words would read as telling."""
+def reflect(text: str, turn_index: int, max_words: int = 9, names: str = "") -> str:
+    """One short sentence mirroring the rep; neutral when their words would read as telling.
+
+    ``names``: text where the rep's accounts and people appear (the data block), so a name that
+    opens the rep's sentence keeps its capital ('Fabrikam pushed...').
+    """
     if not text or not text.strip():
         return ""
     phrase = key_phrase(text, max_words)
-    if len(phrase.split()) < 2 or phrase.split()[0].lower() in SUBJECTLESS:
+    words = phrase.lower().split()
+    if len(words) < 2 or words[0] in SUBJECTLESS or (words[0] in ("a", "an", "the")
+                                                     and len(words) <= 4):  # 'a deal review.'
         return NEUTRAL[turn_index % len(NEUTRAL)]
     if VERB_START.match(phrase):
         phrase = "you'll " + phrase[0].lower() + phrase[1:]
     frame = FRAMES[turn_index % len(FRAMES)]
-    lower = lower_first(phrase, text)
+    lower = lower_first(phrase, f"{text}\n{names}")
     sentence = frame.format(p=lower, P=phrase[0].upper() + phrase[1:])
     if telling_phrases(sentence) or praise_phrases(sentence):
         return NEUTRAL[turn_index % len(NEUTRAL)]

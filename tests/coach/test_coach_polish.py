@@ -74,3 +74,13 @@ def test_the_rep_writes_at_least_60_percent_of_the_words(path):
     assert figures["rep_word_share"] >= 0.6
     coach_text = " ".join(t["text"] for t in result.get("transcript", []) if t["role"] == "coach")
     assert not ISO.search(coach_text) and not ISO.search(result["summary"] or "")
+
+
+def test_reflections_keep_account_names_and_never_say_back_a_bare_fragment():
+    from service.coach.reflect import NEUTRAL, reflect
+
+    said = reflect("Fabrikam and Contoso both pushed signature to December.", 0, 7,
+                   names="Open deals: Fabrikam renewal, Contoso global rollout")
+    assert "Fabrikam and Contoso" in said
+    assert "closed value dropped" in reflect("Closed value dropped because two deals slid.", 2, 7)
+    assert reflect("A deal review with my manager on Contoso would help.", 1, 7) in NEUTRAL

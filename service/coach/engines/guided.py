@@ -90,6 +90,7 @@ class GuidedEngine:
 
     def reply_text(self, turn: CoachTurn) -> str:
         last = next((m["content"] for m in reversed(turn.messages) if m["role"] == "user"), "")
+        names = "\n".join(m["content"] for m in turn.messages if m["role"] == "system")
         n = turn.turn_index
         if turn.intent == "turn_back":
             return _say(TURN_BACK_LEAD[n % len(TURN_BACK_LEAD)], TURN_BACK[n % len(TURN_BACK)])
@@ -99,11 +100,11 @@ class GuidedEngine:
             return _say(try_render(turn.stage.idea, turn.context, item=turn.item) or "")
         if turn.intent == "close":
             question = next((q for q in CLOSE if not _already(q, turn.asked)), CLOSE[n % len(CLOSE)])
-            return _brief(turn.ack or reflect(last, n, 7), question)
+            return _brief(turn.ack or reflect(last, n, 7, names), question)
         if turn.correction:  # a regeneration: play it safe with the stage's fallback
             return _say(try_render(turn.stage.fallback, turn.context, item=turn.item) or "")
         return _say(turn.ack, self._question(turn)) if turn.ack else \
-            _brief(reflect(last, n, 7), self._question(turn))
+            _brief(reflect(last, n, 7, names), self._question(turn))
 
     def stream(self, turn: CoachTurn) -> Iterator[str]:
         text = self.reply_text(turn)
