@@ -202,6 +202,9 @@ def help_phrase(texts: list[str]) -> str:
     if not texts:
         return ""
     phrase = gist(" ".join(texts), HELP, words=18) or gist(" ".join(texts), words=18, first=True)
+    # 'could their manager join the CFO meeting' -> 'their manager to join the CFO meeting'
+    phrase = re.sub(r"^(?:could|can|would|will)\s+(their manager|you|the coach|someone)\s+",
+                    r"\1 to ", phrase, flags=re.I)
     return phrase[:1].upper() + phrase[1:] if phrase else ""
 
 

@@ -131,6 +131,7 @@ def key_phrase(text: str, max_words: int = 9, person=None) -> str:
 
 COMMON = set("most two three four five some many all each every one none both minimum least "
              "honestly maybe probably still only our its his her she he nothing".split())
+MODALS = {"could", "would", "can", "should", "will", "shall", "may", "might"}
 SUBJECTLESS = {"only", "just", "had", "was", "were", "did", "didn't", "got", "never", "is", "are"}
 
 
@@ -157,6 +158,8 @@ def reflect(text: str, turn_index: int, max_words: int = 9, names: str = "") -> 
         return ""
     phrase = key_phrase(text, max_words)
     words = phrase.lower().split()
+    if text.rstrip().endswith("?") or (words and words[0] in MODALS):
+        return NEUTRAL[turn_index % len(NEUTRAL)]  # a question is not said back as a statement
     if len(words) < 2 or words[0] in SUBJECTLESS or (words[0] in ("a", "an", "the")
                                                      and len(words) <= 4):  # 'a deal review.'
         return NEUTRAL[turn_index % len(NEUTRAL)]

@@ -84,3 +84,12 @@ def test_reflections_keep_account_names_and_never_say_back_a_bare_fragment():
     assert "Fabrikam and Contoso" in said
     assert "closed value dropped" in reflect("Closed value dropped because two deals slid.", 2, 7)
     assert reflect("A deal review with my manager on Contoso would help.", 1, 7) in NEUTRAL
+
+
+def test_a_help_question_reads_as_the_help_asked():
+    from service.coach.recap import help_phrase
+    from service.coach.reflect import NEUTRAL, reflect
+
+    assert help_phrase(["Could my manager join the CFO meeting?"]) == \
+        "Their manager to join the CFO meeting"
+    assert reflect("Could my manager join the CFO meeting?", 0, 7) in NEUTRAL

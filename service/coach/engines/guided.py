@@ -29,6 +29,7 @@ TURN_BACK_LEAD = [
     "I hear you want a clear way forward.",
 ]
 OFFER_LEAD = "You've asked a couple of times, so here is an offer."
+GIVEN = ("by when", "how will you know", "measure", "with dates")  # a dated commitment has them
 AFTER_COMMITMENTS = "What else, if anything, would you add?"
 CLOSE = [
     "What will you take away from today?",
@@ -77,7 +78,7 @@ class GuidedEngine:
         stage = turn.stage
         if turn.heard and stage.collect == "commitments":  # never ask again for what was given
             fresh = [q for q in stage.questions + stage.probes
-                     if not any(k in q.lower() for k in ("by when", "how will you know", "measure"))]
+                     if not any(k in q.lower() for k in GIVEN)]
             found = self._pick(turn, fresh) or self._pick(turn, [AFTER_COMMITMENTS])
             if found:
                 return found
