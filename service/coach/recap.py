@@ -172,7 +172,8 @@ def stage_sentences(mode, answers: dict, limit: int = 2) -> list[str]:
         stage = next((s for s in mode.stages if s.key == key), None)
         if stage is None or stage.each or stage.collect or not answers.get(key):
             continue
-        phrase = gist(" ".join(answers[key]))
+        said = answers[key][:1] if key == "gaps" else answers[key]  # the gaps, not what they read
+        phrase = gist(" ".join(said))
         if phrase:
             lines.append(lead.format(p=phrase))
     return [x for x in lines if x]

@@ -93,3 +93,9 @@ def test_a_help_question_reads_as_the_help_asked():
     assert help_phrase(["Could my manager join the CFO meeting?"]) == \
         "Their manager to join the CFO meeting"
     assert reflect("Could my manager join the CFO meeting?", 0, 7) in NEUTRAL
+
+
+def test_the_gaps_line_names_the_gaps_not_the_reading(modes):
+    lines = stage_sentences(modes["skills_audit"], {"gaps": [
+        "Discovery and negotiating.", "Nothing really, I read half a book on negotiation."]})
+    assert lines == ["Biggest gaps, in their words: discovery and negotiating."]
