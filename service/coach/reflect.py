@@ -143,7 +143,8 @@ def lower_first(phrase: str, source: str = "") -> str:
         return phrase
     bare = first.strip(".,;:!?")
     if bare.lower() not in STOP | COMMON and not VERB_START.match(bare) \
-            and re.search(rf"[\w,;:\-]\s+{re.escape(bare)}\b", source):
+            and (re.search(rf"[\w,;:\-]\s+{re.escape(bare)}\b", source)
+                 or re.match(rf"{re.escape(bare)},?\s+(?:and|or|&)\s+[A-Z]", phrase)):
         return phrase  # capitalised mid-sentence too: a name ('Contoso')
     return phrase[:1].lower() + phrase[1:]
 

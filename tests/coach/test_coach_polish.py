@@ -80,7 +80,7 @@ def test_reflections_keep_account_names_and_never_say_back_a_bare_fragment():
     from service.coach.reflect import NEUTRAL, reflect
 
     said = reflect("Fabrikam and Contoso both pushed signature to December.", 0, 7,
-                   names="Open deals: Fabrikam renewal, Contoso global rollout")
+                   names="Open deals: Fabrikam renewal")
     assert "Fabrikam and Contoso" in said
     assert "closed value dropped" in reflect("Closed value dropped because two deals slid.", 2, 7)
     assert reflect("A deal review with my manager on Contoso would help.", 1, 7) in NEUTRAL
@@ -99,3 +99,10 @@ def test_the_gaps_line_names_the_gaps_not_the_reading(modes):
     lines = stage_sentences(modes["skills_audit"], {"gaps": [
         "Discovery and negotiating.", "Nothing really, I read half a book on negotiation."]})
     assert lines == ["Biggest gaps, in their words: discovery and negotiating."]
+
+
+def test_two_names_the_data_block_does_not_know_keep_their_capitals():
+    from service.coach.reflect import reflect
+
+    assert "Fabrikam and Contoso both pushed" in reflect(
+        "Fabrikam and Contoso both pushed signature to December.", 0, 7)
