@@ -29,6 +29,8 @@ def from_environment() -> dict:
         "COACH_MAX_RETRIES": _int("COACH_MAX_RETRIES", 2),
         "COACH_TOKEN_BUDGET": _int("COACH_TOKEN_BUDGET", 3000),
         "COACH_MAX_REPLY_TOKENS": _int("COACH_MAX_REPLY_TOKENS", 300),
+        # Newer OpenAI reasoning models take max_completion_tokens instead of max_tokens.
+        "COACH_TOKEN_PARAM": env("COACH_TOKEN_PARAM", "max_tokens"),
         "REDIS_URL": env("REDIS_URL") or None,
         # How many reverse proxies in front of us set X-Forwarded-For/-Proto (0: none, trust nothing).
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),

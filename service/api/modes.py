@@ -4,7 +4,7 @@ from flask import current_app
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
-from ..coaching import get_modes
+from ..coach_setup import get_modes
 from . import blueprint
 
 blp = blueprint("modes", __name__, "/modes", "Coaching modes, read from the mode files.")

@@ -13,11 +13,11 @@ from models import CoachingSession, Commitment, Message
 
 from .. import limits
 from ..access import rep_clause
+from ..coach_setup import get_coach
 from ..coaching import (
     accept_message,
     create_session,
     done_data,
-    get_coach,
     lookup_turn,
     open_session,
     run_turn,

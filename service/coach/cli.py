@@ -80,7 +80,8 @@ def chat(email, mode, opportunity, account, engine):
 
     from models import CoachingSession, User
 
-    from ..coaching import accept_message, create_session, get_coach, open_session, run_turn
+    from ..coach_setup import get_coach
+    from ..coaching import accept_message, create_session, open_session, run_turn
     from ..errors import ApiError
 
     app = current_app._get_current_object()
@@ -129,7 +130,7 @@ def chat(email, mode, opportunity, account, engine):
 def evaluate(files, engine, as_json):
     """Run scripted conversations (tests/scripts/*.json) and print coaching figures."""
     from ..coach_eval import run_script, table
-    from ..coaching import get_coach
+    from ..coach_setup import get_coach
 
     app = current_app._get_current_object()
     rows = [run_script(path, lambda: get_coach(app, engine)) for path in files]
