@@ -6,6 +6,7 @@ Schema of a mode file (unknown fields are rejected so typos surface at load time
     title = "Weekly review"      # required; shown to people
     description = "..."          # required; one sentence, shown to people
     needs = ""                   # "", "opportunity" or "account": what the context must carry
+    order = 1                    # optional; where pickers list the mode (lowest first, then title)
     offer = "Would it help to ...?"   # optional default for stages (see below)
     idea = "..."                 # optional default for stages (see below)
 
@@ -54,7 +55,8 @@ from .templates import PROMPTS_DIR, env
 MODES_DIR = PROMPTS_DIR / "modes"
 NEEDS = ("", "opportunity", "account")
 COLLECT = ("", "commitments", "help")
-MODE_FIELDS = {"key", "title", "description", "needs", "offer", "idea", "lists", "stages"}
+MODE_FIELDS = {"key", "title", "description", "needs", "order", "offer", "idea", "lists",
+               "stages"}
 STAGE_FIELDS = {"key", "goal", "questions", "probes", "fallback", "collect", "each", "offer",
                 "idea", "advance"}
 
@@ -90,6 +92,7 @@ class Mode:
     needs: str
     stages: tuple[StageSpec, ...]
     lists: dict = field(default_factory=dict)
+    order: int = 100
 
     def stage(self, key: str) -> StageSpec:
         for stage in self.stages:
@@ -201,6 +204,9 @@ def parse_mode(path: Path) -> Mode:
             isinstance(v, list) and v and all(isinstance(i, str) for i in v)
             for v in lists.values()):
         _fail(path, "lists", "must be a table of non-empty lists of strings")
+    order = raw.get("order", 100)
+    if not isinstance(order, int) or isinstance(order, bool):
+        _fail(path, "order", "must be a whole number")
     defaults = {"offer": raw.get("offer", ""), "idea": raw.get("idea", "")}
     stages_raw = raw.get("stages")
     if not isinstance(stages_raw, list) or not stages_raw:
@@ -215,13 +221,15 @@ def parse_mode(path: Path) -> Mode:
             _fail(path, f"stages ({stage.key})", "needs an offer and an idea (own or mode default)")
     return Mode(key=key, title=_text(path, "title", raw.get("title")),
                 description=_text(path, "description", raw.get("description")),
-                needs=needs, stages=stages, lists=dict(lists))
+                needs=needs, stages=stages, lists=dict(lists), order=order)
 
 
 def load_modes(path: str | Path | None = None) -> dict[str, Mode]:
-    """Every ``*.toml`` in ``path`` (default ``prompts/modes``), keyed by mode key, sorted."""
+    """Every ``*.toml`` in ``path`` (default ``prompts/modes``), keyed by mode key, in the
+    order pickers show them (``order``, then title)."""
     folder = Path(path) if path else MODES_DIR
     files = sorted(folder.glob("*.toml"))
     if not files:
         raise ModeFileError(f"{folder}: no mode files (*.toml)")
-    return {m.key: m for m in (parse_mode(f) for f in files)}
+    modes = sorted((parse_mode(f) for f in files), key=lambda m: (m.order, m.title))
+    return {m.key: m for m in modes}

@@ -81,6 +81,7 @@ def test_a_new_mode_is_just_a_file(tmp_path):
     (("fallback = \"What else?\"", "fallback = \"Say more.\""), "fallback"),
     (("fallback = \"What else?\"", "fallback = \"{{ oops\"\nmin_answer = 1"), "unknown field"),
     (("questions = [\"What happened?\"]", "questions = [\"{% if %}?\"]"), "template error"),
+    (("description = \"d\"", "description = \"d\"\norder = \"first\""), "order"),
     (("fallback = \"What else?\"\n", "fallback = \"What else?\"\n[stages.advance]\n"
       "max_turns = \"x\"\n"), "stages[0] (one).advance.max_turns"),
 ])
@@ -93,3 +94,8 @@ def test_bad_mode_files_name_file_and_field(tmp_path, change, message):
 
 def test_guided_engine_is_the_default_kind():
     assert GuidedEngine().name == "guided"
+
+
+def test_pickers_list_modes_in_the_order_the_files_declare(modes):
+    assert list(modes)[:2] == ["weekly_review", "opportunity_strategy"]
+    assert list(modes)[-1] == "skills_audit"

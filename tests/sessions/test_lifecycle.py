@@ -97,3 +97,5 @@ def test_modes_list_every_mode_file(api, world):
     assert {"weekly_review", "opportunity_strategy", "account_planning", "territory_planning",
             "pre_call_planning", "call_debrief", "skills_audit"} <= set(modes)
     assert modes["opportunity_strategy"]["needs"] == "opportunity"
+    # The picker's order: the everyday review first, as the mode files declare.
+    assert list(modes)[0] == "weekly_review"
