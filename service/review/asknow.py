@@ -90,7 +90,8 @@ def _overdue(session, user, today: date) -> list[dict]:
         items.append({
             "kind": "overdue_commitment", "rep": _rep(commitment.rep_id, rep_name),
             "title": f"Overdue: {commitment.text}",
-            "detail": f"Due {commitment.due_date.isoformat()} ({late} day{'s' * (late != 1)} ago).",
+            "detail": f"Due {commitment.due_date.day} {commitment.due_date:%b %Y} "
+                      f"({late} day{'s' * (late != 1)} ago).",
             "opportunity_id": commitment.opportunity_id, "session_id": commitment.session_id,
             "since": commitment.due_date,
             "question": question("overdue_commitment", commitment=commitment.text,
