@@ -20,7 +20,7 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .budget import count_messages, count_tokens
-from .reading import commitments_in
+from .commitments import commitments_in
 from .reflect import reflect
 
 QUESTIONS = [

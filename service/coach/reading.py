@@ -132,50 +132,6 @@ def find_measure(text: str) -> str:
     return " ".join(m.group(0).split()) if m else ""
 
 
-INTENT = re.compile(r"\b(?:i(?:'ll| will| am going to|'m going to| plan to| want to| commit to|"
-                    r" need to| must| intend to)|going to|will|plan to|commit to|my plan is to)\b",
-                    re.I)
-KEEP = re.compile(r"^(?:keep|continue|carry on|stick with|stay with|maintain)\b", re.I)
-DROP = re.compile(r"^(?:drop|stop|quit|no longer|give up|cut|ditch)\b", re.I)
-CREATE = re.compile(r"^(?:start|create|begin|introduce|launch|set up|try|build|add|test)\b",
-                    re.I)
-ACTION = re.compile(r"^(?:call|send|book|email|meet|schedule|follow up|visit|prepare|write|"
-                    r"review|ask|share|update|finish|close|present|run|map|plan|qualify|"
-                    r"reach out|contact|phone|draft|get|set|confirm|research|read|practise|"
-                    r"practice|re-?engage|chase)\b", re.I)
-LEAD_IN = re.compile(r"^(?:(?:and|then|also|so|first|second|third|next|finally|plus)\b[,\s]*)+"
-                     r"|^(?:i(?:'ll| will| am going to|'m going to| plan to| want to| commit to|"
-                     r" intend to| need to)|i'?d like to|my plan is to|we(?:'ll| will))\s+", re.I)
-CLAUSE_SPLIT = re.compile(
-    r"(?<=[.!;])\s+|\n+|\s*(?:^|\s)[-*\u2022]\s+|,?\s+and then\s+|"
-    r",\s+(?=(?:and\s+)?(?:i(?:'ll| will)|keep|drop|stop|start)\b)|"
-    r",?\s+and\s+(?=(?:i(?:'ll| will)\s+)?(?:" + ACTION.pattern[4:-3] + r"|keep|drop|stop|start)\b)",
-    re.I)
-
-
-def clauses(text: str) -> list[str]:
-    return [c.strip(" ,.;-") for c in CLAUSE_SPLIT.split(text) if c and c.strip(" ,.;-")]
-
-
-def commitments_in(text: str, today: date) -> list[dict]:
-    """Actions the rep committed to in one answer: text, due_date, measure, kind."""
-    found = []
-    for clause in clauses(text):
-        core = clause
-        for _ in range(3):
-            core = LEAD_IN.sub("", core).strip()
-        due, _ = find_date(clause, today)
-        kind = ("keep" if KEEP.match(core) else "drop" if DROP.match(core)
-                else "create" if CREATE.match(core) else "action")
-        if not (INTENT.search(clause) or due or kind != "action" or ACTION.match(core)):
-            continue
-        if len(core.split()) < 2:
-            continue
-        found.append({"text": core[0].upper() + core[1:], "due_date": due,
-                      "measure": find_measure(clause), "kind": kind})
-    return found
-
-
 RATING = re.compile(r"\b([1-5])(?:\s*(?:/|out of|of)\s*5)\b|\b([1-5])\b(?!\s*(?:%|[a-z]{3,}s\b))"
                     r"|\b(one|two|three|four|five)\b(?!\s+[a-z]+s\b)", re.I)
 
