@@ -11,6 +11,17 @@ from service.auth import issue_token
 from service.coach.engines import FakeEngine
 from service.demo import load_demo
 
+ORIGIN = "https://crm.one.test"
+
+
+@pytest.fixture
+def allowed(session, orgs):
+    """Organization one lets https://crm.one.test embed the widget."""
+    org = orgs["one"].admin.organization
+    org.widget_origins = [ORIGIN]
+    session.commit()
+    return orgs
+
 
 @dataclass
 class Demo:

@@ -3,16 +3,7 @@
 import pytest
 
 from service import create_app
-
-ORIGIN = "https://crm.one.test"
-
-
-@pytest.fixture
-def allowed(session, orgs):
-    org = orgs["one"].admin.organization
-    org.widget_origins = [ORIGIN]
-    session.commit()
-    return orgs
+from tests.widget.conftest import ORIGIN
 
 
 def preflight(api, origin, path="/api/v1/sessions"):

@@ -2,19 +2,9 @@
 
 import time
 
-import pytest
 from itsdangerous.timed import TimestampSigner
 
-ORIGIN = "https://crm.one.test"
-
-
-@pytest.fixture
-def allowed(session, orgs):
-    """Organization one lets https://crm.one.test embed the widget."""
-    org = orgs["one"].admin.organization
-    org.widget_origins = [ORIGIN]
-    session.commit()
-    return orgs
+from tests.widget.conftest import ORIGIN
 
 
 def mint(api, token, origin=ORIGIN, **who):
