@@ -97,6 +97,18 @@ def test_a_connection_error_is_retried(api, session, hooked):
     assert "ConnectionError" in due(session)[0].last_error
 
 
+@responses.activate
+def test_a_slow_receiver_times_out_and_is_retried_later(api, session, hooked):
+    """Confirming never waits on the receiver; a timed-out POST stays pending with its error."""
+    confirm_through_api(api, session, hooked)
+    assert len(responses.calls) == 0  # nothing was sent inside the rep's request
+    responses.add(responses.POST, URL, body=requests.ReadTimeout("read timed out"))
+    assert webhooks.deliver_due(session) == {"pending": 1}
+    delivery = due(session)[0]
+    assert "ReadTimeout" in delivery.last_error
+    assert delivery.attempts == 1
+
+
 def test_no_webhook_url_queues_nothing(api, session, orgs):
     confirm_through_api(api, session, orgs["one"])
     assert due(session) == []
