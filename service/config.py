@@ -32,6 +32,17 @@ def from_environment() -> dict:
         # Newer OpenAI reasoning models take max_completion_tokens instead of max_tokens.
         "COACH_TOKEN_PARAM": env("COACH_TOKEN_PARAM", "max_tokens"),
         "REDIS_URL": env("REDIS_URL") or None,
+        # Limits ("N/minute", "N/hour", "N/15 minutes"; empty or 0 for none).
+        "RATE_LIMIT_TURNS": env("RATE_LIMIT_TURNS", "20/minute"),
+        "RATE_LIMIT_SESSION_STARTS": env("RATE_LIMIT_SESSION_STARTS", "10/hour"),
+        "RATE_LIMIT_REVIEW_LOGIN": env("RATE_LIMIT_REVIEW_LOGIN", "10/15 minutes"),
+        "MAX_MESSAGE_CHARS": _int("MAX_MESSAGE_CHARS", 4000),
+        "MAX_TURNS_PER_SESSION": _int("MAX_TURNS_PER_SESSION", 60),
+        "ORG_DAILY_TOKENS": _int("ORG_DAILY_TOKENS", 2_000_000),
+        "WIDGET_TOKEN_TTL": _int("WIDGET_TOKEN_TTL", 15 * 60),
+        # A delivery thread in the web process; otherwise run `flask webhooks deliver --loop`.
+        "WEBHOOK_WORKER": env("WEBHOOK_WORKER", "0") == "1",
+        "LOG_LEVEL": env("LOG_LEVEL", "INFO"),
         # How many reverse proxies in front of us set X-Forwarded-For/-Proto (0: none, trust nothing).
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         # Per process; gevent workers hold many streams, but a turn holds a connection only briefly.

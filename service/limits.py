@@ -16,7 +16,6 @@ stays available, and a short outage of the counters costs less than refusing eve
 import hashlib
 import logging
 import math
-import os
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -35,17 +34,6 @@ from .db import db
 from .errors import ApiError
 
 log = logging.getLogger(__name__)
-
-# name -> (default, parser); every one is read from the environment unless the app config has it.
-SETTINGS = {
-    "RATE_LIMIT_TURNS": ("20/minute", str),            # coach turns per user; "" = no limit
-    "RATE_LIMIT_SESSION_STARTS": ("10/hour", str),     # new sessions per user; "" = no limit
-    "RATE_LIMIT_REVIEW_LOGIN": ("10/15 minutes", str),  # failed /review logins per email + IP
-    "MAX_MESSAGE_CHARS": (4000, int),                  # longest rep message; 0 = no limit
-    "MAX_TURNS_PER_SESSION": (60, int),                # rep messages in one session; 0 = no limit
-    "ORG_DAILY_TOKENS": (2_000_000, int),              # model tokens per organization per UTC day
-}
-
 
 class Limits:
     def __init__(self, app: Flask):
@@ -207,7 +195,5 @@ def tokens_used_today(org_id: int, session: Session | None = None) -> int:
 
 
 def init_app(app: Flask) -> None:
-    for name, (default, kind) in SETTINGS.items():
-        if name not in app.config:
-            app.config[name] = kind(os.environ.get(name, default))
+    """The limits come from app config (service/config.py reads them from the environment)."""
     app.extensions["limits"] = Limits(app)

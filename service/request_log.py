@@ -8,7 +8,6 @@ carries the full duration, including when the client went away mid-stream.
 
 import json
 import logging
-import os
 import re
 import sys
 import time
@@ -119,6 +118,6 @@ def _finish(response):
 
 
 def init_app(app: Flask) -> None:
-    configure_logging(app.config.get("LOG_LEVEL") or os.environ.get("LOG_LEVEL", "INFO"))
+    configure_logging(app.config["LOG_LEVEL"])
     app.before_request(_start)
     app.after_request(_finish)

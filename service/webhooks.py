@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import threading
 from datetime import datetime, timedelta
 
@@ -177,8 +176,7 @@ def init_app(app: Flask) -> None:
     if enqueue_session_confirmed not in confirm_hooks:  # the rep's confirm queues the delivery
         confirm_hooks.append(enqueue_session_confirmed)
     app.cli.add_command(webhooks_cli)
-    enabled = app.config.get("WEBHOOK_WORKER", os.environ.get("WEBHOOK_WORKER", "0") == "1")
-    if enabled and not app.config.get("TESTING"):
+    if app.config["WEBHOOK_WORKER"] and not app.config.get("TESTING"):
         stop = threading.Event()
         app.extensions["webhook_worker"] = stop
         threading.Thread(target=run_worker, args=(app, 5.0, stop), daemon=True,

@@ -1,14 +1,13 @@
 """The embeddable chat widget: /widget.js, CORS for the API, and the /demo host page."""
 
 import hashlib
-import os
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request
 
 from .. import auth
 from . import cors, demo
-from .tokens import DEFAULT_TTL_SECONDS, load_widget_user
+from .tokens import load_widget_user
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "widget"
 
@@ -50,8 +49,6 @@ def _demo_only() -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("WIDGET_TOKEN_TTL", int(os.environ.get("WIDGET_TOKEN_TTL",
-                                                                 DEFAULT_TTL_SECONDS)))
     if load_widget_user not in auth.extra_token_loaders:
         auth.extra_token_loaders.append(load_widget_user)
     app.register_blueprint(bp)

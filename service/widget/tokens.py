@@ -19,7 +19,6 @@ from ..errors import ApiError
 
 PREFIX = "wt_"
 SALT = "salescoach.widget-token.v1"
-DEFAULT_TTL_SECONDS = 15 * 60
 
 
 @dataclass
@@ -46,7 +45,7 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def ttl_seconds() -> int:
-    return int(current_app.config.get("WIDGET_TOKEN_TTL", DEFAULT_TTL_SECONDS))
+    return int(current_app.config["WIDGET_TOKEN_TTL"])
 
 
 def mint(user: User, origin: str) -> MintedToken:

@@ -7,7 +7,6 @@ the result is validated with marshmallow. SDK and transport failures become our 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import httpx2
@@ -74,7 +73,7 @@ class OpenAIEngine:
                  token_param: str | None = None, **_ignored):
         self.model = model
         # newer reasoning models refuse max_tokens and want max_completion_tokens
-        self.token_param = token_param or os.environ.get("COACH_TOKEN_PARAM") or "max_tokens"
+        self.token_param = token_param or "max_tokens"
         if self.token_param not in TOKEN_PARAMS:
             raise ValueError(f"token_param must be one of {', '.join(TOKEN_PARAMS)}")
         self.client = client or openai.OpenAI(
