@@ -23,14 +23,15 @@ class Database:
         return current_app.extensions["db"]["engine"]
 
     @property
+    def sessionmaker(self):
+        """The app's factory, for work that outlives the request's session (a streamed turn)."""
+        return current_app.extensions["db"]["sessionmaker"]
+
+    @property
     def session(self) -> Session:
         if "db_session" not in g:
-            g.db_session = current_app.extensions["db"]["sessionmaker"]()
+            g.db_session = self.sessionmaker()
         return g.db_session
-
-    def new_session(self) -> Session:
-        """A session outside the request's own, for work that outlives it (streams, jobs)."""
-        return current_app.extensions["db"]["sessionmaker"]()
 
     @staticmethod
     def _close(_exc=None) -> None:

@@ -63,10 +63,6 @@ def owned(session_id: int) -> CoachingSession:
     return row
 
 
-def sessionmaker():
-    return current_app.extensions["db"]["sessionmaker"]
-
-
 def dump(row: CoachingSession, detail: bool = False) -> dict:
     data = {c: getattr(row, c) for c in (
         "id", "rep_id", "mode", "status", "stage", "opportunity_id", "account_id", "started_at",
@@ -117,7 +113,7 @@ def answer_turn(row: CoachingSession, rep: Message, reply: Message | None):
     loaded = (row.state, rep.text, rep.stage)
     db.session.close()
     keep: dict = {}
-    events = run_turn(sessionmaker(), get_coach(current_app), session_id, rep_id, loaded=loaded,
+    events = run_turn(db.sessionmaker, get_coach(current_app), session_id, rep_id, loaded=loaded,
                       row=row, keep=keep)
     if stream:
         return sse_response(event_stream(events))
@@ -152,7 +148,7 @@ class Sessions(MethodView):
                              account_id=data.get("account_id"))
         session_id = row.id
         db.session.close()
-        name, event = collect(open_session(sessionmaker(), coach, session_id))
+        name, event = collect(open_session(db.sessionmaker, coach, session_id))
         if name == "error":
             raise engine_error(event)
         return dump(readable(session_id), detail=True)
@@ -192,7 +188,7 @@ class EndSession(MethodView):
         """End the session: the coach drafts the summary and commitments for you to confirm."""
         row = owned(session_id)
         db.session.close()
-        end_session(sessionmaker(), get_coach(current_app), row.id)
+        end_session(db.sessionmaker, get_coach(current_app), row.id)
         return dump(readable(session_id), detail=True)
 
 
