@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import g, request
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from .db import db
 from .errors import ApiError
 
 TOKEN_PREFIX = "sc_"
+LAST_USED_GRANULARITY = timedelta(minutes=5)
 # Other credentials (the widget's short-lived tokens) register a loader: token -> User | None.
 extra_token_loaders: list[Callable[[str], User | None]] = []
 
@@ -34,7 +36,17 @@ def user_for_token(session: Session, plain: str) -> User | None:
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(plain)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
+    _note_use(session, token)
     return token.user
+
+
+def _note_use(session: Session, token: ApiToken) -> None:
+    """Record when a token was last used, so admins can spot stale ones. At most once per
+    LAST_USED_GRANULARITY per token: a write on every request would sit on the hot path."""
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
+        token.last_used_at = now
+        session.commit()  # nothing else is pending: authentication runs before the view
 
 
 def authenticate() -> None:
@@ -66,7 +78,3 @@ def current_user() -> User:
 def require_role(*roles: str) -> None:
     if g.user.role not in roles:
         raise ApiError(403, f"This needs the {' or '.join(roles)} role.")
-
-
-def touch(token: ApiToken) -> None:
-    token.last_used_at = utcnow()
