@@ -2,7 +2,7 @@
 
 import re
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from ..db import db
 from ..errors import ApiError
@@ -50,10 +50,6 @@ def name_field(**kwargs):
     return fields.String(validate=validate.Length(min=1, max=200), **kwargs)
 
 
-class RepFilterArgs(Schema):
-    rep_id = fields.Integer(metadata={"description": "Only this rep's objects."})
-
-
 def save(obj=None, conflict_message: str = "That conflicts with an existing record."):
     """Commit the request's session; unique-constraint violations answer 409."""
     from sqlalchemy.exc import IntegrityError
@@ -71,5 +67,3 @@ def save(obj=None, conflict_message: str = "That conflicts with an existing reco
 def field_error(field: str, message: str, status: int = 422):
     return ApiError(status, "The request did not validate: see fields.", fields={field: [message]})
 
-
-__all__ = ["ValidationError", "field_error", "money", "name_field", "save", "text"]
