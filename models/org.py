@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .base import Base, utcnow
 
@@ -55,13 +55,16 @@ class Team(Base):
 
 class User(Base):
     __tablename__ = "users"
+    # An email is unique within its organization only, so one organization can neither discover
+    # nor reserve another's addresses. Email first: the same index serves the login's lookup.
+    __table_args__ = (UniqueConstraint("email", "org_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     role: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(320), unique=True)
+    email: Mapped[str] = mapped_column(String(320))
     password_hash: Mapped[str | None] = mapped_column(String(300))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -72,6 +75,11 @@ class User(Base):
         secondary=team_managers, back_populates="managers"
     )
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
+
+    @validates("email")
+    def _normalize_email(self, _key, value: str) -> str:
+        # Stored lower-case, so lookups and the unique constraint ignore case.
+        return value.strip().lower() if value else value
 
 
 class ApiToken(Base):

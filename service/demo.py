@@ -16,13 +16,14 @@ from werkzeug.security import generate_password_hash
 from models.base import utcnow
 from models.coaching import CoachingSession, Commitment, Message
 from models.figures import KpiSnapshot, SkillAssessment, SkillRating
-from models.org import Team, User
+from models.org import Organization, Team, User
 from models.pipeline import Account, Opportunity
 from models.process import SalesProcess
 
 from .auth import issue_token
 from .cli import create_organization
 
+DEMO_ORG = "Northwind Demo"
 ADMIN_EMAIL = "admin@demo.salescoach.test"
 PASSWORD = "demo-password-1"
 TOKENS_FILE = "demo-tokens.json"
@@ -170,12 +171,20 @@ def _tokens_path(instance_path: str | None) -> Path:
     return Path(instance_path) / TOKENS_FILE
 
 
+def demo_admin(session: Session) -> User | None:
+    """The demo organization's admin. Emails are unique per organization only, so another
+    organization may hold the same address: the organization's name (set only by the loader
+    and `flask org create`) tells them apart."""
+    return session.scalar(select(User).join(User.organization).where(
+        User.email == ADMIN_EMAIL, Organization.name == DEMO_ORG).order_by(User.id).limit(1))
+
+
 def load_demo(session: Session, instance_path: str | None = None) -> str:
     """Create the demo organization unless it exists; returns the logins and tokens as text."""
     path = _tokens_path(instance_path)
-    if session.scalar(select(User).where(User.email == ADMIN_EMAIL)) is not None:
+    if demo_admin(session) is not None:
         return f"The demo organization is already loaded; its API tokens are in {path}."
-    admin, admin_token = create_organization(session, "Northwind Demo", "Ada Admin", ADMIN_EMAIL)
+    admin, admin_token = create_organization(session, DEMO_ORG, "Ada Admin", ADMIN_EMAIL)
     org = admin.organization
     org.widget_origins = ["http://127.0.0.1:5000", "http://localhost:5000"]
     admin.password_hash = generate_password_hash(PASSWORD)
@@ -316,7 +325,7 @@ def _report(users: dict, tokens: dict, path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(rows, indent=2) + "\n")
     path.chmod(0o600)
-    lines = [f"Demo organization 'Northwind Demo' loaded. Password for every login: {PASSWORD}",
+    lines = [f"Demo organization '{DEMO_ORG}' loaded. Password for every login: {PASSWORD}",
              f"API tokens (also written to {path}):"]
     lines += [f"  {r['user']:<14} {r['role']:<8} {r['email']:<30} {r['token']}" for r in rows]
     return "\n".join(lines)

@@ -3,7 +3,7 @@
 from flask import g
 from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models import User
 
@@ -47,7 +47,8 @@ def _target_user(data: dict) -> User:
     if "user_id" in data:
         user = db.session.get(User, data["user_id"])
     else:
-        user = db.session.scalar(select(User).where(func.lower(User.email) == data["email"].lower()))
+        user = db.session.scalar(select(User).where(  # emails are unique per organization
+            User.org_id == g.user.org_id, User.email == data["email"].strip().lower()))
     mine = user is not None and user.org_id == g.user.org_id
     if not mine or (user.id != g.user.id and g.user.role != "admin"):
         raise ApiError(404, f"No user {data.get('user_id') or data.get('email')} here.")

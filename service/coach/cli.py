@@ -68,17 +68,34 @@ def _end(sm, coach, session_id: int) -> None:
             click.echo(f"session {session_id} left as a draft (edit it in the widget or API)")
 
 
+def _find_rep(s, email: str, org_id: int | None):
+    """The user with this email; emails are unique per organization, so --org may be needed."""
+    from sqlalchemy import select
+
+    from models import User
+
+    stmt = select(User).where(User.email == email.strip().lower()).order_by(User.org_id)
+    users = list(s.scalars(stmt if org_id is None else stmt.where(User.org_id == org_id)))
+    if not users:
+        raise click.ClickException(f"no user with email {email}"
+                                   + (f" in organization {org_id}" if org_id else ""))
+    if len(users) > 1:
+        orgs = ", ".join(f"{u.org_id} ({u.organization.name})" for u in users)
+        raise click.ClickException(f"{len(users)} organizations have a user with email {email}: "
+                                   f"pass --org with one of {orgs}")
+    return users[0]
+
+
 @coach_cli.command("chat")
 @click.option("--email", required=True, help="The rep coaching themselves.")
+@click.option("--org", "org_id", type=int, help="Organization id, when the email is in several.")
 @click.option("--mode", default="weekly_review", show_default=True)
 @click.option("--opportunity", type=int, help="Opportunity id (modes that need one).")
 @click.option("--account", type=int, help="Account id (modes that need one).")
 @click.option("--engine", type=ENGINE_CHOICE, help="Default: COACH_ENGINE.")
-def chat(email, mode, opportunity, account, engine):
+def chat(email, org_id, mode, opportunity, account, engine):
     """Hold a coaching session in the terminal; /end to finish, /quit to leave."""
-    from sqlalchemy import select
-
-    from models import CoachingSession, User
+    from models import CoachingSession
 
     from ..coach_setup import get_coach
     from ..coaching import accept_message, create_session, open_session, run_turn
@@ -88,9 +105,7 @@ def chat(email, mode, opportunity, account, engine):
     sm = app.extensions["db"]["sessionmaker"]
     coach = get_coach(app, engine)
     with sm() as s:
-        rep = s.scalar(select(User).where(User.email == email.lower()))
-        if rep is None:
-            raise click.ClickException(f"no user with email {email}")
+        rep = _find_rep(s, email, org_id)
         try:
             session_id = create_session(s, coach, rep, mode, opportunity_id=opportunity,
                                         account_id=account).id

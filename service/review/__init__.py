@@ -14,7 +14,7 @@ from ..errors import ApiError
 bp = Blueprint("review", __name__, url_prefix="/review", template_folder="../templates",
                static_folder="../static/review", static_url_path="/static")
 csrf = CSRFProtect()
-PUBLIC = {"review.login", "review.static"}
+PUBLIC = {"review.login", "review.choose_organization", "review.static"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 

@@ -1,8 +1,15 @@
-"""Browser login for managers and admins: email and password, a session cookie, logout."""
+"""Browser login for managers and admins: email and password, a session cookie, logout.
+
+An email is unique within one organization only. The login checks the password against every
+account with that email; when accounts of several organizations match (same email, same
+password), a second step asks which organization to open.
+"""
+
+import time
 
 from flask import g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from models import User
@@ -17,6 +24,9 @@ TOO_MANY = ("Too many attempts to log in with this email. For your account's saf
             "{minutes} before trying again.")
 NOT_FOR_REPS = ("These pages are for managers and admins. Your own sessions, summaries and "
                 "commitments are in the coaching chat.")
+CHOICE_EXPIRED = "That choice took too long or was not offered. Log in again."
+CHOICE_SECONDS = 300  # the organization step must follow the password within five minutes
+REVIEW_ROLES = ("manager", "admin")
 
 
 def _safe_next(target: str) -> str:
@@ -26,14 +36,17 @@ def _safe_next(target: str) -> str:
     return url_for("review.dashboard")
 
 
-def _check(data: dict) -> tuple[User | None, str | None]:
-    user = db.session.scalar(select(User).where(func.lower(User.email) == data["email"].strip().lower()))
-    if user is None or not user.active or not user.password_hash or not check_password_hash(
-            user.password_hash, data["password"]):
-        return None, WRONG
-    if user.role not in ("manager", "admin"):
-        return None, NOT_FOR_REPS
-    return user, None
+def _check(data: dict) -> tuple[list[User], str | None]:
+    """The review accounts this email and password open, or why none."""
+    email = data["email"].strip().lower()
+    accounts = db.session.scalars(select(User).where(
+        User.email == email, User.password_hash.is_not(None)).order_by(User.org_id)).all()
+    matching = [u for u in accounts if check_password_hash(u.password_hash, data["password"])]
+    matching = [u for u in matching if u.active]
+    if not matching:
+        return [], WRONG
+    reviewers = [u for u in matching if u.role in REVIEW_ROLES]
+    return reviewers, None if reviewers else NOT_FOR_REPS
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -49,15 +62,38 @@ def login():
         data = form_args(ReviewLoginSchema(), request.form)
     except ValidationError:
         data = None
-    user, error = _check(data) if data else (None, WRONG)
-    if user is None:
+    users, error = _check(data) if data else ([], WRONG)
+    if error:
         if error == WRONG:
             count_failed_review_login(email, request.remote_addr)
         return _form(error, 401 if error == WRONG else 403)
+    return _start(users[0], data["next"]) if len(users) == 1 else _offer_choice(users, data["next"])
+
+
+@bp.route("/login/organization", methods=["POST"])
+def choose_organization():
+    """The second step, when the email and password open accounts in several organizations."""
+    offer = session.get("review_choice") or {}
+    chosen = request.form.get("user_id", type=int)
+    fresh = time.time() - offer.get("at", 0) < CHOICE_SECONDS
+    user = db.session.get(User, chosen) if fresh and chosen in offer.get("ids", []) else None
+    if user is None or not user.active or user.role not in REVIEW_ROLES:
+        session.clear()
+        return _form(CHOICE_EXPIRED, 400)
+    return _start(user, offer.get("next", ""))
+
+
+def _offer_choice(users: list[User], next_path: str):
+    session.clear()
+    session.update(review_choice={"ids": [u.id for u in users], "at": time.time(), "next": next_path})
+    return render_template("review/choose_org.html", accounts=users)
+
+
+def _start(user: User, next_path: str):
     session.clear()  # a fresh session: nothing from before login survives
     session.update(review_user_id=user.id, review_pw=_pw_marker(user))
     session.permanent = True
-    return redirect(_safe_next(data["next"]))
+    return redirect(_safe_next(next_path))
 
 
 def _form(error: str, status: int, headers: dict | None = None):

@@ -17,9 +17,9 @@ DEFAULT_REP = "riley"
 
 
 def _demo_org_id() -> int | None:
-    from ..demo import ADMIN_EMAIL
+    from ..demo import demo_admin
 
-    admin = db.session.scalar(select(User).where(User.email == ADMIN_EMAIL))
+    admin = demo_admin(db.session)
     return admin.org_id if admin else None
 
 
