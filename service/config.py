@@ -36,6 +36,10 @@ def from_environment() -> dict:
         "RATE_LIMIT_TURNS": env("RATE_LIMIT_TURNS", "20/minute"),
         "RATE_LIMIT_SESSION_STARTS": env("RATE_LIMIT_SESSION_STARTS", "10/hour"),
         "RATE_LIMIT_REVIEW_LOGIN": env("RATE_LIMIT_REVIEW_LOGIN", "10/15 minutes"),
+        # Per account, from any IP: free attempts, then a delay doubling up to the longest (seconds).
+        "REVIEW_LOGIN_ACCOUNT_FAILURES": _int("REVIEW_LOGIN_ACCOUNT_FAILURES", 5),
+        "REVIEW_LOGIN_ACCOUNT_DELAY": _int("REVIEW_LOGIN_ACCOUNT_DELAY", 30),
+        "REVIEW_LOGIN_ACCOUNT_MAX_DELAY": _int("REVIEW_LOGIN_ACCOUNT_MAX_DELAY", 900),
         "MAX_MESSAGE_CHARS": _int("MAX_MESSAGE_CHARS", 4000),
         "MAX_TURNS_PER_SESSION": _int("MAX_TURNS_PER_SESSION", 60),
         "ORG_DAILY_TOKENS": _int("ORG_DAILY_TOKENS", 2_000_000),

@@ -1,6 +1,7 @@
 """Limits that keep one rep, or one organization, from exhausting the service or the model budget.
 
-Per-user rate limits on coach turns and session starts, failed review logins per email and IP,
+Per-user rate limits on coach turns and session starts, failed review logins per email and IP
+(and per account, with growing delays: login_backoff.py),
 the longest message, the most turns in one session, and each organization's model tokens per UTC
 day. Rate counters live in `limits` storage: in this process by default, in Redis when REDIS_URL
 is set (shared by every worker and host). The token counter is a database row (models/usage.py)
@@ -30,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from models import Message, OrgTokenUsage
 
+from . import login_backoff
 from .db import db
 from .errors import ApiError
 
@@ -116,10 +118,18 @@ def _login_key(email: str, ip: str | None) -> str:
 
 
 def review_login_wait(email: str, ip: str | None) -> int:
-    """Seconds before this email may try to log in again from this IP (0: it may now). The same
-    for every email, existing or not: the refusal says nothing about the account."""
+    """Seconds before this email may try to log in again (0: it may now, and the attempt is
+    charged to the account until review_login_succeeded). Two limits: failures per email + IP,
+    and growing delays per account from any IP (login_backoff.py). The same for every email,
+    existing or not: the refusal says nothing about the account."""
     current = _current()
-    return current.wait(current.review_login, "review-login", _login_key(email, ip), count=False)
+    wait = current.wait(current.review_login, "review-login", _login_key(email, ip), count=False)
+    return wait or login_backoff.current().attempt(login_backoff.account_key(email))
+
+
+def review_login_succeeded(email: str) -> None:
+    """The password was right: the account's growing delay starts afresh."""
+    login_backoff.current().clear(login_backoff.account_key(email))
 
 
 def count_failed_review_login(email: str, ip: str | None) -> None:
@@ -197,3 +207,4 @@ def tokens_used_today(org_id: int, session: Session | None = None) -> int:
 def init_app(app: Flask) -> None:
     """The limits come from app config (service/config.py reads them from the environment)."""
     app.extensions["limits"] = Limits(app)
+    login_backoff.init_app(app)

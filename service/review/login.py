@@ -5,17 +5,19 @@ account with that email; when accounts of several organizations match (same emai
 password), a second step asks which organization to open.
 """
 
+import functools
+import secrets
 import time
 
 from flask import g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import User
 
 from ..db import db
-from ..limits import count_failed_review_login, review_login_wait
+from ..limits import count_failed_review_login, review_login_succeeded, review_login_wait
 from . import _pw_marker, bp
 from .schemas import ReviewLoginSchema, form_args
 
@@ -41,12 +43,20 @@ def _check(data: dict) -> tuple[list[User], str | None]:
     email = data["email"].strip().lower()
     accounts = db.session.scalars(select(User).where(
         User.email == email, User.password_hash.is_not(None)).order_by(User.org_id)).all()
+    if not accounts:  # hash anyway: an unknown email must take as long as a known one
+        check_password_hash(_dummy_hash(), data["password"])
     matching = [u for u in accounts if check_password_hash(u.password_hash, data["password"])]
-    matching = [u for u in matching if u.active]
+    matching = [u for u in matching if u.active]  # after hashing: inactive takes as long too
     if not matching:
         return [], WRONG
     reviewers = [u for u in matching if u.role in REVIEW_ROLES]
     return reviewers, None if reviewers else NOT_FOR_REPS
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of a random password, made like real ones (werkzeug's default method)."""
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -63,10 +73,12 @@ def login():
     except ValidationError:
         data = None
     users, error = _check(data) if data else ([], WRONG)
+    if error == WRONG:
+        count_failed_review_login(email, request.remote_addr)
+        return _form(error, 401)
+    review_login_succeeded(email)  # the password was right, even for a rep
     if error:
-        if error == WRONG:
-            count_failed_review_login(email, request.remote_addr)
-        return _form(error, 401 if error == WRONG else 403)
+        return _form(error, 403)
     return _start(users[0], data["next"]) if len(users) == 1 else _offer_choice(users, data["next"])
 
 

@@ -66,3 +66,19 @@ def test_the_limit_is_per_email_and_ip(limited, orgs):
 def test_successful_logins_do_not_count(limited, orgs):
     email = orgs["one"].users["manager_a"].email
     assert {attempt(limited, email, PASSWORD).status_code for _ in range(5)} == {302}
+
+
+@pytest.mark.parametrize("who", ["known", "unknown"])
+def test_an_unknown_email_runs_the_password_hasher_as_a_known_one_does(limited, orgs, monkeypatch, who):
+    """The timing leak (10 ms for an unknown email, 115 ms for a known one) came from skipping
+    the hash: both now hash once. Counting calls, not timing them."""
+    from service.review import login as login_view
+
+    calls = []
+    real = login_view.check_password_hash
+    monkeypatch.setattr(login_view, "check_password_hash", lambda h, p: calls.append(h) or real(h, p))
+    email = orgs["one"].users["manager_a"].email if who == "known" else "nobody@one.test"
+    assert attempt(limited, email, "wrong").status_code == 401
+    assert len(calls) == 1
+    if who == "unknown":
+        assert calls[0].split("$")[0] == "scrypt:32768:8:1"  # as costly as a real default hash
