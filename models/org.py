@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from .base import Base, utcnow
@@ -62,12 +62,15 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
-    role: Mapped[str] = mapped_column(String(20))
+    # active_history: the old value is loaded before a change, so the hook below can compare.
+    role: Mapped[str] = mapped_column(String(20), active_history=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(320))
-    password_hash: Mapped[str | None] = mapped_column(String(300))
-    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(300), active_history=True)
+    active: Mapped[bool] = mapped_column(default=True, active_history=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Written into each browser session at login; a session carrying an older number is over.
+    session_version: Mapped[int] = mapped_column(default=0)
 
     organization: Mapped[Organization] = relationship(back_populates="users")
     team: Mapped[Team | None] = relationship(back_populates="members")
@@ -80,6 +83,25 @@ class User(Base):
     def _normalize_email(self, _key, value: str) -> str:
         # Stored lower-case, so lookups and the unique constraint ignore case.
         return value.strip().lower() if value else value
+
+    def end_sessions(self) -> None:
+        """End every browser session of this user (they log in again)."""
+        self.session_version = (self.session_version or 0) + 1
+
+
+# A session was granted on the user's password, role and being active: a change to any of them
+# ends it, whichever code path (API, CLI, script) made the change.
+SESSION_GRANTS = ("password_hash", "role", "active")
+
+
+@event.listens_for(User, "before_update")
+def _end_sessions_on_grant_change(_mapper, _connection, user: User) -> None:
+    state = inspect(user)
+    for name in SESSION_GRANTS:
+        history = state.attrs[name].history
+        if history.added and history.deleted and history.added[0] != history.deleted[0]:
+            user.end_sessions()
+            return
 
 
 class ApiToken(Base):

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +57,9 @@ def from_environment() -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
+        # /review sessions end after this long without a request, and this long after login.
+        "REVIEW_SESSION_IDLE_MINUTES": _int("REVIEW_SESSION_IDLE_MINUTES", 60),
+        "REVIEW_SESSION_MAX_HOURS": _int("REVIEW_SESSION_MAX_HOURS", 12),
         "API_TITLE": "Sales Coach API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.1.0",
@@ -67,4 +71,6 @@ def from_environment() -> dict:
 def load(overrides: dict | None = None) -> dict:
     config = from_environment()
     config.update(overrides or {})
+    # The browser keeps the cookie no longer than the session can last.
+    config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=config["REVIEW_SESSION_MAX_HOURS"]))
     return config

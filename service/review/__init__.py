@@ -3,13 +3,11 @@
 The JSON API keeps bearer tokens and no CSRF; only this blueprint's forms are protected.
 """
 
-from flask import Blueprint, Flask, g, redirect, request, session, url_for
+from flask import Blueprint, Flask, g, redirect, request, url_for
 from flask_wtf.csrf import CSRFProtect
 
-from models import User
-
-from ..db import db
 from ..errors import ApiError
+from . import browser_session
 
 bp = Blueprint("review", __name__, url_prefix="/review", template_folder="../templates",
                static_folder="../static/review", static_url_path="/static")
@@ -20,15 +18,11 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 @bp.before_request
 def load_reviewer():
-    """CSRF on every unsafe method; then the logged-in manager or admin, or the login page."""
+    """CSRF on every unsafe method; then the logged-in manager or admin (browser_session.py),
+    or the login page."""
     if request.method in UNSAFE:
         csrf.protect()
-    user_id = session.get("review_user_id")
-    user = db.session.get(User, user_id) if user_id else None
-    if user is not None and (not user.active or session.get("review_pw") != _pw_marker(user)):
-        session.clear()  # deactivated, or the password changed since login
-        user = None
-    g.user = user
+    g.user = user = browser_session.current_user()
     if request.endpoint in PUBLIC:
         return None
     if user is None:
@@ -37,10 +31,6 @@ def load_reviewer():
         raise ApiError(403, "The review pages are for managers and admins. Your own coaching "
                             "sessions are in the coaching chat.")
     return None
-
-
-def _pw_marker(user: User) -> str:
-    return (user.password_hash or "")[-12:]
 
 
 @bp.context_processor

@@ -7,7 +7,6 @@ password), a second step asks which organization to open.
 
 import functools
 import secrets
-import time
 
 from flask import g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
@@ -16,9 +15,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import User
 
+from .. import clock
 from ..db import db
 from ..limits import count_failed_review_login, review_login_succeeded, review_login_wait
-from . import _pw_marker, bp
+from . import bp, browser_session
 from .schemas import ReviewLoginSchema, form_args
 
 WRONG = "That email and password do not match an account. Check both and try again."
@@ -87,7 +87,7 @@ def choose_organization():
     """The second step, when the email and password open accounts in several organizations."""
     offer = session.get("review_choice") or {}
     chosen = request.form.get("user_id", type=int)
-    fresh = time.time() - offer.get("at", 0) < CHOICE_SECONDS
+    fresh = clock.now() - offer.get("at", 0) < CHOICE_SECONDS
     user = db.session.get(User, chosen) if fresh and chosen in offer.get("ids", []) else None
     if user is None or not user.active or user.role not in REVIEW_ROLES:
         session.clear()
@@ -97,14 +97,12 @@ def choose_organization():
 
 def _offer_choice(users: list[User], next_path: str):
     session.clear()
-    session.update(review_choice={"ids": [u.id for u in users], "at": time.time(), "next": next_path})
+    session.update(review_choice={"ids": [u.id for u in users], "at": clock.now(), "next": next_path})
     return render_template("review/choose_org.html", accounts=users)
 
 
 def _start(user: User, next_path: str):
-    session.clear()  # a fresh session: nothing from before login survives
-    session.update(review_user_id=user.id, review_pw=_pw_marker(user))
-    session.permanent = True
+    browser_session.start(user)
     return redirect(_safe_next(next_path))
 
 
@@ -121,7 +119,7 @@ def _minutes(seconds: int) -> str:
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """End the browser session."""
-    session.clear()
+    """End this user's browser sessions: this one, and any copy of its cookie elsewhere."""
+    browser_session.end(g.user)
     g.user = None
     return redirect(url_for("review.login"))
