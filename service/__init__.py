@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import api, cli, limits, proxy, request_log, review, widget
+from . import api, cli, headers, limits, proxy, request_log, review, widget
 from .config import load as load_config
 from .db import db
 
@@ -11,6 +11,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(load_config(config))
     proxy.init_app(app)
+    headers.init_app(app)
     request_log.init_app(app)
     db.init_app(app)
     limits.init_app(app)

@@ -57,6 +57,8 @@ def from_environment() -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",
+        # Redirect plain HTTP to HTTPS and send HSTS; off by default so dev and tests run on http.
+        "FORCE_HTTPS": env("FORCE_HTTPS", "0") == "1",
         # /review sessions end after this long without a request, and this long after login.
         "REVIEW_SESSION_IDLE_MINUTES": _int("REVIEW_SESSION_IDLE_MINUTES", 60),
         "REVIEW_SESSION_MAX_HOURS": _int("REVIEW_SESSION_MAX_HOURS", 12),

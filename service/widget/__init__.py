@@ -11,7 +11,8 @@ from .tokens import load_widget_user
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "widget"
 
-bp = Blueprint("widget_ui", __name__)
+# /demo's own stylesheet and script (no inline ones: the page runs under a strict CSP).
+bp = Blueprint("widget_ui", __name__, static_folder="../static/demo", static_url_path="/demo/static")
 bp.before_app_request(cors.answer_preflight)
 bp.after_app_request(cors.add_cors_headers)
 

@@ -81,10 +81,10 @@ def test_the_demo_page_embeds_the_widget_with_a_token(app, demo_app):
     page = client.get("/demo?rep=sam", base_url="http://127.0.0.1:5000")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "Sam Slipping" in html and "SalesCoach.boot" in html and "Contoso global rollout" in html
+    assert "Sam Slipping" in html and 'id="demo-widget-config"' in html and "Contoso global rollout" in html
     token = client.post("/demo/token?rep=sam", base_url="http://127.0.0.1:5000").json["token"]
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}",
                                             "Origin": "http://127.0.0.1:5000"})
     assert me.json["name"] == "Sam Slipping"
     elsewhere = client.get("/demo", base_url="http://127.0.0.1:5999").get_data(as_text=True)
-    assert "not one of Northwind Demo" in elsewhere and "SalesCoach.boot" not in elsewhere
+    assert "not one of Northwind Demo" in elsewhere and "demo-widget-config" not in elsewhere

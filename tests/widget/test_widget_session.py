@@ -153,8 +153,11 @@ def test_a_phone_sized_screen(demo, new_context):
 def test_theming_through_boot_options_and_styles_isolated_both_ways(demo, browser_page):
     page = browser_page
     page.goto(demo.url + "/demo?rep=riley")
-    page.add_style_tag(content=".title, .header, button { background: hotpink !important; "
-                               "font-family: Georgia !important; }")
+    # The host's own hostile rules, as a constructed sheet: /demo's CSP blocks inline <style>.
+    page.evaluate("""() => { const sheet = new CSSStyleSheet();
+        sheet.replaceSync(".title, .header, button { background: hotpink !important; "
+                          + "font-family: Georgia !important; }");
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; }""")
     page.evaluate("""async () => {
         const answer = await fetch("/demo/token?rep=riley", {method: "POST"});
         SalesCoach.boot({token: (await answer.json()).token, title: "Pipeline Pal",
@@ -172,4 +175,5 @@ def test_theming_through_boot_options_and_styles_isolated_both_ways(demo, browse
     # ... and none of the widget's styles reach the host page.
     expect(page.get_by_role("heading", name="Riley Rising's pipeline")).to_have_css("font-size", "26px")
     # Outside the shadow root: only the page's own style sheet and the one added above.
-    assert page.evaluate("document.querySelectorAll('style, link[rel=stylesheet]').length") == 2
+    assert page.evaluate("document.querySelectorAll('style, link[rel=stylesheet]').length") == 1
+    assert page.evaluate("document.adoptedStyleSheets.length") == 1

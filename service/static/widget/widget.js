@@ -149,6 +149,20 @@
     handlers[event](payload);
   }
 
+  /* A constructed style sheet is not an inline style to Content-Security-Policy, so host pages
+   * need no style-src 'unsafe-inline' for the widget; browsers without them get a <style>. */
+  function adoptStyles(root) {
+    if ("adoptedStyleSheets" in root && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
+      try {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(STYLES);
+        root.adoptedStyleSheets = [sheet];
+        return;
+      } catch (e) { /* fall back below */ }
+    }
+    root.appendChild(el("style", {text: STYLES}));
+  }
+
   /* ---------- the widget ---------- */
   function Widget(options) {
     this.options = options;
@@ -165,7 +179,7 @@
     var color = /^#[0-9a-f]{3,8}$/i.test(o.color || "") ? o.color : "#0b5cad";
     this.host.style.setProperty("--sc-accent", color);
     this.host.style.setProperty("--sc-on-accent", contrastText(color));
-    root.appendChild(el("style", {text: STYLES}));
+    adoptStyles(root);
     var side = o.position === "left" ? "left" : "right";
     var panelId = "sc-panel";
     this.launcher = el("button", {
