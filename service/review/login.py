@@ -68,18 +68,24 @@ def login():
     wait = review_login_wait(email, request.remote_addr)
     if wait:
         return _form(TOO_MANY.format(minutes=_minutes(wait)), 429, {"Retry-After": str(wait)})
+    users, error, data = _verify(email)
+    if error:
+        return _form(error, 401 if error == WRONG else 403)
+    return _start(users[0], data["next"]) if len(users) == 1 else _offer_choice(users, data["next"])
+
+
+def _verify(email: str) -> tuple[list[User], str | None, dict]:
+    """Check the posted password; charge a failure to the limits, or start the account afresh."""
     try:
         data = form_args(ReviewLoginSchema(), request.form)
     except ValidationError:
-        data = None
+        data = {}
     users, error = _check(data) if data else ([], WRONG)
     if error == WRONG:
         count_failed_review_login(email, request.remote_addr)
-        return _form(error, 401)
-    review_login_succeeded(email)  # the password was right, even for a rep
-    if error:
-        return _form(error, 403)
-    return _start(users[0], data["next"]) if len(users) == 1 else _offer_choice(users, data["next"])
+    else:
+        review_login_succeeded(email)  # the password was right, even for a rep
+    return users, error, data
 
 
 @bp.route("/login/organization", methods=["POST"])
