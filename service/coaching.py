@@ -103,17 +103,25 @@ def create_session(s: Session, coach: Coach, rep: User, mode: str, *,
 
 
 def open_session(sm: sessionmaker, coach: Coach, session_id: int) -> Iterator[Event]:
-    """The coach's opening turn; on failure the session is removed (nothing half-made stays)."""
-    failed = False
-    for event in run_turn(sm, coach, session_id, None):
-        failed = failed or event[0] == "error"
-        yield event
-    if failed:
-        with sm() as s:
-            row = s.get(CoachingSession, session_id)
-            if row is not None and not row.messages:
-                s.delete(row)
-                s.commit()
+    """The coach's opening turn. Unless it is stored, the session is removed: an engine error,
+    an exception (a template, a bug) or a client gone mid-stream leaves nothing half-made."""
+    stored = False
+    try:
+        for event in run_turn(sm, coach, session_id, None):
+            stored = stored or event[0] == "done"
+            yield event
+    finally:
+        if not stored:
+            discard_session(sm, session_id)
+
+
+def discard_session(sm: sessionmaker, session_id: int) -> None:
+    """Delete a session that never got its opening reply (it holds no messages)."""
+    with sm() as s:
+        row = s.get(CoachingSession, session_id)
+        if row is not None and not row.messages:
+            s.delete(row)
+            s.commit()
 
 
 # -- one turn ----------------------------------------------------------------------------------
