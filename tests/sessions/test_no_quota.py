@@ -60,13 +60,24 @@ def test_territory_planning_reads_right_with_an_empty_pipeline(api, orgs, case):
         assert "0 opportunities" not in line and "most of it" not in line
 
 
-@pytest.mark.parametrize("mode", ["weekly_review", "territory_planning", "skills_audit"])
-def test_every_figure_mode_starts_after_a_quota_that_went_to_zero(api, orgs, mode):
+MODES = ["weekly_review", "territory_planning", "skills_audit", "account_planning",
+         "opportunity_strategy", "pre_call_planning", "call_debrief"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_every_mode_starts_after_a_quota_that_went_to_zero(api, orgs, mode):
+    """Every mode's prompt carries the figures (the data block), so every mode must start."""
     token = orgs["one"].tokens["rep_a1"]
     post_snapshot(api, token, {"closed_value": "52000", "quota": "60000"}, back=2)
     post_snapshot(api, token, {"closed_value": "20000", "quota": "0"}, back=1)
-    line = opening(api, token, mode)["messages"][0]["text"]
-    assert "None" not in line and "-100" not in line
+    account = api.post("/accounts", token, json={"name": "Fabrikam"}).get_json()["id"]
+    deal = api.post("/opportunities", token, json={
+        "account_id": account, "name": "Fabrikam pilot", "amount": "0"}).get_json()["id"]
+    response = api.post("/sessions", token, json={"mode": mode, "opportunity_id": deal,
+                                                  "account_id": account})
+    assert response.status_code == 201, response.get_json()
+    line = response.get_json()["messages"][0]["text"]
+    assert "None" not in line and "-100" not in line and line.endswith("?")
 
 
 def count_sessions(session):
