@@ -114,7 +114,7 @@ def open_session(sm: sessionmaker, coach: Coach, session_id: int) -> Iterator[Ev
             yield event
     finally:
         if not stored:
-            discard_session(sm, session_id)
+            _quietly(discard_session, sm, session_id)
 
 
 def discard_session(sm: sessionmaker, session_id: int) -> None:
@@ -124,6 +124,14 @@ def discard_session(sm: sessionmaker, session_id: int) -> None:
         if row is not None and not row.messages:
             s.delete(row)
             s.commit()
+
+
+def _quietly(cleanup, *args) -> None:
+    """Clean up after a failed turn without hiding why it failed (that error propagates)."""
+    try:
+        cleanup(*args)
+    except Exception:  # noqa: BLE001 - logged; the original error is the one to answer with
+        log.exception("cleaning up after a failed coach turn")
 
 
 # -- one turn ----------------------------------------------------------------------------------
@@ -186,8 +194,8 @@ def run_turn(sm: sessionmaker, coach: Coach, session_id: int, rep_message_id: in
         stored = True
         yield "done", done
     finally:
-        if not stored:
-            release(sm, session_id, row.version)
+        if not stored:  # if even that fails (the database is down), the claim lapses
+            _quietly(release, sm, session_id, row.version)
 
 
 TAKEN = {"code": "reply_pending", "status": 409, "retryable": True, "retry_after": None,
