@@ -68,7 +68,7 @@ def run(url: str, turns: int) -> dict:
         if not prompts:  # a fixed question of the flow: no model call this turn
             continue
         ours = prompts[0]
-        head = head or [m for m in ours if m["role"] == "system"]  # instructions + data, unsummarised
+        head = head or [m for m in ours if m["role"] == "system" or m.get("data")]  # unsummarised
         resend = count_messages(head + transcript[:-1])
         rows.append({"turn": n, "ours": count_messages(ours), "resend": resend})
     app.extensions["db"]["engine"].dispose()

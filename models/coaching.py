@@ -42,6 +42,11 @@ class CoachingSession(Base):
     metrics: Mapped[dict] = mapped_column(JSON, default=dict)
     reviewed_at: Mapped[datetime | None]
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # One turn at a time (service/coaching.py): a turn claims the session with a conditional
+    # UPDATE on version (WHERE version = what it read) and holds it until turn_claimed_until,
+    # or until its reply is stored or it fails, so concurrent sends cannot overwrite the state.
+    version: Mapped[int] = mapped_column(default=1)
+    turn_claimed_until: Mapped[datetime | None]
 
     messages: Mapped[list["Message"]] = relationship(
         back_populates="session", order_by="Message.id", cascade="all, delete-orphan"

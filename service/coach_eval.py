@@ -33,8 +33,9 @@ from models.db import make_engine, make_sessionmaker
 
 from .cli import create_organization
 from .coach import guard
-from .coaching import accept_message, create_session, open_session, run_turn
+from .coaching import create_session, open_session, run_turn
 from .coaching_summary import end_session
+from .turns import accept_message
 
 KPI = ("pipeline_count", "proposals", "deals_closed", "pipeline_value", "closed_value", "quota")
 

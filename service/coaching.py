@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from datetime import date
-from functools import lru_cache
+from datetime import date, timedelta
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from models import (
     CoachingSession,
@@ -38,6 +36,7 @@ from .coach import (
     SessionState,
 )
 from .errors import CODES, ApiError
+from .turns import CLAIM_SECONDS, TurnTaken, release, store_claimed
 
 log = logging.getLogger(__name__)
 Event = tuple[str, dict]
@@ -68,8 +67,10 @@ def _owned(s: Session, model, object_id: int | None, rep: User, field: str):
 
 def create_session(s: Session, coach: Coach, rep: User, mode: str, *,
                    opportunity_id: int | None = None, account_id: int | None = None,
-                   today: date | None = None) -> CoachingSession:
-    """Validate, gather the rep's context and store an active session (committed)."""
+                   today: date | None = None,
+                   claim_seconds: float = CLAIM_SECONDS) -> CoachingSession:
+    """Validate, gather the rep's context and store an active session (committed), claimed
+    by its opening turn (a message sent before the opening is stored gets reply_pending)."""
     from models import Account
 
     from .coach.context import build_context
@@ -96,24 +97,41 @@ def create_session(s: Session, coach: Coach, rep: User, mode: str, *,
     row = CoachingSession(org_id=rep.org_id, rep_id=rep.id, mode=mode, status="active",
                           opportunity_id=opportunity_id, account_id=account_id,
                           engine=getattr(coach.engine, "name", "guided"),
-                          stage=state.stage, state=state.to_dict())
+                          stage=state.stage, state=state.to_dict(), version=1,
+                          turn_claimed_until=utcnow() + timedelta(seconds=claim_seconds))
     s.add(row)
     s.commit()
     return row
 
 
 def open_session(sm: sessionmaker, coach: Coach, session_id: int) -> Iterator[Event]:
-    """The coach's opening turn; on failure the session is removed (nothing half-made stays)."""
-    failed = False
-    for event in run_turn(sm, coach, session_id, None):
-        failed = failed or event[0] == "error"
-        yield event
-    if failed:
-        with sm() as s:
-            row = s.get(CoachingSession, session_id)
-            if row is not None and not row.messages:
-                s.delete(row)
-                s.commit()
+    """The coach's opening turn. Unless it is stored, the session is removed: an engine error,
+    an exception (a template, a bug) or a client gone mid-stream leaves nothing half-made."""
+    stored = False
+    try:
+        for event in run_turn(sm, coach, session_id, None):
+            stored = stored or event[0] == "done"
+            yield event
+    finally:
+        if not stored:
+            _quietly(discard_session, sm, session_id)
+
+
+def discard_session(sm: sessionmaker, session_id: int) -> None:
+    """Delete a session that never got its opening reply (it holds no messages)."""
+    with sm() as s:
+        row = s.get(CoachingSession, session_id)
+        if row is not None and not row.messages:
+            s.delete(row)
+            s.commit()
+
+
+def _quietly(cleanup, *args) -> None:
+    """Clean up after a failed turn without hiding why it failed (that error propagates)."""
+    try:
+        cleanup(*args)
+    except Exception:  # noqa: BLE001 - logged; the original error is the one to answer with
+        log.exception("cleaning up after a failed coach turn")
 
 
 # -- one turn ----------------------------------------------------------------------------------
@@ -133,10 +151,12 @@ def run_turn(sm: sessionmaker, coach: Coach, session_id: int, rep_message_id: in
              keep: dict | None = None) -> Iterator[Event]:
     """Run the Coach for one rep message (or the opening) and store its guarded reply.
 
-    ``loaded`` = (state dict, rep text, rep stage) the caller has just read, saving a re-read;
-    ``row`` = that session row, detached (its session closed), to store the reply without
-    reading it again; ``keep`` receives the stored reply message and session row."""
-    if loaded is not None and rep_message_id:
+    The session must be claimed for this turn (accept_message, create_session): ``row`` is it as
+    claimed, detached (its session closed), so the reply is stored against the claimed version
+    without reading it again; ``loaded`` = (state dict, rep text, rep stage) the caller has just
+    read with it. Without them both are read here. ``keep`` receives the stored reply message
+    and session row. A turn that stores nothing gives its claim back."""
+    if loaded is not None and rep_message_id and row is not None:
         state_data, rep_text, rep_stage = loaded
         state = SessionState.from_dict(state_data)
     else:
@@ -145,25 +165,41 @@ def run_turn(sm: sessionmaker, coach: Coach, session_id: int, rep_message_id: in
             state = SessionState.from_dict(row.state)
             rep = s.get(Message, rep_message_id) if rep_message_id else None
             rep_text, rep_stage = (rep.text, rep.stage) if rep else (None, None)
-    reply = None
+    stored = False
     try:
-        items = coach.open(state) if rep_text is None else coach.respond(state, rep_text)
-        for item in items:
-            if isinstance(item, Delta):
-                yield "delta", {"text": str(item)}
-            elif isinstance(item, Replace):
-                yield "replace", {"text": item.text}
-            elif isinstance(item, CoachReply):
-                reply = item
-    except EngineError as exc:
-        log.warning("coach turn failed in session %s: %s", session_id, exc)
-        yield error_event(exc)
-        return
-    if reply is None:
-        yield error_event(EngineError("the coach produced no reply"))
-        return
-    yield "done", store_reply(sm, session_id, rep_message_id, state, reply, rep_stage=rep_stage,
-                              row=row if loaded is not None else None, keep=keep)
+        reply = None
+        try:
+            items = coach.open(state) if rep_text is None else coach.respond(state, rep_text)
+            for item in items:
+                if isinstance(item, Delta):
+                    yield "delta", {"text": str(item)}
+                elif isinstance(item, Replace):
+                    yield "replace", {"text": item.text}
+                elif isinstance(item, CoachReply):
+                    reply = item
+        except EngineError as exc:
+            log.warning("coach turn failed in session %s: %s", session_id, exc)
+            yield error_event(exc)
+            return
+        if reply is None:
+            yield error_event(EngineError("the coach produced no reply"))
+            return
+        try:
+            done = store_reply(sm, session_id, rep_message_id, state, reply, rep_stage=rep_stage,
+                               row=row, keep=keep)
+        except TurnTaken:
+            stored = True  # not ours to release any more
+            yield "error", TAKEN
+            return
+        stored = True
+        yield "done", done
+    finally:
+        if not stored:  # if even that fails (the database is down), the claim lapses
+            _quietly(release, sm, session_id, row.version)
+
+
+TAKEN = {"code": "reply_pending", "status": 409, "retryable": True, "retry_after": None,
+         "message": "This turn took too long and was taken over by a resend of your message."}
 
 
 def store_reply(sm: sessionmaker, session_id: int, rep_message_id: int | None,
@@ -171,21 +207,19 @@ def store_reply(sm: sessionmaker, session_id: int, rep_message_id: int | None,
                 row: CoachingSession | None = None, keep: dict | None = None) -> dict:
     """One transaction: the coach message, the new state, follow-ups and skill ratings.
 
-    A detached ``row`` is attached as it is (no SELECT before the UPDATE)."""
+    ``row`` is the session as claimed for this turn (detached); the state is written only if
+    the session is still at that version (else TurnTaken, nothing written)."""
     with sm() as s:
         if row is None:
             row = s.get(CoachingSession, session_id)
-        else:
-            s.add(row)
         guard = reply.guard or {}
         message = Message(session_id=session_id, role="coach", text=reply.text, stage=reply.stage or "",
                           reply_to_id=rep_message_id, prompt_tokens=reply.prompt_tokens or 0,
                           completion_tokens=reply.completion_tokens or 0,
                           guard_outcome=guard.get("outcome", ""),
                           guard_reasons=list(guard.get("reasons", [])))
+        store_claimed(s, row, state=state.to_dict(), stage=reply.stage or row.stage)
         s.add(message)
-        row.state = state.to_dict()
-        row.stage = reply.stage or row.stage
         rep_turn = next((t for t in reversed(state.turns) if t.role == "rep"), None)
         if rep_message_id and rep_turn is not None and rep_turn.stage \
                 and rep_turn.stage != rep_stage:
@@ -196,11 +230,7 @@ def store_reply(sm: sessionmaker, session_id: int, rep_message_id: int | None,
         if reply.skill_ratings:
             _rate_skills(s, row, reply.skill_ratings)
         limits.charge_tokens(s, row.org_id, message.prompt_tokens + message.completion_tokens)
-        try:
-            s.commit()
-        except IntegrityError:  # a concurrent retry stored its reply first: answer with that one
-            s.rollback()
-            message = s.scalar(select(Message).where(Message.reply_to_id == rep_message_id))
+        s.commit()
         if keep is not None:
             keep.update(reply=message, row=row,
                         rep_stage=rep_turn.stage if rep_turn and rep_turn.stage else rep_stage)
@@ -239,78 +269,3 @@ def _rate_skills(s: Session, row: CoachingSession, ratings: list[dict]) -> None:
             known[item["skill"]] = SkillRating(skill=item["skill"], rating=rating,
                                                note=item.get("note") or "")
             assessment.ratings.append(known[item["skill"]])
-
-
-# -- the rep's message -------------------------------------------------------------------------
-
-def stored_reply(s: Session, rep_message: Message) -> Message | None:
-    return s.scalar(select(Message).where(Message.reply_to_id == rep_message.id))
-
-
-_REPLY = aliased(Message)
-
-
-@lru_cache(maxsize=2)
-def _lookup_statement(owner: bool):
-    """Built once (building costs more than running it); bound by sid, cmid (and rep, org)."""
-    sid, cmid = bindparam("sid"), bindparam("cmid")
-    last_rep = select(func.max(Message.id)).where(
-        Message.session_id == sid, Message.role == "rep").scalar_subquery()
-    counted = aliased(Message)
-    rep_turns = select(func.count(counted.id)).where(
-        counted.session_id == sid, counted.role == "rep").correlate(None).scalar_subquery()
-    stmt = (select(CoachingSession, rep_turns, Message, _REPLY)
-            .outerjoin(Message, and_(Message.session_id == CoachingSession.id, or_(
-                Message.client_message_id == cmid, Message.id == last_rep)))
-            .outerjoin(_REPLY, _REPLY.reply_to_id == Message.id)
-            .where(CoachingSession.id == sid)
-            .execution_options(populate_existing=True))
-    if owner:
-        stmt = stmt.where(CoachingSession.rep_id == bindparam("rep"),
-                          CoachingSession.org_id == bindparam("org"))
-    return stmt
-
-
-def lookup_turn(s: Session, session_id: int, client_message_id: str,
-                rep: User | None = None) -> dict | None:
-    """One query: the session (fresh; None when ``rep`` is given and it is not theirs), how many
-    rep messages it holds, the message with this client_message_id, the rep's last message and
-    their replies."""
-    params = {"sid": session_id, "cmid": client_message_id}
-    if rep is not None:
-        params.update(rep=rep.id, org=rep.org_id)
-    found = s.execute(_lookup_statement(rep is not None), params).all()
-    if not found:
-        return None
-    return {"row": found[0][0], "rep_turns": found[0][1] or 0,
-            "pairs": [(m, r) for _, _, m, r in found if m is not None]}
-
-
-def accept_message(s: Session, row: CoachingSession, text: str, client_message_id: str, *,
-                   found: dict | None = None) -> tuple[Message, Message | None]:
-    """Store the rep's message (committed) or find the earlier one; returns (rep, reply|None).
-
-    ``found`` is what :func:`lookup_turn` returned, when the caller already looked."""
-    pairs = (found or lookup_turn(s, row.id, client_message_id))["pairs"]
-    existing = next(((m, r) for m, r in pairs if m.client_message_id == client_message_id), None)
-    if existing is not None:
-        return existing
-    if row.status != "active":
-        raise ApiError(409, f"This session is {row.status}; it takes no new messages.")
-    pending = next((m for m, r in pairs if r is None), None)
-    if pending is not None:
-        raise ApiError(409, "Your previous message has no reply yet: send it again with its "
-                            "client_message_id to retry.", code="reply_pending",
-                       fields={"client_message_id": [pending.client_message_id or ""]})
-    message = Message(session_id=row.id, role="rep", text=text, stage=row.stage,
-                      client_message_id=client_message_id)
-    s.add(message)
-    try:
-        s.commit()
-    except IntegrityError:  # the same id arrived twice at once
-        s.rollback()
-        message = s.scalar(select(Message).where(Message.session_id == row.id,
-                                                 Message.client_message_id == client_message_id))
-        return message, stored_reply(s, message)
-    return message, None
-

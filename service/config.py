@@ -28,6 +28,10 @@ def from_environment() -> dict:
         "COACH_MODEL": env("COACH_MODEL", "gpt-4o-mini"),
         "COACH_TIMEOUT": float(env("COACH_TIMEOUT", "30")),
         "COACH_MAX_RETRIES": _int("COACH_MAX_RETRIES", 2),
+        # How long a turn holds its session before a resend may take it over (a process that
+        # died mid-turn): by default two model calls (a regeneration) with all their retries.
+        "TURN_CLAIM_SECONDS": float(env("TURN_CLAIM_SECONDS") or 2 * float(
+            env("COACH_TIMEOUT", "30")) * (_int("COACH_MAX_RETRIES", 2) + 1) + 10),
         "COACH_TOKEN_BUDGET": _int("COACH_TOKEN_BUDGET", 3000),
         "COACH_MAX_REPLY_TOKENS": _int("COACH_MAX_REPLY_TOKENS", 300),
         # Newer OpenAI reasoning models take max_completion_tokens instead of max_tokens.

@@ -52,11 +52,14 @@ class Limits:
         self.max_turns = config["MAX_TURNS_PER_SESSION"]
         self.org_daily_tokens = config["ORG_DAILY_TOKENS"]
 
-    def hit(self, item: RateLimitItem | None, kind: str, user_id: int, message: str) -> None:
+    def hit(self, item: RateLimitItem | None, kind: str, user_id: int, message: str,
+            count: bool = True) -> None:
+        """429 when the user is over ``item``; ``count`` charges this request (else only a
+        test: the caller charges once its work is stored, see :func:`count_turn`)."""
         if item is None:
             return
         try:
-            if self.limiter.hit(item, kind, str(user_id)):
+            if (self.limiter.hit if count else self.limiter.test)(item, kind, str(user_id)):
                 return
             reset = self.limiter.get_window_stats(item, kind, str(user_id)).reset_time
         except Exception:  # noqa: BLE001 - the storage is down: fail open, loudly
@@ -98,11 +101,24 @@ def _current() -> Limits:
 
 # -- what the views call ------------------------------------------------------------------------
 
-def check_turn(user) -> None:
-    """Count one coach turn for the user; 429 past RATE_LIMIT_TURNS."""
+def check_turn(user, count: bool = True) -> None:
+    """Count one coach turn for the user (``count=False``: only test); 429 past
+    RATE_LIMIT_TURNS."""
     current = _current()
     current.hit(current.turns, "turn", user.id, "You are sending messages faster than the coach "
-                "can think about them.")
+                "can think about them.", count=count)
+
+
+def count_turn(user) -> None:
+    """Charge one turn once the rep's message is stored: a request that failed before (409,
+    503 from the database) or a resend of a stored message costs nothing."""
+    current = _current()
+    if current.turns is None:
+        return
+    try:
+        current.limiter.hit(current.turns, "turn", str(user.id))
+    except Exception:  # noqa: BLE001 - the storage is down: fail open, loudly
+        log.exception("rate-limit storage unavailable; the turn was not counted")
 
 
 def check_session_start(user) -> None:
@@ -165,11 +181,12 @@ def check_org_tokens(org_id: int, session: Session | None = None) -> None:
 
 
 def check_before_turn(user, coaching_session, turns: int | None = None) -> None:
-    """Everything a rep message must pass before it is stored: the organization's tokens, the
-    user's turn rate, the session's turn cap. One call from the messages view; ``turns`` is the
-    session's rep-message count when the caller already has it (else it is counted here)."""
+    """Everything a new rep message must pass before it is stored: the organization's tokens,
+    the user's turn rate (tested here, charged by :func:`count_turn` once it is stored), the
+    session's turn cap. ``turns`` is the session's rep-message count when the caller already
+    has it (else it is counted here). A resend of a stored message passes none of these."""
     check_org_tokens(user.org_id)
-    check_turn(user)
+    check_turn(user, count=False)
     if turns is None:
         turns = db.session.scalar(select(func.count(Message.id)).where(
             Message.session_id == coaching_session.id, Message.role == "rep"))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 10:13:31.113257
+Create Date: 2026-12-02 11:13:10.390049
 """
 from alembic import op
 import sqlalchemy as sa
@@ -201,6 +201,8 @@ def upgrade():
     sa.Column('metrics', sa.JSON(), nullable=False),
     sa.Column('reviewed_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('turn_claimed_until', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_coaching_sessions_account_id_accounts')),
     sa.ForeignKeyConstraint(['opportunity_id'], ['opportunities.id'], name=op.f('fk_coaching_sessions_opportunity_id_opportunities')),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_coaching_sessions_org_id_organizations')),

@@ -14,20 +14,14 @@ from models import CoachingSession, Commitment, Message
 from .. import limits
 from ..access import rep_clause
 from ..coach_setup import get_coach
-from ..coaching import (
-    accept_message,
-    create_session,
-    done_data,
-    lookup_turn,
-    open_session,
-    run_turn,
-)
+from ..coaching import create_session, done_data, open_session, run_turn
 from ..coaching_summary import compute_metrics, edit_summary, end_session
 from ..db import db
 from ..errors import ApiError
 from ..pagination import page_of, paginate
 from ..streaming import collect, event_stream, sse, sse_response
-from . import blueprint
+from ..turns import accept_message, lookup_turn, turn_kind
+from . import ErrorSchema, blueprint
 from .commitments import CommitmentRecordSchema, apply
 from .common import save
 from .session_schemas import (
@@ -101,6 +95,21 @@ def turn_body(rep: Message, reply: Message, row: CoachingSession, rep_stage=None
             "session": {"stage": row.stage, "status": row.status}}
 
 
+def accept_within_limits(found: dict, text: str, client_message_id: str):
+    """Store (and claim) a new message within the limits, charged once stored; a resend of a
+    stored message is free: no rate-limit charge, no turn-cap count (its turn was counted)."""
+    row, kind = found["row"], turn_kind(found, client_message_id)
+    if kind == "new":
+        limits.check_before_turn(g.user, row, turns=found["rep_turns"])
+    elif kind == "resend":  # the model runs again: the organization's budget still applies
+        limits.check_org_tokens(g.user.org_id)
+    accepted = accept_message(db.session, row, text, client_message_id, found=found,
+                              claim_seconds=current_app.config["TURN_CLAIM_SECONDS"])
+    if kind == "new":
+        limits.count_turn(g.user)
+    return accepted
+
+
 def answer_turn(row: CoachingSession, rep: Message, reply: Message | None):
     """The stored reply when there is one; else run the coach (no DB connection held)."""
     session_id, rep_id, stream = row.id, rep.id, wants_stream()
@@ -145,7 +154,8 @@ class Sessions(MethodView):
         coach = get_coach(current_app)
         row = create_session(db.session, coach, g.user, data["mode"],
                              opportunity_id=data.get("opportunity_id"),
-                             account_id=data.get("account_id"))
+                             account_id=data.get("account_id"),
+                             claim_seconds=current_app.config["TURN_CLAIM_SECONDS"])
         session_id = row.id
         db.session.close()
         name, event = collect(open_session(db.sessionmaker, coach, session_id))
@@ -168,17 +178,19 @@ class Messages(MethodView):
     @blp.response(200, TurnSchema)
     @blp.alt_response(200, description="With `Accept: text/event-stream`: events delta, replace, "
                       "done and error.", content_type="text/event-stream", success=True)
+    @blp.alt_response(409, schema=ErrorSchema, description=(
+        "`reply_pending`: another message of this session is being answered, or has no reply "
+        "yet (`fields.client_message_id` names it: resend that one); with `Retry-After` while "
+        "its turn is still running. `turn_limit`: the session is full, end it. Or the session "
+        "has ended."))
     def post(self, data, session_id):
         """Send your message; the coach's reply comes back as JSON or streamed as events."""
         found = lookup_turn(db.session, session_id, data["client_message_id"], g.user)
         if found is None:  # not this rep's session: the same answer as every other write
             owned(session_id)
             raise ApiError(404, f"No session {session_id} here.")
-        row = found["row"]
-        limits.check_before_turn(g.user, row, turns=found["rep_turns"])
-        rep, reply = accept_message(db.session, row, data["text"], data["client_message_id"],
-                                    found=found)
-        return answer_turn(row, rep, reply)
+        rep, reply = accept_within_limits(found, data["text"], data["client_message_id"])
+        return answer_turn(found["row"], rep, reply)
 
 
 @blp.route("/<int:session_id>/end")

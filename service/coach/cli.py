@@ -98,8 +98,9 @@ def chat(email, org_id, mode, opportunity, account, engine):
     from models import CoachingSession
 
     from ..coach_setup import get_coach
-    from ..coaching import accept_message, create_session, open_session, run_turn
+    from ..coaching import create_session, open_session, run_turn
     from ..errors import ApiError
+    from ..turns import accept_message
 
     app = current_app._get_current_object()
     sm = app.extensions["db"]["sessionmaker"]

@@ -27,7 +27,7 @@ from .reading import (
 from .reflect import acknowledge, follow_up_ack, reflect
 from .state import CoachReply, Delta, Replace, SessionDraft, SessionState, TurnRecord
 from .summary import SUMMARY_JSON_SCHEMA, plans, validate_summary
-from .templates import render_context_block, render_file, try_render
+from .templates import data_message, render_file, try_render
 
 FOLLOW_UP = ['You committed to "{text}"{due}. How did it go?',
              'Next: "{text}"{due}. How did that go?']
@@ -92,8 +92,7 @@ class Coach:
                              today=ctx.get("today") or date.today().isoformat())
         turns = [{"role": "assistant" if t.role == "coach" else "user", "content": t.text,
                   "stage": t.stage} for t in state.turns]
-        head = [{"role": "system", "content": system},
-                {"role": "system", "content": render_context_block(ctx)}]
+        head = [{"role": "system", "content": system}, data_message(ctx)]
         messages, _, _ = fit(head, turns, self.token_budget)
         transcript = [t.__dict__ for t in state.turns]
         facts = " ".join(x for x in (recap.figures_sentence(mode, ctx, {}, (ctx.get("rep") or {})
@@ -226,8 +225,7 @@ class Coach:
                   "stage": t.stage} for t in work.turns[folded:]]
 
         def head(summary):
-            return [{"role": "system", "content": system},
-                    {"role": "system", "content": render_context_block(work.context, summary)}]
+            return [{"role": "system", "content": system}, data_message(work.context, summary)]
 
         messages, more, summary = fit(head(work.running_summary), turns,
                                       self.token_budget - self.max_reply_tokens,

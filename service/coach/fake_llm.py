@@ -33,15 +33,21 @@ QUESTIONS = [
 ]
 
 
+def _rep_texts(messages: list[dict]) -> list[str]:
+    """What the rep said: user messages other than the data the service adds."""
+    return [m["content"] for m in messages if m.get("role") == "user"
+            and not m.get("content", "").startswith(("DATA BLOCK", "DATA -"))]
+
+
 def socratic_reply(messages: list[dict], n: int) -> str:
-    users = [m["content"] for m in messages if m.get("role") == "user"]
+    users = _rep_texts(messages)
     if not users:
         return "Thanks for making time for this. What stands out to you in your figures this period?"
     return f"{reflect(users[-1], n)} {QUESTIONS[n % len(QUESTIONS)]}".strip()
 
 
 def summary_json(messages: list[dict]) -> dict:
-    users = [m["content"] for m in messages if m.get("role") == "user"]
+    users = _rep_texts(messages)
     commitments = [
         {**c, "due_date": c["due_date"] and c["due_date"].isoformat()}
         for text in users for c in commitments_in(text, date.today())]

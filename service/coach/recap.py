@@ -11,7 +11,7 @@ import re
 
 from .reading import classify_follow_up, parse_rating
 from .reflect import TRAILING, _shorten, lower_first, third_person
-from .templates import figure, pct
+from .templates import NO_QUOTA, figure, pct
 
 STATUS = {"done": "done", "open": "not done yet", "dropped": "dropped"}
 # stage key -> sentence lead, in the order a manager most wants them
@@ -124,6 +124,8 @@ def figures_sentence(mode, context: dict, answers: dict, rep_name: str) -> str:
                 f", {'down' if change < 0 else 'up'} {pct(change)} on the previous period"
         if (kpi.get("attainment") or {}).get("value") is not None:
             text += f", {pct(kpi['attainment']['value'])} of quota"
+        elif "quota" in kpi:
+            text += f", {NO_QUOTA}"
         return text + "."
     return f"{mode.title} with {who}."
 

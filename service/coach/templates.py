@@ -36,17 +36,50 @@ def money(value, currency: str = "") -> str:
     return f"{currency} {text}".strip()
 
 
+NO_QUOTA = "no quota set"
+
+
+def _amount(value) -> Decimal | None:
+    try:
+        return None if value is None else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
 def pct(value) -> str:
+    if _amount(value) is None:  # attainment without a quota, or a figure nobody recorded
+        return "not known"
     number = abs(float(value))
     return f"{number:.0f}%" if number >= 10 or number == int(number) else f"{number:.1f}%"
 
 
 def figure(metric: str, value, currency: str = "") -> str:
+    """One figure as words. A quota of 0 (or none) and the attainment it makes meaningless say
+    so: 0 is what a rep gets when nobody entered a quota, and no division by it happens."""
+    if metric == "quota" and not _amount(value):
+        return NO_QUOTA
+    if metric == "attainment" and value is None:
+        return NO_QUOTA
+    if value is None:
+        return "not recorded"
     if metric in MONEY:
         return money(value, currency)
     if metric == "attainment":
         return pct(value)
     return str(value)
+
+
+def stated(metric: str, data: dict, currency: str = "") -> str:
+    """One line item of the data block: 'quota USD 60,000 (+5%)', 'no quota set', or '' for an
+    attainment without a quota (the quota item already said so)."""
+    value, change = data.get("value"), data.get("change_pct")
+    if metric == "attainment" and value is None:
+        return ""
+    shown = figure(metric, value, currency)
+    if shown == NO_QUOTA:
+        return shown
+    return f"{LABELS.get(metric, metric)} {shown}" + (
+        f" ({float(change):+.0f}%)" if change is not None else "")
 
 
 def movement(metric: str, data: dict, currency: str = "") -> str:
@@ -92,7 +125,7 @@ env = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_new
                   loader=FileSystemLoader(str(PROMPTS_DIR)), trim_blocks=True, lstrip_blocks=True,
                   auto_reload=False)
 env.filters.update(money=money, pct=pct, upfirst=lambda s: s[:1].upper() + s[1:])
-env.globals.update(movement=movement, figure=figure, labels=LABELS, skip=skip)
+env.globals.update(movement=movement, figure=figure, stated=stated, labels=LABELS, skip=skip)
 
 
 @lru_cache(maxsize=512)
@@ -143,3 +176,12 @@ def render_context_block(context: dict, running_summary: str = "") -> str:
     """The data block: the rep's context, separate from the instructions."""
     ns = {**CONTEXT_DEFAULTS, **namespace(context)}
     return render_file("context.j2", **ns, running_summary=running_summary)
+
+
+def data_message(context: dict, running_summary: str = "") -> dict:
+    """The data block as a chat message. It holds text reps wrote (commitments, pre-call
+    objectives, the condensed earlier turns, deal notes), so it goes in a user message, never a
+    system one: system messages carry only our instructions. ``data`` marks it for engines that
+    read the transcript (it is not sent to a model server)."""
+    return {"role": "user", "content": render_context_block(context, running_summary),
+            "data": True}

@@ -114,12 +114,21 @@ def _drops(session, user, today: date) -> list[dict]:
             items.append({
                 "kind": "kpi_drop", "rep": _rep(rep_id, reps[rep_id]),
                 "title": f"{label.capitalize()} down {abs(figure['change_pct']):g}%",
-                "detail": f"{before} → {after} in {period}.",
+                "detail": f"{before} → {after} in {period}." + _quota_note(field, kpi),
                 "opportunity_id": None, "session_id": None, "since": kpi["period_start"],
                 "question": question("kpi_drop", figure=label, before=before, now=after,
                                      period=period),
             })
     return items
+
+
+def _quota_note(field: str, kpi: dict) -> str:
+    """Closed value means little without the quota: say it, or that none was set (0)."""
+    if field != "closed_value":
+        return ""
+    if kpi["attainment_pct"] is None:
+        return " No quota set."
+    return f" {kpi['attainment_pct']}% of quota."
 
 
 def _help(session, user, now) -> list[dict]:

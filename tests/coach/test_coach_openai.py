@@ -90,9 +90,10 @@ def test_a_reply_streams_through_the_sdk(context):
     assert sent["model"] == "coach-test" and sent["stream"] is True
     assert sent["stream_options"] == {"include_usage": True}
     roles = [m["role"] for m in sent["messages"]]
-    assert roles[:2] == ["system", "system"]
+    assert roles[:2] == ["system", "user"]
     assert "one open question" in sent["messages"][0]["content"]
-    assert "EUR 42,000" in sent["messages"][1]["content"]  # the data block, separate
+    data = sent["messages"][1]["content"]  # the data block, separate, never a system message
+    assert data.startswith("DATA BLOCK") and "EUR 42,000" in data
 
 
 def test_rep_text_goes_only_in_user_messages(context):

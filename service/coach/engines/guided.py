@@ -90,8 +90,9 @@ class GuidedEngine:
             "What matters most to you about this right now?"
 
     def reply_text(self, turn: CoachTurn) -> str:
-        last = next((m["content"] for m in reversed(turn.messages) if m["role"] == "user"), "")
-        names = "\n".join(m["content"] for m in turn.messages if m["role"] == "system")
+        last = next((m["content"] for m in reversed(turn.messages)
+                     if m["role"] == "user" and not m.get("data")), "")
+        names = "\n".join(m["content"] for m in turn.messages if m.get("data"))
         n = turn.turn_index
         if turn.intent == "turn_back":
             return _say(TURN_BACK_LEAD[n % len(TURN_BACK_LEAD)], TURN_BACK[n % len(TURN_BACK)])
