@@ -3,8 +3,10 @@
 A rep sees their own context; a manager, the reps of the teams they lead (and themselves);
 an admin, their whole organization. Nothing crosses organizations: objects of another
 organization, or of reps the caller may not see, answer 404 (never "exists but forbidden").
+A widget token reaches only WIDGET_REACH, and only its own user's data, whatever their role.
 """
 
+from flask import g, has_request_context
 from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.orm import Session
 
@@ -12,9 +14,46 @@ from models import Team, User, team_managers
 
 from .errors import ApiError
 
+# Endpoint -> methods a widget token may call: what widget.js needs for its user and nothing
+# more (no tokens, users, settings, review or admin routes). Everything else answers 403.
+WIDGET_REACH = {
+    "me.me": {"GET"},
+    "modes.Modes": {"GET"},
+    "sessions.Sessions": {"GET", "POST"},
+    "sessions.SessionById": {"GET"},
+    "sessions.Messages": {"POST"},
+    "sessions.EndSession": {"POST"},
+    "sessions.SessionCommitments": {"POST"},
+    "sessions.Summary": {"PATCH"},
+    "commitments.Commitments": {"GET"},
+    "commitments.CommitmentById": {"GET", "PATCH"},
+    "accounts.Accounts": {"GET"},
+    "accounts.AccountById": {"GET"},
+    "opportunities.Opportunities": {"GET"},
+    "opportunities.OpportunityById": {"GET"},
+}
+
+
+def by_widget() -> bool:
+    """Whether this request authenticated with a widget token (auth sets g.credential)."""
+    return has_request_context() and g.get("credential") == "widget"
+
+
+def check_widget_reach(endpoint: str | None, method: str) -> None:
+    """Called by auth.authenticate for a widget token: refuse whatever the widget does not need."""
+    if method not in WIDGET_REACH.get(endpoint or "", set()) and method not in ("HEAD", "OPTIONS"):
+        raise ApiError(403, "A widget token reaches only the coaching widget's own calls; "
+                            "use an API token for this.", code="widget_token")
+
+
+def _self_only(user: User) -> bool:
+    return user.role == "rep" or by_widget()
+
 
 def visible_rep_ids(user: User):
     """A SELECT of the user ids whose coaching data the user may read."""
+    if _self_only(user):
+        return select(User.id).where(User.id == user.id)
     if user.role == "admin":
         return select(User.id).where(User.org_id == user.org_id)
     if user.role == "manager":
@@ -27,19 +66,21 @@ def visible_rep_ids(user: User):
 
 def rep_clause(column, user: User) -> ColumnElement[bool]:
     """WHERE clause limiting a rep-id column to what the user may read."""
-    if user.role == "rep":
+    if _self_only(user):
         return column == user.id
     return column.in_(visible_rep_ids(user))
 
 
 def can_read_rep(session: Session, user: User, rep_id: int) -> bool:
-    if user.role == "rep":
+    if _self_only(user):
         return rep_id == user.id
     return session.scalar(visible_rep_ids(user).where(User.id == rep_id)) is not None
 
 
 def can_write_rep(user: User, rep_id: int, rep_org_id: int) -> bool:
     """Reps write their own context; admins anyone's in their organization."""
+    if by_widget():
+        return rep_id == user.id
     return rep_id == user.id or (user.role == "admin" and rep_org_id == user.org_id)
 
 
