@@ -3,11 +3,13 @@
 A rep sees their own context; a manager, the reps of the teams they lead (and themselves);
 an admin, their whole organization. Nothing crosses organizations: objects of another
 organization, or of reps the caller may not see, answer 404 (never "exists but forbidden").
-A widget token reaches only WIDGET_REACH, and only its own user's data, whatever their role.
+Writing a pipeline (accounts, opportunities, figures, assessments) is for the rep who owns it
+and the organization's admins; managers read. A widget token reaches only WIDGET_REACH, and
+only its own user's data, whatever their role.
 """
 
 from flask import g, has_request_context
-from sqlalchemy import ColumnElement, false, select
+from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.orm import Session
 
 from models import Team, User, team_managers
@@ -78,10 +80,12 @@ def can_read_rep(session: Session, user: User, rep_id: int) -> bool:
 
 
 def can_write_rep(user: User, rep_id: int, rep_org_id: int) -> bool:
-    """Reps write their own context; admins anyone's in their organization."""
+    """Reps write their own pipeline; admins anyone's in their organization; managers read."""
     if by_widget():
         return rep_id == user.id
-    return rep_id == user.id or (user.role == "admin" and rep_org_id == user.org_id)
+    if user.role == "admin":
+        return rep_org_id == user.org_id
+    return user.role == "rep" and rep_id == user.id
 
 
 def get_visible(session: Session, model, object_id: int, user: User, owner_attr: str):
@@ -96,7 +100,8 @@ def get_visible(session: Session, model, object_id: int, user: User, owner_attr:
 
 def check_writable(user: User, rep_id: int, org_id: int) -> None:
     if not can_write_rep(user, rep_id, org_id):
-        raise ApiError(403, "You can read this, but only its owner or an admin can change it.")
+        raise ApiError(403, "Only the rep who owns this or an admin can create or change it; "
+                            "managers read.")
 
 
 def visible_teams(user: User):
@@ -107,3 +112,14 @@ def visible_teams(user: User):
     if user.team_id is None:
         return select(Team).where(false())
     return select(Team).where(Team.id == user.team_id)
+
+
+def check_keeps_an_admin(session: Session, user: User, role: str, active: bool) -> None:
+    """Refuse (409) a change that would leave the user's organization without an active admin."""
+    if user.role != "admin" or not user.active or (role == "admin" and active):
+        return
+    others = session.scalar(select(func.count(User.id)).where(
+        User.org_id == user.org_id, User.role == "admin", User.active.is_(True), User.id != user.id))
+    if not others:
+        raise ApiError(409, "This is the organization's last active admin: make another user an "
+                            "admin first.", code="last_admin")
