@@ -11,13 +11,15 @@ from sqlalchemy.orm import Session
 
 from models import ApiToken, User, utcnow
 
+from .access import check_widget_reach
 from .db import db
 from .errors import ApiError
 
 TOKEN_PREFIX = "sc_"
 LAST_USED_GRANULARITY = timedelta(minutes=5)
-# Other credentials (the widget's short-lived tokens) register a loader: token -> User | None.
-extra_token_loaders: list[Callable[[str], User | None]] = []
+# Other credentials (the widget's short-lived tokens) register (kind, loader): token -> User | None.
+# The kind lands in g.credential; a "widget" credential reaches only access.WIDGET_REACH.
+extra_token_loaders: list[tuple[str, Callable[[str], User | None]]] = []
 
 
 def hash_token(token: str) -> str:
@@ -57,18 +59,21 @@ def authenticate() -> None:
         raise ApiError(401, "Send a bearer token: 'Authorization: Bearer <token>'.",
                        headers={"WWW-Authenticate": "Bearer"})
     plain = plain.strip()
-    user = None
+    user, kind = None, "api"
     if plain.startswith(TOKEN_PREFIX):
         user = user_for_token(db.session, plain)
     else:
-        for loader in extra_token_loaders:
+        for loader_kind, loader in extra_token_loaders:
             user = loader(plain)
             if user is not None:
+                kind = loader_kind
                 break
     if user is None:
         raise ApiError(401, "The token is unknown, expired or revoked.",
                        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    g.user = user
+    g.user, g.credential = user, kind
+    if kind == "widget":
+        check_widget_reach(request.endpoint, request.method)
 
 
 def current_user() -> User:

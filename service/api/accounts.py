@@ -36,8 +36,10 @@ class AccountListArgs(PageArgs):
 
 
 def resolve_owner(owner_id: int | None, field: str = "owner_id") -> User:
-    """Who a new object belongs to: you, or (admins only) a user of your organization."""
+    """Who a new object belongs to: you, or (admins only) a user of your organization;
+    either way someone access.py lets the caller write for (managers read only)."""
     if owner_id is None or owner_id == g.user.id:
+        check_writable(g.user, g.user.id, g.user.org_id)
         return g.user
     if g.user.role != "admin":
         raise ApiError(403, "Only an admin can create or move objects on behalf of someone else.")

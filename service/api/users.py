@@ -8,7 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from models import ROLES, Team, User
 
-from ..access import visible_rep_ids
+from ..access import check_keeps_an_admin, visible_rep_ids
 from ..auth import require_role
 from ..db import db
 from ..errors import ApiError
@@ -111,6 +111,8 @@ class UserById(MethodView):
         """Change a user (admins)."""
         require_role("admin")
         user = get_user(user_id)
+        check_keeps_an_admin(db.session, user, data.get("role", user.role),
+                             data.get("active", user.active))
         _apply(user, data)
         save(user, "A user with that email already exists.")
         return dump_user(user)

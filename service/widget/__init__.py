@@ -50,6 +50,6 @@ def _demo_only() -> None:
 
 
 def init_app(app: Flask) -> None:
-    if load_widget_user not in auth.extra_token_loaders:
-        auth.extra_token_loaders.append(load_widget_user)
+    if ("widget", load_widget_user) not in auth.extra_token_loaders:
+        auth.extra_token_loaders.append(("widget", load_widget_user))
     app.register_blueprint(bp)

@@ -177,3 +177,26 @@ def test_theming_through_boot_options_and_styles_isolated_both_ways(demo, browse
     # Outside the shadow root: only the page's own style sheet and the one added above.
     assert page.evaluate("document.querySelectorAll('style, link[rel=stylesheet]').length") == 1
     assert page.evaluate("document.adoptedStyleSheets.length") == 1
+
+
+def test_the_open_session_is_remembered_per_user(demo, browser_page):
+    """A host page that switches users does not reach for the previous user's session."""
+    page = browser_page
+    open_widget(page, demo.url + "/demo?rep=riley")
+    with page.expect_response(re.compile(r"/api/v1/sessions$")) as started:
+        start_session(page, "Weekly review")
+    riley_session = started.value.json()["id"]
+
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/v1/sessions" in r.url else None)
+    page.goto(demo.url + "/demo?rep=nia")  # the panel reopens: it was open in this tab
+    expect(page.get_by_text("What would you like to work on?")).to_be_visible()
+    assert not [url for url in asked if url.endswith(f"/sessions/{riley_session}")]
+    stored = page.evaluate("Object.values(localStorage)")
+    assert f'{{"session_id":{riley_session}}}' in stored  # nia's visit left riley's entry alone
+
+    asked.clear()
+    page.goto(demo.url + "/demo?rep=riley")
+    expect(page.locator(".msg.coach").first).to_be_visible()
+    assert any(url.endswith(f"/sessions/{riley_session}") for url in asked)
+    assert not [url for url in asked if "status=active" in url]  # resumed from its own entry

@@ -208,15 +208,21 @@
 
   Widget.prototype.title = function () { return this.options.title || "Coach"; };
 
+  /* The open session is remembered per user: a host page that boots another user's token
+     must not reach for the previous user's session. Only used after GET /me. */
+  Widget.prototype.sessionKey = function () {
+    return this.storeKey + ":user:" + (this.state.me ? this.state.me.id : "");
+  };
+
   Widget.prototype.remember = function (data) {
     try {
-      if (data) localStorage.setItem(this.storeKey, JSON.stringify(data));
-      else localStorage.removeItem(this.storeKey);
+      if (data) localStorage.setItem(this.sessionKey(), JSON.stringify(data));
+      else localStorage.removeItem(this.sessionKey());
     } catch (e) { /* storage blocked: no resume, still usable */ }
   };
 
   Widget.prototype.recall = function () {
-    try { return JSON.parse(localStorage.getItem(this.storeKey) || "null"); } catch (e) { return null; }
+    try { return JSON.parse(localStorage.getItem(this.sessionKey()) || "null"); } catch (e) { return null; }
   };
 
   Widget.prototype.toggle = function () { if (this.panel.hidden) this.open(); else this.close(); };
