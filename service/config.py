@@ -51,6 +51,8 @@ def from_environment() -> dict:
         "WIDGET_TOKEN_TTL": _int("WIDGET_TOKEN_TTL", 15 * 60),
         # A delivery thread in the web process; otherwise run `flask webhooks deliver --loop`.
         "WEBHOOK_WORKER": env("WEBHOOK_WORKER", "0") == "1",
+        # Development and tests only: let webhooks reach loopback and private addresses.
+        "WEBHOOK_ALLOW_INTERNAL": env("WEBHOOK_ALLOW_INTERNAL", "0") == "1",
         "LOG_LEVEL": env("LOG_LEVEL", "INFO"),
         # How many reverse proxies in front of us set X-Forwarded-For/-Proto (0: none, trust nothing).
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),

@@ -3,7 +3,9 @@
 The rep's request only adds a WebhookDelivery row (`enqueue_session_confirmed`); sending happens
 outside it, in `deliver_due`, run by `flask webhooks deliver` (once, or --loop in its own process)
 or by an in-process worker thread when WEBHOOK_WORKER=1. Failures retry with exponential backoff
-(30 s, 1 min, 2 min ... capped at 1 h) and give up after MAX_ATTEMPTS; admins see every delivery.
+(30 s, 1 min, 2 min ... capped at 1 h) and give up after MAX_ATTEMPTS (at once for a target that is
+internal or malformed); admins see every delivery with a short error class, never the receiver's
+answer. Where a webhook may go is checked in `webhook_target`, at every delivery.
 
 Signature: X-SalesCoach-Signature: sha256=HEX(HMAC_SHA256(secret, f"{timestamp}.{raw body}")),
 with the Unix time in X-SalesCoach-Timestamp (receivers reject old timestamps to stop replays).
@@ -17,13 +19,14 @@ import threading
 from datetime import datetime, timedelta
 
 import click
-import requests
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import CoachingSession, Opportunity, Organization, User, WebhookDelivery, utcnow
+
+from .webhook_target import PERMANENT_ERRORS, post
 
 log = logging.getLogger(__name__)
 BACKOFF = timedelta(seconds=30)
@@ -101,19 +104,13 @@ def send(db_session: Session, delivery: WebhookDelivery, now: datetime | None = 
     if org.webhook_secret:
         headers["X-SalesCoach-Signature"] = sign(org.webhook_secret, timestamp, body)
     db_session.commit()  # hold no transaction open across the network call
-    error = ""
-    try:
-        response = requests.post(delivery.url, data=body, headers=headers, timeout=TIMEOUT,
-                                 allow_redirects=False)
-        if not 200 <= response.status_code < 300:
-            error = f"HTTP {response.status_code}: {response.text[:200]}"
-    except requests.RequestException as exc:
-        error = f"{type(exc).__name__}: {str(exc)[:200]}"
+    error = post(delivery.url, body, headers, TIMEOUT,
+                 allow_internal=current_app.config["WEBHOOK_ALLOW_INTERNAL"])
     delivery.attempts += 1
     delivery.last_error = error
     if not error:
         delivery.status, delivery.delivered_at = "delivered", utcnow()
-    elif delivery.attempts >= MAX_ATTEMPTS:
+    elif delivery.attempts >= MAX_ATTEMPTS or error in PERMANENT_ERRORS:
         delivery.status = "failed"
         log.warning("webhook delivery %s gave up after %s attempts: %s", delivery.id,
                     delivery.attempts, error)

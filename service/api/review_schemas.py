@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields
 
+from ..webhook_target import shown_error
 from .common import money
 
 
@@ -173,13 +174,21 @@ class ReviewAskNowSchema(Schema):
     items = fields.List(fields.Nested(ReviewAskNowItemSchema))
 
 
+class DeliveryError(fields.String):
+    """Only the short error class: rows stored before it was one may hold the receiver's answer."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(shown_error(value), attr, obj, **kwargs)
+
+
 class ReviewDeliverySchema(Schema):
     id = fields.Integer()
     session_id = fields.Integer()
     url = fields.String()
     status = fields.String()
     attempts = fields.Integer()
-    last_error = fields.String()
+    last_error = DeliveryError(metadata={"description": "A short error class, e.g. `http_500`, "
+                                         "`timeout`, `refused_internal_address`; never the answer."})
     next_attempt_at = fields.DateTime()
     created_at = fields.DateTime()
     delivered_at = fields.DateTime(allow_none=True)

@@ -11,6 +11,7 @@ from models import CoachingSession, Opportunity, User
 
 from ..errors import ApiError
 from . import quality
+from .markdown_text import block, inline
 from .scope import confirmed_sessions, session_detail_options, shows_transcript
 from .sessions import detail_dict, session_detail
 
@@ -68,39 +69,46 @@ def to_markdown(details: list[dict]) -> str:
 
 
 def _markdown(d: dict) -> str:
-    lines = [f"# Coaching session {d['id']}: {d['rep']['name']}", "",
-             f"- Mode: {d['mode'].replace('_', ' ')}"]
+    """One session; every value a person typed goes through `inline` or `block` (see markdown_text)."""
+    rep = inline(d["rep"]["name"])
+    lines = [f"# Coaching session {d['id']}: {rep}", "", f"- Mode: {inline(d['mode'].replace('_', ' '))}"]
     if d["opportunity"]:
-        lines.append(f"- Opportunity: {d['opportunity']['name']}")
+        lines.append(f"- Opportunity: {inline(d['opportunity']['name'])}")
     lines += [f"- Started: {_when(d['started_at'])}", f"- Confirmed: {_when(d['confirmed_at'])}"]
     if d["reviewed_by"]:
-        lines.append(f"- Reviewed: {_when(d['reviewed_at'])} by {d['reviewed_by']['name']}")
-    lines += ["", "## Summary", "", d["summary"] or "(no summary)"]
+        lines.append(f"- Reviewed: {_when(d['reviewed_at'])} by {inline(d['reviewed_by']['name'])}")
+    lines += ["", "## Summary", "", block(d["summary"]) or "(no summary)"]
     if d["help_asked"]:
-        lines += ["", "## Help asked", "", d["help_asked"]]
+        lines += ["", "## Help asked", "", block(d["help_asked"])]
     lines += ["", "## Commitments", ""]
     for c in d["commitments"]:
         due = f", due {c['due_date'].isoformat()}" if c["due_date"] else ""
-        measure = f" (measure: {c['measure']})" if c["measure"] else ""
-        lines.append(f"- [{'x' if c['status'] == 'done' else ' '}] {c['text']}{measure}: "
-                     f"{c['status']}{due}")
+        measure = f" (measure: {inline(c['measure'])})" if c["measure"] else ""
+        lines.append(f"- [{'x' if c['status'] == 'done' else ' '}] {inline(c['text'])}{measure}: "
+                     f"{inline(c['status'])}{due}")
     if not d["commitments"]:
         lines.append("(none)")
     lines += ["", "## Coaching quality", ""]
     lines += [f"- {label}: {text}" for _key, label, text in quality.shown(d["metrics"])]
     if d["transcript_visible"]:
-        lines += ["", "## Transcript"]
-        stage = None
-        for m in d["messages"]:
-            if m["stage"] and m["stage"] != stage:
-                stage = m["stage"]
-                lines += ["", f"### {stage.replace('_', ' ').capitalize()}"]
-            who = "Coach" if m["role"] == "coach" else d["rep"]["name"]
-            lines += ["", f"**{who}:** {m['text']}"]
+        lines += _transcript(d["messages"], rep)
     if d["notes"]:
         lines += ["", "## Manager notes", ""]
-        lines += [f"- {n['author']['name']} ({_when(n['updated_at'])}): {n['text']}" for n in d["notes"]]
+        lines += [f"- {inline(n['author']['name'])} ({_when(n['updated_at'])}): {inline(n['text'])}"
+                  for n in d["notes"]]
     return "\n".join(lines)
+
+
+def _transcript(messages: list[dict], rep: str) -> list[str]:
+    """Stage headings and one paragraph per message, led by its speaker: "Coach" or "<rep> (rep)"."""
+    lines, stage = ["", "## Transcript"], None
+    for m in messages:
+        if m["stage"] and m["stage"] != stage:
+            stage = m["stage"]
+            lines += ["", f"### {inline(stage.replace('_', ' ').capitalize())}"]
+        who = "Coach" if m["role"] == "coach" else f"{rep} (rep)"
+        lines += ["", f"**{who}:** {block(m['text'])}"]
+    return lines
 
 
 def download(details: list[dict], fmt: str, name: str) -> Response:

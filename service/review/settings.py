@@ -1,8 +1,5 @@
 """Organization review settings (admins): transcript visibility, webhook URL and secret; deliveries."""
 
-import ipaddress
-from urllib.parse import urlsplit
-
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,25 +8,12 @@ from models import Organization, User, WebhookDelivery
 
 from ..errors import ApiError
 from ..pagination import paginate
+from ..webhook_target import internal_url, shown_error
 
 
 def require_admin(user: User) -> None:
     if user.role != "admin":
         raise ApiError(403, "Only an admin of the organization can do this.")
-
-
-def internal_host(url: str) -> bool:
-    """A loopback, private or link-local address (or localhost): not a place to POST summaries to.
-
-    Literal addresses only: names are not resolved here (no DNS at save time)."""
-    host = (urlsplit(url).hostname or "").strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
 
 
 def settings_of(org: Organization) -> dict:
@@ -46,10 +30,11 @@ def update_settings(session: Session, user: User, data: dict) -> dict:
         org.webhook_secret = data["webhook_secret"] or None
     if "webhook_url" in data:
         url = data["webhook_url"] or None
-        if url and internal_host(url) and not current_app.config.get("WEBHOOK_ALLOW_INTERNAL"):
+        if url and internal_url(url) and not current_app.config["WEBHOOK_ALLOW_INTERNAL"]:
             session.rollback()
-            raise ApiError(422, "The webhook must point to a public address.",
-                           fields={"webhook_url": ["Loopback and private addresses are refused."]})
+            raise ApiError(422, "The webhook must point to a public address.", fields={"webhook_url": [
+                "Loopback, private, link-local, CGNAT, multicast and reserved addresses are refused, "
+                "in any notation; a name is checked each time a delivery is sent."]})
         org.webhook_url = url
     if org.webhook_url and not org.webhook_secret:
         session.rollback()
@@ -68,5 +53,6 @@ def deliveries(session: Session, user: User, args: dict) -> dict:
 
 
 def dump_delivery(d: WebhookDelivery) -> dict:
-    return {k: getattr(d, k) for k in ("id", "session_id", "url", "status", "attempts", "last_error",
-                                       "next_attempt_at", "created_at", "delivered_at")}
+    shown = {k: getattr(d, k) for k in ("id", "session_id", "url", "status", "attempts",
+                                        "next_attempt_at", "created_at", "delivered_at")}
+    return {**shown, "last_error": shown_error(d.last_error)}

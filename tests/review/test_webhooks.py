@@ -70,7 +70,7 @@ def test_failures_back_off_then_give_up_and_admins_see_them(api, session, hooked
     assert webhooks.deliver_due(session) == {"pending": 1}
     session.refresh(delivery)
     wait = delivery.next_attempt_at - utcnow()
-    assert delivery.attempts == 1 and "HTTP 500" in delivery.last_error
+    assert delivery.attempts == 1 and delivery.last_error == "http_500"
     assert timedelta(seconds=20) < wait <= webhooks.BACKOFF
     assert webhooks.deliver_due(session) == {}  # not due yet
 
@@ -85,7 +85,7 @@ def test_failures_back_off_then_give_up_and_admins_see_them(api, session, hooked
 
     listed = api.get("/api/v1/review/webhook-deliveries", hooked.tokens["admin"]).json
     assert listed["items"][0]["status"] == "failed"
-    assert "receiver broke" in listed["items"][0]["last_error"]
+    assert listed["items"][0]["last_error"] == "http_500"  # the receiver's answer is never kept
     assert api.get("/api/v1/review/webhook-deliveries", hooked.tokens["manager_a"]).status_code == 403
 
 
@@ -94,7 +94,7 @@ def test_a_connection_error_is_retried(api, session, hooked):
     confirm_through_api(api, session, hooked)
     responses.add(responses.POST, URL, body=requests.ConnectionError("refused"))
     assert webhooks.deliver_due(session) == {"pending": 1}
-    assert "ConnectionError" in due(session)[0].last_error
+    assert due(session)[0].last_error == "connection_error"
 
 
 @responses.activate
@@ -105,7 +105,7 @@ def test_a_slow_receiver_times_out_and_is_retried_later(api, session, hooked):
     responses.add(responses.POST, URL, body=requests.ReadTimeout("read timed out"))
     assert webhooks.deliver_due(session) == {"pending": 1}
     delivery = due(session)[0]
-    assert "ReadTimeout" in delivery.last_error
+    assert delivery.last_error == "timeout"
     assert delivery.attempts == 1
 
 
