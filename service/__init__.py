@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import api, cli, headers, limits, proxy, request_log, review, widget
+from . import api, cli, headers, limits, proxy, request_body, request_log, review, widget
 from .config import load as load_config
 from .db import db
 
@@ -13,6 +13,7 @@ def create_app(config: dict | None = None) -> Flask:
     proxy.init_app(app)
     headers.init_app(app)
     request_log.init_app(app)
+    request_body.init_app(app)
     db.init_app(app)
     limits.init_app(app)
     api.init_app(app)

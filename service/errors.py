@@ -3,7 +3,7 @@
 import logging
 
 from flask import g, jsonify, render_template, request
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
@@ -32,7 +32,7 @@ class ApiError(HTTPException):
 
 def error_response(status: int, message: str, fields=None, code=None, headers=None):
     body = {"error": {"code": code or CODES.get(status, "error"), "message": message,
-                      "fields": fields or {}}}
+                      "fields": _string_keys(fields or {})}}
     response = jsonify(body)
     response.status_code = status
     for name, value in (headers or {}).items():
@@ -74,6 +74,14 @@ def _flatten(messages: dict) -> dict:
     return flat
 
 
+def _string_keys(messages):
+    """marshmallow keys a list item's messages by its int index, next to str keys ("_schema"):
+    JSON objects have string keys, and sorting mixed keys would fail."""
+    if isinstance(messages, dict):
+        return {str(key): _string_keys(value) for key, value in messages.items()}
+    return messages
+
+
 def _rollback() -> None:
     """Leave the request's database session usable: PostgreSQL refuses every later statement in
     a transaction that failed, and a session can outlive the request (an app context pushed
@@ -110,6 +118,14 @@ def handle_out_of_range(error: Exception):
                           "or text with control characters.")
 
 
+def handle_conflict(error: IntegrityError):
+    """A constraint the database enforced that no view checked first (views that expect one
+    answer their own 409 through api.common.save): a conflict with stored data, not a crash."""
+    _rollback()
+    log.warning("integrity error: %s", error)
+    return error_response(409, "That conflicts with an existing record.")
+
+
 def handle_unexpected(error: Exception):
     log.exception("unhandled error")
     _rollback()
@@ -122,4 +138,5 @@ def init_app(app) -> None:
     app.register_error_handler(PoolTimeout, handle_database_busy)
     app.register_error_handler(OverflowError, handle_out_of_range)
     app.register_error_handler(DataError, handle_out_of_range)
+    app.register_error_handler(IntegrityError, handle_conflict)
     app.register_error_handler(Exception, handle_unexpected)

@@ -2,11 +2,12 @@
 
 import flask_smorest
 from apispec.ext.marshmallow import MarshmallowPlugin
-from apispec.ext.marshmallow.common import resolve_schema_cls
+from apispec.ext.marshmallow.common import resolve_schema_cls, resolve_schema_instance
 from marshmallow import Schema, fields
 from werkzeug.routing import IntegerConverter
 
 from .. import auth, errors
+from ..request_body import JsonBodyParser, strict_json_types
 
 
 class ErrorBodySchema(Schema):
@@ -28,11 +29,22 @@ class Api(flask_smorest.Api):
         errors.init_app(self._app)
 
 
+class Blueprint(flask_smorest.Blueprint):
+    """Bodies through our JSON loader, with JSON's types kept strict (service/request_body.py)."""
+
+    ARGUMENTS_PARSER = JsonBodyParser()
+
+    def arguments(self, schema, *, location="json", **kwargs):
+        if location == "json":
+            schema = resolve_schema_instance(schema)
+            strict_json_types(schema)
+        return super().arguments(schema, location=location, **kwargs)
+
+
 def blueprint(name: str, import_name: str, url_prefix: str, description: str,
-              public: bool = False, root: str = "/api/v1") -> flask_smorest.Blueprint:
+              public: bool = False, root: str = "/api/v1") -> Blueprint:
     """A resource blueprint under /api/v1; authenticated unless public."""
-    blp = flask_smorest.Blueprint(name, import_name, url_prefix=root + url_prefix,
-                                  description=description)
+    blp = Blueprint(name, import_name, url_prefix=root + url_prefix, description=description)
     if not public:
         blp.before_request(auth.authenticate)
     else:

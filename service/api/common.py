@@ -2,44 +2,47 @@
 
 import re
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import fields, validate
 
 from ..db import db
 from ..errors import ApiError
 
-MONEY_PATTERN = r"^[0-9]{1,13}(\.[0-9]{1,2})?$"
-MONEY_MAX = 10**12
+# Numeric(14, 2): at most 12 digits before the point, so every amount that matches is storable.
+MONEY_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+SIGNED_MONEY_PATTERN = r"^-?[0-9]{1,13}\.[0-9]{2}$"
 
 
 class Money(fields.Decimal):
-    """Money: a decimal string in JSON ("1250.00"), never a float. A JSON number is read too.
+    """Money: a decimal string in JSON ("1250.00"), never a number, in requests and answers alike.
 
-    Documented as what it is, so clients and spec-driven tools agree with the validation (a Range
-    validator would put string bounds into a "number" schema and let "1e3" or " 5" through).
+    Documented as exactly that (type string with its pattern), so clients, the spec and the
+    validation agree: a JSON number would arrive as a float, and a float is not money.
     """
 
     default_error_messages = {
         "money": "A non-negative amount with at most 2 decimals, as a string: e.g. \"1250.00\"."}
 
     def __init__(self, **kwargs):
-        metadata = {"type": ["string", "number"], "format": "decimal", "pattern": MONEY_PATTERN,
-                    "minimum": 0, "maximum": MONEY_MAX, "example": "1250.00",
-                    **kwargs.pop("metadata", {})}
+        metadata = {"type": "string", "format": "decimal", "pattern": MONEY_PATTERN,
+                    "example": "1250.00", **kwargs.pop("metadata", {})}
         super().__init__(places=2, as_string=True, metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        is_number = isinstance(value, int | float) and not isinstance(value, bool)
-        if not (is_number or (isinstance(value, str) and re.match(MONEY_PATTERN, value))):
+        if not (isinstance(value, str) and re.match(MONEY_PATTERN, value)):
             raise self.make_error("money")
-        amount = super()._deserialize(value, attr, data, **kwargs)
-        if not 0 <= amount <= MONEY_MAX:
-            raise ValidationError(f"Between 0 and {MONEY_MAX}.")
-        return amount
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 def money(**kwargs):
     """Money in JSON is a decimal string ("1250.00"), never a float."""
     return Money(**kwargs)
+
+
+def money_change(**kwargs):
+    """A difference of two amounts (answers only): a signed decimal string, e.g. "-2000.00"."""
+    metadata = {"type": "string", "format": "decimal", "pattern": SIGNED_MONEY_PATTERN,
+                "example": "-2000.00", **kwargs.pop("metadata", {})}
+    return fields.Decimal(places=2, as_string=True, metadata=metadata, **kwargs)
 
 
 def text(max_length: int = 200, **kwargs):

@@ -14,7 +14,7 @@ from ..db import db
 from ..pagination import PageArgs, page_of
 from . import blueprint
 from .accounts import resolve_owner
-from .common import field_error, money, save
+from .common import field_error, money, money_change, save
 
 blp = blueprint("kpis", __name__, "/kpis",
                 "A rep's figures per week or month, with the change on the previous period.")
@@ -28,8 +28,7 @@ def _change_schema(absolute):
 
 
 CountChange = Schema.from_dict(_change_schema(fields.Integer()), name="CountChange")
-MoneyChange = Schema.from_dict(_change_schema(fields.Decimal(places=2, as_string=True)),
-                               name="MoneyChange")
+MoneyChange = Schema.from_dict(_change_schema(money_change()), name="MoneyChange")
 KpiSnapshotChangeSchema = Schema.from_dict(
     {f: fields.Nested(CountChange if f in COUNTS else MoneyChange) for f in KPI_FIELDS},
     name="KpiSnapshotChange")

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from models import Opportunity, SalesProcess, Stage, StageChange
 
-from ..auth import require_role
+from ..auth import role_required
 from ..db import db
 from ..errors import ApiError
 from . import blueprint
@@ -105,20 +105,20 @@ class Process(MethodView):
         """Read your organization's sales process, stages in order."""
         return org_process()
 
+    @role_required("admin")
     @blp.arguments(ProcessSchema)
     @blp.response(200, ProcessSchema)
     def put(self, data):
         """Replace the process: name and the full ordered list of stages (admins)."""
-        require_role("admin")
         process = org_process()
         _apply(process, data)
         return save(process, "Two stages have the same name.")
 
+    @role_required("admin")
     @blp.arguments(ProcessSchema(partial=True))
     @blp.response(200, ProcessSchema)
     def patch(self, data):
         """Change the name or the stages; a listed stage keeps the fields you leave out (admins)."""
-        require_role("admin")
         process = org_process()
         _apply(process, data)
         return save(process, "Two stages have the same name.")

@@ -19,8 +19,10 @@ class SessionStartSchema(Schema):
 
 
 class MessageInSchema(Schema):
+    # Documented here, checked in _length (the upper bound is configuration).
     text = fields.String(required=True, metadata={
-        "description": "1 to MAX_MESSAGE_CHARS (default 4000) characters."})
+        "minLength": 1, "pattern": r"\S",
+        "description": "1 to MAX_MESSAGE_CHARS (default 4000) characters, not only whitespace."})
     client_message_id = fields.String(required=True, validate=validate.Length(min=1, max=100),
                                       metadata={"description": "Resending the same id never "
                                                 "creates a second message; it returns the reply."})

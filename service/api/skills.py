@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from models import SkillAssessment, SkillRating
 
 from ..access import get_visible, rep_clause
-from ..auth import require_role
+from ..auth import role_required
 from ..db import db
 from ..errors import ApiError
 from ..pagination import PageArgs, page_of, paginate
@@ -91,11 +91,11 @@ class Skills(MethodView):
         """The skills your organization's reps rate themselves on."""
         return {"skills": g.user.organization.skills}
 
+    @role_required("admin")
     @blp.arguments(SkillListSchema)
     @blp.response(200, SkillListSchema)
     def put(self, data):
         """Replace the skill list (admins); earlier assessments keep their ratings."""
-        require_role("admin")
         org = g.user.organization
         org.skills = [s.strip() for s in data["skills"]]
         save(org)

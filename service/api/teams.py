@@ -7,7 +7,7 @@ from marshmallow import Schema, fields
 from models import Team
 
 from ..access import visible_teams
-from ..auth import require_role
+from ..auth import require_role, role_required
 from ..db import db
 from ..errors import ApiError
 from ..pagination import PageArgs, page_of, paginate
@@ -46,11 +46,11 @@ class Teams(MethodView):
         """List the teams you can see."""
         return paginate(db.session, visible_teams(g.user).order_by(Team.id), args)
 
+    @role_required("admin")
     @blp.arguments(TeamSchema)
     @blp.response(201, TeamSchema)
     def post(self, data):
         """Create a team (admins)."""
-        require_role("admin")
         return save(Team(org_id=g.user.org_id, **data))
 
 
@@ -61,11 +61,11 @@ class TeamById(MethodView):
         """Read one team."""
         return get_team(team_id)
 
+    @role_required("admin")
     @blp.arguments(TeamSchema(partial=True))
     @blp.response(200, TeamSchema)
     def patch(self, data, team_id):
         """Rename a team (admins)."""
-        require_role("admin")
         team = get_team(team_id)
         team.name = data.get("name", team.name)
         return save(team)

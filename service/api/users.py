@@ -9,7 +9,7 @@ from werkzeug.security import generate_password_hash
 from models import ROLES, Team, User
 
 from ..access import check_keeps_an_admin, visible_rep_ids
-from ..auth import require_role
+from ..auth import require_role, role_required
 from ..db import db
 from ..errors import ApiError
 from ..pagination import PageArgs, page_of, paginate
@@ -45,22 +45,27 @@ def dump_user(user: User) -> dict:
     return data
 
 
+def _team(team_id: int, field: str) -> Team:
+    team = db.session.get(Team, team_id)
+    if team is None or team.org_id != g.user.org_id:
+        raise ApiError(422, "Unknown team.", fields={field: [f"No team {team_id}."]})
+    return team
+
+
 def _apply(user: User, data: dict) -> None:
-    teams = {}
-    wanted = [data.get("team_id")] if data.get("team_id") else []
-    wanted += data.get("led_team_ids", [])
-    for team_id in wanted:
-        team = db.session.get(Team, team_id)
-        if team is None or team.org_id != g.user.org_id:
-            raise ApiError(422, "Unknown team.", fields={"team_id": [f"No team {team_id}."]})
-        teams[team_id] = team
-    for key in ("name", "email", "role", "active"):
-        if key in data:
-            setattr(user, key, data[key].lower() if key == "email" else data[key])
-    if "team_id" in data:
-        user.team_id = data["team_id"]
-    if "led_team_ids" in data:
-        user.led_teams = [teams[t] for t in data["led_team_ids"]]
+    if data.get("team_id") is not None:  # 0 too: an id nobody has is unknown, not "no team"
+        _team(data["team_id"], "team_id")
+    led = [_team(t, "led_team_ids") for t in data.get("led_team_ids", [])]
+    # No autoflush: loading user.led_teams to replace it would flush a changed email early and
+    # raise its uniqueness conflict here, outside save(), which answers it with 409.
+    with db.session.no_autoflush:
+        for key in ("name", "email", "role", "active"):
+            if key in data:
+                setattr(user, key, data[key].lower() if key == "email" else data[key])
+        if "team_id" in data:
+            user.team_id = data["team_id"]
+        if "led_team_ids" in data:
+            user.led_teams = led
     if data.get("password"):
         user.password_hash = generate_password_hash(data["password"])
 
@@ -87,11 +92,11 @@ class Users(MethodView):
         page = paginate(db.session, stmt, args)
         return {**page, "items": [dump_user(u) for u in page["items"]]}
 
+    @role_required("admin")
     @blp.arguments(UserSchema)
     @blp.response(201, UserSchema)
     def post(self, data):
         """Create a user in your organization (admins)."""
-        require_role("admin")
         user = User(org_id=g.user.org_id)
         _apply(user, data)
         save(user, "A user with that email already exists.")
@@ -105,11 +110,11 @@ class UserById(MethodView):
         """Read one user."""
         return dump_user(get_user(user_id))
 
+    @role_required("admin")
     @blp.arguments(UserSchema(partial=True))
     @blp.response(200, UserSchema)
     def patch(self, data, user_id):
         """Change a user (admins)."""
-        require_role("admin")
         user = get_user(user_id)
         check_keeps_an_admin(db.session, user, data.get("role", user.role),
                              data.get("active", user.active))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import User
 
-from ..auth import require_role
+from ..auth import require_role, role_required
 from ..db import db
 from ..errors import ApiError
 from ..widget.tokens import mint, normalize_origin, ttl_seconds
@@ -75,11 +75,11 @@ class WidgetOrigins(MethodView):
         require_role("admin")
         return {"origins": g.user.organization.widget_origins or []}
 
+    @role_required("admin")
     @blp.arguments(WidgetOriginsSchema)
     @blp.response(200, WidgetOriginsSchema)
     def put(self, data):
         """Replace the allowed origins (admins), e.g. ["https://crm.acme.com"]."""
-        require_role("admin")
         clean = [normalize_origin(o) for o in data["origins"]]
         bad = {i: ["Not an origin like https://crm.acme.com."] for i, o in enumerate(clean) if not o}
         if bad:

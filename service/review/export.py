@@ -1,7 +1,7 @@
 """Downloads of reviewed coaching: one session or a date range, as Markdown or JSON."""
 
 import json
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from flask import Response
 from sqlalchemy import select
@@ -26,7 +26,8 @@ def export_range(session: Session, user: User, date_from: date, date_to: date,
                        fields={"date_to": ["Before date_from."]})
     stmt = confirmed_sessions(user).where(
         CoachingSession.started_at >= datetime.combine(date_from, time(), tzinfo=UTC),
-        CoachingSession.started_at < datetime.combine(date_to + timedelta(days=1), time(), tzinfo=UTC),
+        # through date_to's last instant: date_to + 1 day would overflow on 9999-12-31
+        CoachingSession.started_at <= datetime.combine(date_to, time.max, tzinfo=UTC),
     ).options(*session_detail_options()).order_by(CoachingSession.started_at, CoachingSession.id)
     if shows_transcript(user):
         stmt = stmt.options(selectinload(CoachingSession.messages))

@@ -1,6 +1,6 @@
 """Sessions a manager reviews: filtered, searched and paginated lists; one session; notes."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
@@ -40,9 +40,8 @@ def search_sessions(session: Session, user: User, args: dict) -> dict:
         stmt = stmt.where(CoachingSession.opportunity_id == args["opportunity_id"])
     if args.get("date_from"):
         stmt = stmt.where(CoachingSession.started_at >= _day_start(args["date_from"], UTC))
-    if args.get("date_to"):
-        stmt = stmt.where(CoachingSession.started_at < _day_start(args["date_to"], UTC)
-                          + timedelta(days=1))
+    if args.get("date_to"):  # through the day's last instant: date_to + 1 day overflows 9999-12-31
+        stmt = stmt.where(CoachingSession.started_at <= datetime.combine(args["date_to"], time.max, UTC))
     if args.get("reviewed") is not None:
         column = CoachingSession.reviewed_at
         stmt = stmt.where(column.is_not(None) if args["reviewed"] else column.is_(None))

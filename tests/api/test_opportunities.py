@@ -124,8 +124,9 @@ def test_validation_messages_per_field(api, orgs):
     assert fields["currency"] == ["Use a three-letter ISO 4217 code such as USD."]
     assert api.post("/opportunities", token, json={}).json["error"]["fields"].keys() >= {
         "account_id", "name", "amount"}
-    assert api.post("/opportunities", token, json={
-        "account_id": account(api, token), "name": "x", "amount": 12.5}).status_code == 201
+    as_number = api.post("/opportunities", token, json={
+        "account_id": account(api, token), "name": "x", "amount": 12.5})
+    assert as_number.status_code == 422 and "as a string" in as_number.json["error"]["fields"]["amount"][0]
 
 
 def test_foreign_stage_account_and_milestone_are_refused(api, orgs):
