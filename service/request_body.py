@@ -10,7 +10,7 @@ import json
 import re
 
 from flask import Flask, request
-from marshmallow import fields
+from marshmallow import RAISE, fields, validate
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
@@ -58,6 +58,10 @@ def loads(raw: bytes):
 
 
 class JsonBodyParser(FlaskParser):
+    # A query parameter the operation does not declare is refused, as an undeclared body field is:
+    # a typo'd filter ("?stauts=open") should not silently list everything.
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE}
+
     """webargs, with our JSON loader, a required body enforced, and JSON types kept strict."""
 
     def load_json(self, req, schema):
@@ -77,6 +81,22 @@ def strict_json_types(schema) -> None:
     the spec (type integer / boolean) does not allow; query strings keep the lenient reading."""
     for field in schema.fields.values():
         _strict(field)
+
+
+INT32 = validate.Range(min=-(2**31), max=2**31 - 1)
+
+
+def bound_integers(schema) -> None:
+    """An integer without a Range of its own takes what an integer column holds, in the spec
+    (minimum/maximum) and when read: a larger id or filter is a 422 the spec predicts, on
+    SQLite and PostgreSQL alike, instead of a database error or a silent empty list."""
+    for field in schema.fields.values():
+        inner = field.inner if isinstance(field, fields.List) else field
+        if isinstance(inner, fields.Nested):
+            bound_integers(inner.schema)
+        elif isinstance(inner, fields.Integer) and not any(
+                isinstance(v, validate.Range) for v in inner.validators):
+            inner.validators.append(INT32)
 
 
 class _JsonBoolean(fields.Boolean):

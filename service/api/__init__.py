@@ -7,7 +7,7 @@ from marshmallow import Schema, fields
 from werkzeug.routing import IntegerConverter
 
 from .. import auth, errors
-from ..request_body import JsonBodyParser, strict_json_types
+from ..request_body import JsonBodyParser, bound_integers, strict_json_types
 
 
 class ErrorBodySchema(Schema):
@@ -35,8 +35,9 @@ class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = JsonBodyParser()
 
     def arguments(self, schema, *, location="json", **kwargs):
+        schema = resolve_schema_instance(schema)
+        bound_integers(schema)
         if location == "json":
-            schema = resolve_schema_instance(schema)
             strict_json_types(schema)
         return super().arguments(schema, location=location, **kwargs)
 
