@@ -42,8 +42,10 @@ def by_widget() -> bool:
 
 
 def check_widget_reach(endpoint: str | None, method: str) -> None:
-    """Called by auth.authenticate for a widget token: refuse whatever the widget does not need."""
-    if method not in WIDGET_REACH.get(endpoint or "", set()) and method not in ("HEAD", "OPTIONS"):
+    """Called by auth.authenticate for a widget token: refuse whatever the widget does not need.
+    HEAD runs the GET view, so it is allowed only where GET is."""
+    method = "GET" if method == "HEAD" else method
+    if method not in WIDGET_REACH.get(endpoint or "", set()) and method != "OPTIONS":
         raise ApiError(403, "A widget token reaches only the coaching widget's own calls; "
                             "use an API token for this.", code="widget_token")
 

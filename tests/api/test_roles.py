@@ -55,7 +55,7 @@ def test_an_admin_steps_down_once_another_admin_exists(api, orgs, session):
                      json={"role": "admin"}).status_code == 200
     assert api.patch(f"/users/{one.admin.id}", one.tokens["admin"],
                      json={"role": "manager"}).status_code == 200
-    # Now the deputy is the last active admin, and the former admin cannot remove them.
+    # The deputy deactivates the former admin, and is then the last one: they cannot step down.
     deactivated = api.patch(f"/users/{one.admin.id}", one.tokens["manager_a"], json={"active": False})
     assert deactivated.status_code == 200
     response = api.patch(f"/users/{deputy.id}", one.tokens["manager_a"], json={"active": False})

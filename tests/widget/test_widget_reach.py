@@ -9,6 +9,7 @@ from pathlib import Path
 
 from service.access import WIDGET_REACH
 from service.widget.tokens import mint
+from tests.sessions.conftest import sse_events
 from tests.test_access_matrix import _routes
 
 from .conftest import ORIGIN
@@ -45,6 +46,7 @@ def test_a_widget_token_cannot_mint_an_api_token_or_touch_admin_routes(api, allo
     token = widget_token(one.admin)
     assert call(api, "POST", "/tokens", token, json={"name": "forever"}).status_code == 403
     assert call(api, "GET", "/tokens", token).status_code == 403
+    assert call(api, "HEAD", "/tokens", token).status_code == 403  # HEAD runs the GET view
     assert call(api, "PUT", "/api/v1/widget/origins", token, json={"origins": []}).status_code == 403
     assert call(api, "POST", "/users", token, json={
         "name": "Eve", "email": "eve@one.test", "role": "admin"}).status_code == 403
@@ -77,6 +79,11 @@ def test_the_widgets_own_flow_works_with_a_widget_token(api, allowed):
     reply = call(api, "POST", f"/sessions/{sid}/messages", token,
                  json={"text": "Two deals moved this week.", "client_message_id": "m-1"})
     assert reply.status_code == 200, reply.json
+    streamed = api.call("POST", f"/sessions/{sid}/messages", token, json={
+        "text": "One is stuck in legal.", "client_message_id": "m-2"},
+        headers={"Origin": ORIGIN, "Accept": "text/event-stream"})
+    assert streamed.status_code == 200 and streamed.mimetype == "text/event-stream"
+    assert [e for e, _ in sse_events(streamed.get_data(as_text=True))][-1] == "done"
     assert call(api, "GET", f"/sessions/{sid}", token).status_code == 200
     assert call(api, "GET", "/sessions?status=active", token).json["items"][0]["id"] == sid
     assert call(api, "POST", f"/sessions/{sid}/end", token).status_code == 200
