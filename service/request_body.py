@@ -58,11 +58,11 @@ def loads(raw: bytes):
 
 
 class JsonBodyParser(FlaskParser):
+    """webargs, with our JSON loader, a required body enforced, and JSON types kept strict."""
+
     # A query parameter the operation does not declare is refused, as an undeclared body field is:
     # a typo'd filter ("?stauts=open") should not silently list everything.
     DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": RAISE}
-
-    """webargs, with our JSON loader, a required body enforced, and JSON types kept strict."""
 
     def load_json(self, req, schema):
         if not req.get_data(cache=True):
@@ -75,12 +75,26 @@ class JsonBodyParser(FlaskParser):
         return loads(req.get_data(cache=True)) if is_json_request(req) else core.missing
 
 
+def _leaf_fields(schema):
+    """Every field that reads a value, through lists and nested schemas."""
+    for field in schema.fields.values():
+        while isinstance(field, fields.List):
+            field = field.inner
+        if isinstance(field, fields.Nested):
+            yield from _leaf_fields(field.schema)
+        else:
+            yield field
+
+
 def strict_json_types(schema) -> None:
     """A JSON body carries its own types: an integer field takes only a JSON integer, a boolean
     only true/false. marshmallow by default also reads 2.5 as 2, "7" as 7 and 0 as false, which
     the spec (type integer / boolean) does not allow; query strings keep the lenient reading."""
-    for field in schema.fields.values():
-        _strict(field)
+    for field in _leaf_fields(schema):
+        if isinstance(field, fields.Integer):
+            field.strict = True
+        elif isinstance(field, fields.Boolean):
+            field.__class__ = _JsonBoolean  # this body schema's own field instance only
 
 
 INT32 = validate.Range(min=-(2**31), max=2**31 - 1)
@@ -90,13 +104,10 @@ def bound_integers(schema) -> None:
     """An integer without a Range of its own takes what an integer column holds, in the spec
     (minimum/maximum) and when read: a larger id or filter is a 422 the spec predicts, on
     SQLite and PostgreSQL alike, instead of a database error or a silent empty list."""
-    for field in schema.fields.values():
-        inner = field.inner if isinstance(field, fields.List) else field
-        if isinstance(inner, fields.Nested):
-            bound_integers(inner.schema)
-        elif isinstance(inner, fields.Integer) and not any(
-                isinstance(v, validate.Range) for v in inner.validators):
-            inner.validators.append(INT32)
+    for field in _leaf_fields(schema):
+        if isinstance(field, fields.Integer) and not any(
+                isinstance(v, validate.Range) for v in field.validators):
+            field.validators.append(INT32)
 
 
 class _JsonBoolean(fields.Boolean):
@@ -104,17 +115,6 @@ class _JsonBoolean(fields.Boolean):
         if not isinstance(value, bool):  # 0 and 1 would match {False} and {True}
             raise self.make_error("invalid", input=value)
         return value
-
-
-def _strict(field) -> None:
-    if isinstance(field, fields.Integer):
-        field.strict = True
-    elif isinstance(field, fields.Boolean):
-        field.__class__ = _JsonBoolean  # this body schema's own field instance only
-    elif isinstance(field, fields.List):
-        _strict(field.inner)
-    elif isinstance(field, fields.Nested):
-        strict_json_types(field.schema)
 
 
 def _enforce_streamed_limit() -> None:
