@@ -18,7 +18,7 @@ from _common import UNLIMITED, database, fresh_database, seed_reps, table, write
 
 from service import create_app
 from service.coach import FakeEngine
-from service.coach.budget import count_messages
+from service.coach.prompt.budget import count_messages
 
 REPLIES = [
     "So the CFO moved the call again. What do you make of that?",

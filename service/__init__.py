@@ -1,23 +1,12 @@
-"""Sales Coach: self-coaching chats for sales reps, reviewed by their managers."""
+"""Sales Coach: self-coaching chats for sales reps, reviewed by their managers.
 
-from flask import Flask
-
-from . import api, cli, headers, limits, proxy, request_body, request_log, review, widget
-from .config import load as load_config
-from .db import db
+``create_app`` is imported on first call, not here, so the coaching domain (``service.coach``)
+and the session orchestration load without Flask: the eval, benchmarks and scripts use them.
+"""
 
 
-def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(load_config(config))
-    proxy.init_app(app)
-    headers.init_app(app)
-    request_log.init_app(app)
-    request_body.init_app(app)
-    db.init_app(app)
-    limits.init_app(app)
-    api.init_app(app)
-    cli.init_app(app)
-    widget.init_app(app)
-    review.init_app(app)
-    return app
+def create_app(config: dict | None = None):
+    """The Flask app (see service/app.py); ``flask --app service`` finds it here."""
+    from .app import create_app as build
+
+    return build(config)

@@ -168,7 +168,7 @@ def deliver_command(loop, interval):
 
 
 def init_app(app: Flask) -> None:
-    from .coaching import confirm_hooks
+    from .sessions.turn import confirm_hooks
 
     if enqueue_session_confirmed not in confirm_hooks:  # the rep's confirm queues the delivery
         confirm_hooks.append(enqueue_session_confirmed)

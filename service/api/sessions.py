@@ -14,13 +14,13 @@ from models import CoachingSession, Commitment, Message
 from .. import limits
 from ..access import rep_clause
 from ..coach_setup import get_coach
-from ..coaching import create_session, done_data, open_session, run_turn
-from ..coaching_summary import compute_metrics, edit_summary, end_session
 from ..db import db
 from ..errors import ApiError
 from ..pagination import page_of, paginate
+from ..sessions.claim import accept_message, lookup_turn, turn_kind
+from ..sessions.ending import compute_metrics, edit_summary, end_session
+from ..sessions.turn import create_session, done_data, open_session, run_turn
 from ..streaming import collect, event_stream, sse, sse_response
-from ..turns import accept_message, lookup_turn, turn_kind
 from . import ErrorSchema, blueprint
 from .commitments import CommitmentRecordSchema, apply
 from .common import save

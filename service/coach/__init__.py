@@ -1,6 +1,6 @@
-"""The coaching engine: modes, guard, engines and the flow. Never imports Flask."""
+"""The coaching domain: modes, the flow, one turn, the guard, engines. Imports neither Flask nor
+the web layer (service.*), so the terminal coach, the eval and the benchmarks use it too."""
 
-from .conversation import Coach, follow_up_question
 from .engines import CoachTurn, Engine, FakeEngine, GuidedEngine, make_engine
 from .errors import (
     EngineBadOutput,
@@ -10,15 +10,17 @@ from .errors import (
     EngineUnavailable,
     ModeFileError,
 )
+from .flow import FlowState, SessionState, TurnRecord, follow_up_question
 from .guard import GuardVerdict, check
 from .metrics import session_metrics
 from .modes import Mode, StageSpec, load_modes
-from .state import CoachReply, Delta, Replace, SessionDraft, SessionState, TurnRecord
+from .summary.draft import SessionDraft
+from .turn import Coach, Delta, Replace, TurnResult
 
 __all__ = [
-    "Coach", "CoachReply", "CoachTurn", "Delta", "Engine", "EngineBadOutput", "EngineError",
-    "EngineRateLimited", "EngineTimeout", "EngineUnavailable", "FakeEngine", "GuardVerdict",
-    "GuidedEngine", "Mode", "ModeFileError", "Replace", "SessionDraft", "SessionState",
-    "StageSpec", "TurnRecord", "check", "follow_up_question", "load_modes", "make_engine",
-    "session_metrics",
+    "Coach", "CoachTurn", "Delta", "Engine", "EngineBadOutput", "EngineError",
+    "EngineRateLimited", "EngineTimeout", "EngineUnavailable", "FakeEngine", "FlowState",
+    "GuardVerdict", "GuidedEngine", "Mode", "ModeFileError", "Replace", "SessionDraft",
+    "SessionState", "StageSpec", "TurnRecord", "TurnResult", "check", "follow_up_question",
+    "load_modes", "make_engine", "session_metrics",
 ]

@@ -19,9 +19,9 @@ import time
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .budget import count_messages, count_tokens
-from .commitments import commitments_in
-from .reflect import reflect
+from .language.commitments import commitments_in
+from .language.reflect import reflect
+from .prompt.budget import count_messages, count_tokens
 
 QUESTIONS = [
     "What do you make of that?",

@@ -50,7 +50,7 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError
 
 from .errors import ModeFileError
-from .templates import PROMPTS_DIR, env
+from .prompt.render import PROMPTS_DIR, env
 
 MODES_DIR = PROMPTS_DIR / "modes"
 NEEDS = ("", "opportunity", "account")

@@ -21,8 +21,8 @@ from models import (
 )
 from models.db import make_engine
 from service.coach import Coach, FakeEngine, SessionState
-from service.coach.context import build_context
-from service.coach.templates import render_context_block
+from service.coach.prompt.context_block import render_context_block
+from service.sessions.context import build_context
 
 TODAY = date(2025, 3, 5)
 

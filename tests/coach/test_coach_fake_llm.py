@@ -4,8 +4,8 @@ import threading
 
 import pytest
 
-from service.coach import Coach, CoachReply, EngineRateLimited, EngineUnavailable, SessionState
-from service.coach.engines.openai_engine import OpenAIEngine
+from service.coach import Coach, EngineRateLimited, EngineUnavailable, SessionState, TurnResult
+from service.coach.engines.openai import OpenAIEngine
 from service.coach.fake_llm import make_server
 
 
@@ -40,7 +40,7 @@ def test_a_session_runs_end_to_end(llm, context):
     for answer in ["Two deals slipped because procurement at Globex went quiet.",
                    "I will book 6 first meetings by Friday and send two proposals next week."]:
         replies.append(list(coach.respond(state, answer))[-1])
-    assert all(isinstance(r, CoachReply) and r.guard["outcome"] == "passed" for r in replies)
+    assert all(isinstance(r, TurnResult) and r.guard["outcome"] == "passed" for r in replies)
     assert all(r.prompt_tokens and r.completion_tokens for r in replies)
     draft = coach.draft_summary(state)
     assert draft.commitments and draft.commitments[0]["due_date"] is not None

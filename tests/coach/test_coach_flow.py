@@ -1,7 +1,7 @@
 """The flow with a scripted engine: guard outcomes, follow-ups, offers, budget, data isolation."""
 
-from service.coach import Coach, CoachReply, FakeEngine, Replace, SessionState, make_engine
-from service.coach.budget import count_messages, count_tokens
+from service.coach import Coach, FakeEngine, Replace, SessionState, TurnResult, make_engine
+from service.coach.prompt.budget import count_messages, count_tokens
 
 GOOD = "So the quarter started slowly. What changed for you this month?"
 TELLS = "You should focus on the big deals. Great job though! What now? Which deal first?"
@@ -9,7 +9,7 @@ TELLS = "You should focus on the big deals. Great job though! What now? Which de
 
 def last(gen):
     items = list(gen)
-    assert isinstance(items[-1], CoachReply)
+    assert isinstance(items[-1], TurnResult)
     return items[-1], items
 
 
@@ -45,7 +45,7 @@ def test_due_commitments_are_followed_up_one_at_a_time(context):
     assert third.commitment_update == {"id": 2, "status": "done",
                                        "note": "Done, sent it on Monday and they replied."}
     assert third.stage == "acknowledge" and "EUR 42,000" in third.text
-    assert state.due_commitments == [] and state.extra["followed_up"] == 2
+    assert state.due_commitments == [] and state.flow.follow_ups_answered == 2
 
 
 def test_asking_twice_earns_an_offer_and_yes_an_idea(context):
@@ -74,7 +74,7 @@ def test_prompt_stays_under_budget_however_long_the_session(context):
         list(coach.respond(state, long_answer))
     for turn in engine.history:
         assert count_messages(turn.messages) <= 1000
-    assert state.extra["folded"] > 0 and "Rep said" in state.running_summary
+    assert state.flow.folded > 0 and "Rep said" in state.running_summary
     assert engine.history[-1].messages[-1] == {"role": "user",
                                               "content": engine.history[-1].messages[-1]["content"]}
     assert len(state.turns) == 51  # the transcript itself is never cut

@@ -5,7 +5,8 @@ import pytest
 from service.coach import GuidedEngine, ModeFileError, load_modes
 from service.coach.guard import check
 from service.coach.modes import parse_mode
-from service.coach.templates import render_context_block, render_file, render_text
+from service.coach.prompt.context_block import render_context_block
+from service.coach.prompt.render import render_file, render_text
 
 EXPECTED = {"weekly_review", "opportunity_strategy", "account_planning", "territory_planning",
             "pre_call_planning", "call_debrief", "skills_audit"}

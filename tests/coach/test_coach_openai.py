@@ -8,14 +8,14 @@ import pytest
 
 from service.coach import (
     Coach,
-    CoachReply,
     EngineBadOutput,
     EngineRateLimited,
     EngineTimeout,
     EngineUnavailable,
     SessionState,
+    TurnResult,
 )
-from service.coach.engines.openai_engine import OpenAIEngine
+from service.coach.engines.openai import OpenAIEngine
 
 REPLY = "So two deals slipped. What made the difference this time?"
 
@@ -82,7 +82,7 @@ def test_a_reply_streams_through_the_sdk(context):
     state = SessionState(mode="weekly_review", stage="", context=context)
     items = list(coach.open(state))
     reply = items[-1]
-    assert isinstance(reply, CoachReply) and reply.text == REPLY
+    assert isinstance(reply, TurnResult) and reply.text == REPLY
     assert "".join(i for i in items[:-1]) == REPLY
     assert reply.guard["outcome"] == "passed"
     assert (reply.prompt_tokens, reply.completion_tokens) == (321, 14)

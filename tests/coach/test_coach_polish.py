@@ -6,17 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from service.coach import Coach, CoachReply, GuidedEngine, SessionState
-from service.coach.recap import commitments_sentence, stage_sentences
-from service.coach.templates import try_render
-from service.coach_eval import run_script
+from service.coach import Coach, GuidedEngine, SessionState, TurnResult
+from service.coach.prompt.render import try_render
+from service.coach.summary.sentences import commitments_sentence, stage_sentences
+from service.evaluation import run_script
 
 SCRIPTS = sorted((Path(__file__).resolve().parents[1] / "scripts").glob("*.json"))
 ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 def last(gen):
-    return [x for x in gen if isinstance(x, CoachReply)][-1]
+    return [x for x in gen if isinstance(x, TurnResult)][-1]
 
 
 def test_a_short_answer_to_the_figures_is_probed_not_answered_with_the_figures_again(context):
@@ -77,7 +77,7 @@ def test_the_rep_writes_at_least_60_percent_of_the_words(path):
 
 
 def test_reflections_keep_account_names_and_never_say_back_a_bare_fragment():
-    from service.coach.reflect import NEUTRAL, reflect
+    from service.coach.language.reflect import NEUTRAL, reflect
 
     said = reflect("Fabrikam and Contoso both pushed signature to December.", 0, 7,
                    names="Open deals: Fabrikam renewal")
@@ -87,8 +87,8 @@ def test_reflections_keep_account_names_and_never_say_back_a_bare_fragment():
 
 
 def test_a_help_question_reads_as_the_help_asked():
-    from service.coach.recap import help_phrase
-    from service.coach.reflect import NEUTRAL, reflect
+    from service.coach.language.reflect import NEUTRAL, reflect
+    from service.coach.summary.sentences import help_phrase
 
     assert help_phrase(["Could my manager join the CFO meeting?"]) == \
         "Their manager to join the CFO meeting"
@@ -102,7 +102,7 @@ def test_the_gaps_line_names_the_gaps_not_the_reading(modes):
 
 
 def test_two_names_the_data_block_does_not_know_keep_their_capitals():
-    from service.coach.reflect import reflect
+    from service.coach.language.reflect import reflect
 
     assert "Fabrikam and Contoso both pushed" in reflect(
         "Fabrikam and Contoso both pushed signature to December.", 0, 7)

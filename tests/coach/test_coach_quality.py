@@ -3,8 +3,8 @@
 from datetime import date
 
 from service.coach import Coach, GuidedEngine, SessionState, check
-from service.coach.commitments import commitments_in
-from service.coach.reflect import reflect
+from service.coach.language.commitments import commitments_in
+from service.coach.language.reflect import reflect
 
 TODAY = date(2026, 11, 22)  # a Sunday
 PLAN = ("I will book a meeting with the Fabrikam CFO by Friday and qualify my top 3 deals with "

@@ -5,8 +5,8 @@ from datetime import date
 
 import httpx2
 
-from service.coach import Coach, CoachReply, GuidedEngine, SessionState, check
-from service.coach.commitments import commitments_in
+from service.coach import Coach, GuidedEngine, SessionState, TurnResult, check
+from service.coach.language.commitments import commitments_in
 from tests.coach.test_coach_openai import Server, engine_for, sse
 
 DUE = [{"id": 5, "text": "Send the Contoso pricing proposal", "due_date": "2025-03-05"}]
@@ -24,7 +24,7 @@ ANSWERS = [
 
 
 def last(gen):
-    return [x for x in gen if isinstance(x, CoachReply)][-1]
+    return [x for x in gen if isinstance(x, TurnResult)][-1]
 
 
 def weekly(context):

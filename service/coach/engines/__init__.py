@@ -15,7 +15,7 @@ def make_engine(name: str = "guided", **settings) -> Engine:
     if name == "guided":
         return GuidedEngine(**settings)
     if name == "openai":
-        from .openai_engine import OpenAIEngine
+        from .openai import OpenAIEngine
 
         return OpenAIEngine(**settings)
     if name == "fake":

@@ -12,9 +12,10 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-from ..reflect import reflect
-from ..summary import extract_summary, validate_summary
-from ..templates import try_render
+from ..language.reflect import reflect
+from ..prompt.render import try_render
+from ..summary.draft import extract_summary
+from ..summary.schema import validate_summary
 from .base import CoachTurn
 
 TURN_BACK = [

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from .reading import classify_follow_up, parse_rating
-from .reflect import TRAILING, _shorten, lower_first, third_person
-from .templates import NO_QUOTA, figure, pct
+from ..language.reading import classify_follow_up, parse_rating
+from ..language.reflect import TRAILING, _shorten, lower_first, third_person
+from ..prompt.figures import NO_QUOTA, figure, pct
 
 STATUS = {"done": "done", "open": "not done yet", "dropped": "dropped"}
 # stage key -> sentence lead, in the order a manager most wants them

@@ -50,7 +50,7 @@ def _read(prompt: str) -> str | None:
 def _end(sm, coach, session_id: int) -> None:
     from models import CoachingSession
 
-    from ..coaching_summary import edit_summary, end_session
+    from ..sessions.ending import edit_summary, end_session
 
     end_session(sm, coach, session_id)
     with sm() as s:
@@ -98,9 +98,9 @@ def chat(email, org_id, mode, opportunity, account, engine):
     from models import CoachingSession
 
     from ..coach_setup import get_coach
-    from ..coaching import create_session, open_session, run_turn
     from ..errors import ApiError
-    from ..turns import accept_message
+    from ..sessions.claim import accept_message
+    from ..sessions.turn import create_session, open_session, run_turn
 
     app = current_app._get_current_object()
     sm = app.extensions["db"]["sessionmaker"]
@@ -145,8 +145,8 @@ def chat(email, org_id, mode, opportunity, account, engine):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with transcripts).")
 def evaluate(files, engine, as_json):
     """Run scripted conversations (tests/scripts/*.json) and print coaching figures."""
-    from ..coach_eval import run_script, table
     from ..coach_setup import get_coach
+    from ..evaluation import run_script, table
 
     app = current_app._get_current_object()
     rows = [run_script(path, lambda: get_coach(app, engine)) for path in files]

@@ -26,17 +26,17 @@ from models import (
     utcnow,
 )
 
-from . import limits
-from .coach import (
+from .. import limits
+from ..coach import (
     Coach,
-    CoachReply,
     Delta,
     EngineError,
     Replace,
     SessionState,
+    TurnResult,
 )
-from .errors import CODES, ApiError
-from .turns import CLAIM_SECONDS, TurnTaken, release, store_claimed
+from ..errors import CODES, ApiError
+from .claim import CLAIM_SECONDS, TurnTaken, release, store_claimed
 
 log = logging.getLogger(__name__)
 Event = tuple[str, dict]
@@ -73,7 +73,7 @@ def create_session(s: Session, coach: Coach, rep: User, mode: str, *,
     by its opening turn (a message sent before the opening is stored gets reply_pending)."""
     from models import Account
 
-    from .coach.context import build_context
+    from .context import build_context
 
     today = today or utcnow().date()
     spec = coach.modes.get(mode)
@@ -175,7 +175,7 @@ def run_turn(sm: sessionmaker, coach: Coach, session_id: int, rep_message_id: in
                     yield "delta", {"text": str(item)}
                 elif isinstance(item, Replace):
                     yield "replace", {"text": item.text}
-                elif isinstance(item, CoachReply):
+                elif isinstance(item, TurnResult):
                     reply = item
         except EngineError as exc:
             log.warning("coach turn failed in session %s: %s", session_id, exc)
@@ -203,7 +203,7 @@ TAKEN = {"code": "reply_pending", "status": 409, "retryable": True, "retry_after
 
 
 def store_reply(sm: sessionmaker, session_id: int, rep_message_id: int | None,
-                state: SessionState, reply: CoachReply, *, rep_stage: str | None = None,
+                state: SessionState, reply: TurnResult, *, rep_stage: str | None = None,
                 row: CoachingSession | None = None, keep: dict | None = None) -> dict:
     """One transaction: the coach message, the new state, follow-ups and skill ratings.
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import CoachingSession, Message, User, utcnow
 
-from .errors import ApiError
+from ..errors import ApiError
 
 # 2 model calls a turn at most (a guard regeneration), each up to COACH_TIMEOUT x (retries + 1).
 CLAIM_SECONDS = 2 * 30.0 * 3 + 10

@@ -33,9 +33,9 @@ from models.db import make_engine, make_sessionmaker
 
 from .cli import create_organization
 from .coach import guard
-from .coaching import create_session, open_session, run_turn
-from .coaching_summary import end_session
-from .turns import accept_message
+from .sessions.claim import accept_message
+from .sessions.ending import end_session
+from .sessions.turn import create_session, open_session, run_turn
 
 KPI = ("pipeline_count", "proposals", "deals_closed", "pipeline_value", "closed_value", "quota")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .guard import praise_phrases, telling_phrases
+from ..guard import praise_phrases, telling_phrases
 
 SWAPS = {
     "i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",

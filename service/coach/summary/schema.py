@@ -1,19 +1,14 @@
-"""The session summary: its JSON schema (for the LLM), its marshmallow validation, and the
-deterministic extraction the offline coach uses (commitments from 'commitments' stages, the help
-asked from 'help' stages)."""
+"""The session summary's shape: its JSON schema (for the LLM), its marshmallow validation, and
+reading JSON out of a model's text answer."""
 
 from __future__ import annotations
 
 import json
 import re
-from datetime import date
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from . import recap
-from .commitments import commitments_in, merge
-from .errors import EngineBadOutput
-from .reading import is_vague
+from ..errors import EngineBadOutput
 
 KINDS = ("keep", "drop", "create", "action")
 SUMMARY_JSON_SCHEMA = {
@@ -79,35 +74,3 @@ def parse_json_text(text: str) -> dict:
     if not isinstance(data, dict):
         raise EngineBadOutput("model returned JSON that is not an object")
     return data
-
-
-PLAN_STAGES = ("plan", "commit", "next_steps", "actions", "action_plan")
-
-
-def plans(stage) -> bool:
-    """A planning stage: every action the rep names there is a commitment."""
-    return stage.collect == "commitments" or stage.key in PLAN_STAGES
-
-
-def extract_summary(mode, transcript: list[dict], today: date, rep_name: str = "the rep",
-                    context: dict | None = None) -> dict:
-    """Deterministic summary in the JSON shape of SUMMARY_JSON_SCHEMA (dates ISO strings)."""
-    answers: dict[str, list[str]] = {}
-    for turn in transcript:
-        if turn["role"] == "rep" and turn.get("stage"):
-            answers.setdefault(turn["stage"], []).append(turn["text"])
-    commitments: list[dict] = []
-    help_texts: list[str] = []
-    for stage in mode.stages:
-        for text in answers.get(stage.key, []):
-            commitments.extend(commitments_in(text, today, strict=not plans(stage)))
-            if stage.collect == "help" and not is_vague(text, 3):
-                help_texts.append(text)
-    unique = merge(commitments)
-    help_asked = recap.help_phrase(help_texts)
-    lines = recap.summary_lines(mode, transcript, answers, context or {}, rep_name, unique,
-                                help_asked)
-    return {"summary": " ".join(lines),
-            "commitments": [{**c, "due_date": c["due_date"] and c["due_date"].isoformat()}
-                            for c in unique],
-            "help_asked": help_asked}

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import CoachingSession, Commitment, utcnow
 
-from .coach import Coach, EngineError, SessionState, session_metrics
-from .coaching import confirm_hooks, error_event
-from .errors import ApiError
+from ..coach import Coach, EngineError, SessionState, session_metrics
+from ..errors import ApiError
+from .turn import confirm_hooks, error_event
 
 
 def transcript_turns(row: CoachingSession) -> list[dict]:

@@ -19,7 +19,7 @@ from ..errors import (
     EngineTimeout,
     EngineUnavailable,
 )
-from ..summary import parse_json_text, validate_summary
+from ..summary.schema import parse_json_text, validate_summary
 from .base import CoachTurn
 
 CORRECTION = ("Your previous draft broke the coaching rules: {reason}. Write the reply again: a "

@@ -6,8 +6,8 @@ from flask.cli import AppGroup
 
 from models import Organization, User, default_process
 
-from .auth import issue_token
-from .db import db
+from ..auth import issue_token
+from ..db import db
 
 db_cli = AppGroup("db", help="Database schema.")
 org_cli = AppGroup("org", help="Organizations.")
@@ -17,7 +17,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 def alembic_config(url: str):
     from alembic.config import Config
 
-    from .config import ROOT
+    from ..config import ROOT
 
     cfg = Config(str(ROOT / "alembic.ini"))
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
@@ -64,14 +64,14 @@ def org_create(name, admin_name, admin_email):
 @demo_cli.command("load")
 def demo_load():
     """Load the demo organization (idempotent: does nothing when it is there)."""
-    from .demo import load_demo
+    from ..demo import load_demo
 
     result = load_demo(db.session)
     click.echo(result)
 
 
 def init_app(app: Flask) -> None:
-    from .coach.cli import coach_cli
+    from .coach import coach_cli
 
     for group in (db_cli, org_cli, demo_cli, coach_cli):
         app.cli.add_command(group)

@@ -1,19 +1,12 @@
-"""One Jinja2 environment for every prompt and mode question, with ``StrictUndefined``.
+"""Figures as words: money, percentages, a metric's movement, the period's headline.
 
-Questions are written against the context dict (see ``context.py``) plus a few derived names
-added by :func:`namespace`: ``first_name``, ``kpi`` (the latest period's metrics), ``period``
-(its label), ``headline`` (the biggest mover, as words) and, in walking stages, ``item``.
+The one home for formatting money and figures, used by prompts, the offline coach and the
+summary, so a figure reads the same wherever the rep or the manager sees it.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
-from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
-
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 
 LABELS = {
     "pipeline_count": "number of open opportunities",
@@ -110,78 +103,3 @@ def headline(context: dict) -> str:
         moved, key=lambda m: abs(float(metrics[m]["change_pct"])), default=known[0])
     verb = "are" if LABELS[pick].endswith(("closed", "presented")) else "is"
     return f"your {LABELS[pick]} {verb} {movement(pick, metrics[pick], currency)}"
-
-
-class SkipQuestion(LookupError):
-    """Raised by ``skip()`` in a question template when the context makes it pointless."""
-
-
-def skip():
-    raise SkipQuestion("question does not apply to this context")
-
-
-# Compiled once per process: prompts change with a deploy, so no stat() of the file per render.
-env = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
-                  loader=FileSystemLoader(str(PROMPTS_DIR)), trim_blocks=True, lstrip_blocks=True,
-                  auto_reload=False)
-env.filters.update(money=money, pct=pct, upfirst=lambda s: s[:1].upper() + s[1:])
-env.globals.update(movement=movement, figure=figure, stated=stated, labels=LABELS, skip=skip)
-
-
-@lru_cache(maxsize=512)
-def _compiled(source: str):
-    return env.from_string(source)
-
-
-def namespace(context: dict, **extra) -> dict:
-    ns = dict(context)
-    rep = context.get("rep") or {}
-    if rep.get("name"):
-        ns["first_name"] = rep["name"].split()[0]
-    periods = context.get("periods") or []
-    if periods:
-        ns["kpi"] = periods[0]["metrics"]
-        ns["period"] = periods[0].get("label", "this period")
-        try:
-            ns["headline"] = headline(context)
-        except (KeyError, IndexError, TypeError, ValueError):
-            pass
-    ns.update(extra)
-    return ns
-
-
-def render_text(source: str, context: dict, **extra) -> str:
-    """Render a template string; raises jinja2 errors when the context lacks what it needs."""
-    return " ".join(_compiled(source).render(namespace(context, **extra)).split())
-
-
-def try_render(source: str, context: dict, **extra) -> str | None:
-    """Like render_text, but None when the template needs data this context does not have."""
-    try:
-        return render_text(source, context, **extra)
-    except (TemplateError, LookupError, TypeError, ValueError, ArithmeticError):
-        return None
-
-
-CONTEXT_DEFAULTS = {"today": "", "rep": {"id": None, "name": "the rep"}, "periods": [],
-                    "currency": "", "skills_audit": None, "opportunity": None, "account": None,
-                    "pre_call": None, "commitments": []}
-
-
-def render_file(name: str, **variables) -> str:
-    return env.get_template(name).render(**variables).strip()
-
-
-def render_context_block(context: dict, running_summary: str = "") -> str:
-    """The data block: the rep's context, separate from the instructions."""
-    ns = {**CONTEXT_DEFAULTS, **namespace(context)}
-    return render_file("context.j2", **ns, running_summary=running_summary)
-
-
-def data_message(context: dict, running_summary: str = "") -> dict:
-    """The data block as a chat message. It holds text reps wrote (commitments, pre-call
-    objectives, the condensed earlier turns, deal notes), so it goes in a user message, never a
-    system one: system messages carry only our instructions. ``data`` marks it for engines that
-    read the transcript (it is not sent to a model server)."""
-    return {"role": "user", "content": render_context_block(context, running_summary),
-            "data": True}

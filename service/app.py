@@ -1,0 +1,23 @@
+"""The Flask app: configuration, extensions and blueprints, wired once."""
+
+from flask import Flask
+
+from . import api, cli, headers, limits, proxy, request_body, request_log, review, widget
+from .config import load as load_config
+from .db import db
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(load_config(config))
+    proxy.init_app(app)
+    headers.init_app(app)
+    request_log.init_app(app)
+    request_body.init_app(app)
+    db.init_app(app)
+    limits.init_app(app)
+    api.init_app(app)
+    cli.init_app(app)
+    widget.init_app(app)
+    review.init_app(app)
+    return app

@@ -1,0 +1,245 @@
+"""The flow: the session state kept between turns, and the decision of what the next coach
+turn must do.
+
+Follow-ups of due commitments come first, then the mode's stages top to bottom. What the rep
+just said decides the turn's *intent* (ask, probe, turn_back, offer, idea, close...); turn.py
+speaks it. The state is typed and versioned (``FLOW_VERSION``), so a stored session written by
+an older release still loads (see :meth:`SessionState.from_dict`).
+"""
+
+from __future__ import annotations
+
+import copy as _copy
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+
+from .language.commitments import commitments_in, merge, spoken_due
+from .language.reading import asks_for_answer, classify_follow_up, is_vague, parse_rating, says_yes
+from .language.reflect import acknowledge, follow_up_ack
+from .modes import Mode, StageSpec
+from .summary.draft import plans
+
+FLOW_VERSION = 2
+FOLLOW_UP = ['You committed to "{text}"{due}. How did it go?',
+             'Next: "{text}"{due}. How did that go?']
+
+
+@dataclass
+class TurnRecord:
+    role: str                 # "coach" | "rep"
+    text: str
+    stage: str | None = None  # mode stage key, or "follow_up" for due-commitment check-ins
+    guard: dict | None = None  # coach turns: {"outcome", "reasons"}
+
+
+@dataclass
+class FlowState:
+    """The flow's bookkeeping between turns."""
+
+    follow_ups_asked: int = 0     # due commitments the coach has asked about
+    follow_ups_answered: int = 0  # ... and the rep has answered
+    asks: int = 0                 # times the rep asked for the answer since the last offer
+    probes: dict[str, int] = field(default_factory=dict)  # stage key -> probes used there
+    item_index: int = 0           # where a walking stage (skills) is in its list
+    heard: list[dict] = field(default_factory=list)  # dated commitments heard, ISO due dates
+    complete: bool = False        # every stage is covered: the coach closes
+    folded: int = 0               # turns folded into the running summary (prompt budget)
+
+    @classmethod
+    def from_extra(cls, extra: dict) -> FlowState:
+        """The untyped ``extra`` dict of version 1 states (its unread keys are dropped)."""
+        return cls(follow_ups_asked=extra.get("follow_ups_asked", 0),
+                   follow_ups_answered=extra.get("followed_up", 0), asks=extra.get("asks", 0),
+                   probes=dict(extra.get("probes", {})), item_index=extra.get("item_index", 0),
+                   heard=list(extra.get("heard", [])), complete=bool(extra.get("complete")),
+                   folded=extra.get("folded", 0))
+
+
+@dataclass
+class SessionState:
+    mode: str
+    stage: str
+    context: dict
+    turns: list[TurnRecord] = field(default_factory=list)
+    running_summary: str = ""
+    # [{"id", "text", "due_date", "measure"}] still to follow up, in order
+    due_commitments: list[dict] = field(default_factory=list)
+    offer_state: str = "none"  # "none" | "offered" | "accepted"
+    flow: FlowState = field(default_factory=FlowState)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict (built by hand: dataclasses.asdict deep-copies the whole context)."""
+        return {"version": FLOW_VERSION, "mode": self.mode, "stage": self.stage,
+                "context": dict(self.context),
+                "turns": [{"role": t.role, "text": t.text, "stage": t.stage,
+                           "guard": t.guard and dict(t.guard)} for t in self.turns],
+                "running_summary": self.running_summary, "offer_state": self.offer_state,
+                "flow": asdict(self.flow),
+                "due_commitments": [
+                    {**c, "due_date": c["due_date"].isoformat()
+                     if isinstance(c.get("due_date"), date) else c.get("due_date")}
+                    for c in self.due_commitments]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SessionState:
+        flow = FlowState(**data["flow"]) if "flow" in data else \
+            FlowState.from_extra(data.get("extra") or {})
+        return cls(mode=data["mode"], stage=data["stage"], context=dict(data.get("context", {})),
+                   turns=[t if isinstance(t, TurnRecord) else TurnRecord(**t)
+                          for t in data.get("turns", [])],
+                   running_summary=data.get("running_summary", ""),
+                   due_commitments=[dict(c) for c in data.get("due_commitments", [])],
+                   offer_state=data.get("offer_state", "none"), flow=flow)
+
+    def copy(self) -> SessionState:
+        """A working copy the flow may change; the turns themselves are never changed in place."""
+        return replace(self, context=dict(self.context), turns=list(self.turns),
+                       due_commitments=_copy.deepcopy(self.due_commitments),
+                       flow=_copy.deepcopy(self.flow))
+
+    def today(self) -> date:
+        value = self.context.get("today")
+        return date.fromisoformat(value) if value else date.today()
+
+
+@dataclass
+class Step:
+    """What the next coach turn must do, as the flow decided it."""
+
+    intent: str                # open | ask | probe | follow_up | turn_back | offer | idea | close
+    say: str = ""              # a line the flow speaks itself (the follow-up questions)
+    ack: str = ""              # say back the dated commitments the rep just gave
+    followed: str = ""         # the rep just said how a due commitment went: done|open|dropped
+    update: dict | None = None  # {"id", "status", "note"} for that commitment
+    ratings: list[dict] = field(default_factory=list)  # [{"skill", "rating", "note"}] heard
+
+
+def _due(value) -> str:
+    if not value:
+        return ""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return f", due {day.day} {day:%B}"
+
+
+def follow_up_question(commitment: dict, index: int) -> str:
+    text = commitment["text"].strip().rstrip(".")
+    return FOLLOW_UP[min(index, 1)].format(text=text, due=_due(commitment.get("due_date")))
+
+
+def opening(state: SessionState, mode: Mode) -> Step:
+    """The session's first turn: the first due commitment's follow-up, else the mode's opening."""
+    state.stage = state.stage or mode.stages[0].key
+    if state.due_commitments:
+        state.flow.follow_ups_asked += 1
+        return Step("follow_up", say=follow_up_question(state.due_commitments[0], 0))
+    return Step("open")
+
+
+def hear(state: SessionState, mode: Mode, rep_text: str) -> Step:
+    """Record the rep's answer and decide the next turn."""
+    if state.offer_state == "accepted":
+        state.offer_state = "none"
+    if state.flow.follow_ups_answered < state.flow.follow_ups_asked:
+        return _follow_up_answer(state, rep_text)
+    stage = mode.stage(state.stage)
+    state.turns.append(TurnRecord("rep", rep_text, stage.key))
+    return _decide(state, mode, stage, rep_text)
+
+
+def _follow_up_answer(state: SessionState, rep_text: str) -> Step:
+    state.turns.append(TurnRecord("rep", rep_text, "follow_up"))
+    done = state.due_commitments.pop(0)
+    state.flow.follow_ups_answered += 1
+    status = classify_follow_up(rep_text)
+    update = {"id": done.get("id"), "status": status, "note": rep_text[:500]}
+    said_back = follow_up_ack(rep_text, status)
+    if state.due_commitments:
+        state.flow.follow_ups_asked += 1
+        question = follow_up_question(state.due_commitments[0], state.flow.follow_ups_answered)
+        return Step("follow_up", say=f"{said_back} {question}".strip(), update=update)
+    # say back how it went, then open the mode with the figures
+    return Step("open", ack=said_back, followed=status, update=update)
+
+
+def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str) -> Step:
+    flow = state.flow
+    if state.offer_state == "offered":
+        state.offer_state = "none"
+        flow.asks = 0
+        if says_yes(rep_text):
+            state.offer_state = "accepted"
+            return Step("idea")
+    if asks_for_answer(rep_text):
+        flow.asks += 1
+        if flow.asks >= 2:
+            state.offer_state = "offered"
+            return Step("offer")
+        return Step("turn_back")
+    dated, ack = _hear_commitments(state, stage, rep_text)
+    if flow.complete:
+        return Step("close", ack=ack)
+    used = flow.probes.get(stage.key, 0)
+    if stage.each:
+        return _walk(state, mode, stage, rep_text, used, ack)
+    if dated and plans(stage) and stage.collect != "commitments":
+        return Step(_advance(state, mode, stage), ack=ack)  # the plan is already a commitment
+    if flow.heard and stage.collect == "commitments" and \
+            is_vague(rep_text, stage.advance.probe_below_words):
+        return Step(_advance(state, mode, stage), ack=ack)  # 'nothing else': the list is done
+    if is_vague(rep_text, stage.advance.probe_below_words) and used < stage.advance.max_probes:
+        flow.probes[stage.key] = used + 1
+        return Step("probe", ack=ack)
+    answers = [t.text for t in state.turns if t.role == "rep" and t.stage == stage.key]
+    coach_turns = sum(1 for t in state.turns if t.role == "coach" and t.stage == stage.key)
+    words = sum(len(a.split()) for a in answers)
+    rule = stage.advance
+    if rule.min_answers == 1 and len(answers) == 1 and words < rule.min_words \
+            and used < rule.max_probes and not stage.collect:
+        flow.probes[stage.key] = used + 1  # one short answer: dig into it, never re-ask
+        return Step("probe", ack=ack)
+    if (len(answers) >= rule.min_answers and words >= rule.min_words) \
+            or coach_turns >= rule.max_turns:
+        return Step(_advance(state, mode, stage), ack=ack)
+    return Step("ask", ack=ack)
+
+
+def _hear_commitments(state: SessionState, stage: StageSpec, rep_text: str):
+    """Dated commitments in this answer, remembered, and the line that says them back."""
+    today = state.today()
+    dated = [c for c in commitments_in(rep_text, today, strict=not plans(stage))
+             if c["due_date"]]
+    if not dated:
+        return dated, ""
+    known = [{**c, "due_date": date.fromisoformat(c["due_date"])} for c in state.flow.heard]
+    state.flow.heard = [{**c, "due_date": c["due_date"].isoformat()}
+                        for c in merge(known + dated)]
+    return dated, acknowledge(dated, lambda d: spoken_due(d, today))
+
+
+def _walk(state, mode, stage, rep_text, used, ack) -> Step:
+    """A stage that goes through a list (skills): one rating and note per item."""
+    items = mode.items(stage, state.context)
+    index = state.flow.item_index
+    parsed = parse_rating(rep_text)
+    ratings = []
+    if parsed:
+        ratings = [{"skill": items[index], "rating": parsed[0], "note": parsed[1]}]
+    elif used < stage.advance.max_probes:
+        state.flow.probes[stage.key] = used + 1
+        return Step("probe", ack=ack)
+    index += 1
+    state.flow.probes[stage.key] = 0
+    state.flow.item_index = index
+    if index >= len(items):
+        return Step(_advance(state, mode, stage), ack=ack, ratings=ratings)
+    return Step("ask", ack=ack, ratings=ratings)
+
+
+def _advance(state: SessionState, mode: Mode, stage: StageSpec) -> str:
+    following = mode.next_stage(stage.key)
+    if following is None:
+        state.flow.complete = True
+        return "close"
+    state.stage = following.key
+    state.flow.item_index = 0
+    return "ask"

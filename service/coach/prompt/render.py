@@ -1,0 +1,75 @@
+"""One Jinja2 environment for every prompt and mode question, with ``StrictUndefined``.
+
+Questions are written against the context dict (see service/sessions/context.py) plus a few
+derived names added by :func:`namespace`: ``first_name``, ``kpi`` (the latest period's metrics),
+``period`` (its label), ``headline`` (the biggest mover, as words) and, in walking stages,
+``item``. Figures and money are worded by figures.py, the one place that formats them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+from .figures import LABELS, figure, headline, money, movement, pct, stated
+
+PROMPTS_DIR = Path(__file__).resolve().parents[3] / "prompts"
+
+
+class SkipQuestion(LookupError):
+    """Raised by ``skip()`` in a question template when the context makes it pointless."""
+
+
+def skip():
+    raise SkipQuestion("question does not apply to this context")
+
+
+# Compiled once per process: prompts change with a deploy, so no stat() of the file per render.
+env = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
+                  loader=FileSystemLoader(str(PROMPTS_DIR)), trim_blocks=True, lstrip_blocks=True,
+                  auto_reload=False)
+env.filters.update(money=money, pct=pct, upfirst=lambda s: s[:1].upper() + s[1:])
+env.globals.update(movement=movement, figure=figure, stated=stated, labels=LABELS, skip=skip)
+
+
+@lru_cache(maxsize=512)
+def _compiled(source: str):
+    return env.from_string(source)
+
+
+def namespace(context: dict, **extra) -> dict:
+    ns = dict(context)
+    rep = context.get("rep") or {}
+    if rep.get("name"):
+        ns["first_name"] = rep["name"].split()[0]
+    periods = context.get("periods") or []
+    if periods:
+        ns["kpi"] = periods[0]["metrics"]
+        ns["period"] = periods[0].get("label", "this period")
+        try:
+            ns["headline"] = headline(context)
+        except (KeyError, IndexError, TypeError, ValueError):
+            pass
+    ns.update(extra)
+    return ns
+
+
+def render_text(source: str, context: dict, **extra) -> str:
+    """Render a template string; raises jinja2 errors when the context lacks what it needs."""
+    return " ".join(_compiled(source).render(namespace(context, **extra)).split())
+
+
+def try_render(source: str, context: dict, **extra) -> str | None:
+    """Like render_text, but None when the template needs data this context does not have."""
+    try:
+        return render_text(source, context, **extra)
+    except (TemplateError, LookupError, TypeError, ValueError, ArithmeticError):
+        return None
+
+
+def render_file(name: str, **variables) -> str:
+    return env.get_template(name).render(**variables).strip()
+
+

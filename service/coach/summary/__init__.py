@@ -1,0 +1,1 @@
+"""The session summary: its schema and validation, its sentences, and drafting it."""

@@ -1,0 +1,153 @@
+"""One coach turn: prompt -> engine -> guard -> regenerate or fall back, as one TurnResult.
+
+``Coach.open`` / ``Coach.respond`` are generators yielding ``Delta`` pieces while the coach
+speaks, maybe one ``Replace`` (the guard rejected what streamed), and last a ``TurnResult``.
+Consume them fully: the state is updated at the end, and only on success, so an EngineError
+leaves the state as it was and the same call can be retried. What the turn must do is the
+flow's decision (flow.py); which engine speaks, the coach never knows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from dataclasses import replace as dc_replace
+
+from . import flow, guard
+from .engines.base import CoachTurn
+from .errors import EngineError
+from .flow import SessionState, Step, TurnRecord
+from .language.reflect import reflect
+from .modes import Mode, StageSpec, load_modes
+from .prompt.budget import fit
+from .prompt.context_block import data_message
+from .prompt.render import render_file, try_render
+from .summary.draft import SessionDraft, draft_summary
+
+
+class Delta(str):
+    """A piece of the coach's reply as it streams."""
+
+
+@dataclass
+class Replace:
+    """The guard rejected the streamed text; this is the final text to show instead."""
+
+    text: str
+
+
+@dataclass
+class TurnResult:
+    """What one coach turn said and what it heard, for the orchestration to store."""
+
+    text: str
+    stage: str | None
+    guard: dict                       # {"outcome": passed|regenerated|fallback, "reasons": [...]}
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    commitment_update: dict | None = None  # {"id", "status": done|open|dropped, "note"}
+    skill_ratings: list[dict] = field(default_factory=list)  # [{"skill", "rating", "note"}]
+    intent: str = "ask"
+
+
+class Coach:
+    def __init__(self, engine, *, modes: dict[str, Mode] | None = None, token_budget: int = 3000,
+                 max_reply_tokens: int = 300):
+        self.engine = engine
+        self.modes = modes if modes is not None else load_modes()
+        self.token_budget = token_budget
+        self.max_reply_tokens = max_reply_tokens
+
+    def open(self, state: SessionState):
+        work = state.copy()
+        mode = self.modes[work.mode]
+        yield from self._speak(work, mode, flow.opening(work, mode))
+        state.__dict__.update(work.__dict__)
+
+    def respond(self, state: SessionState, rep_text: str):
+        work = state.copy()
+        mode = self.modes[work.mode]
+        step = flow.hear(work, mode, " ".join((rep_text or "").split()))
+        yield from self._speak(work, mode, step)
+        state.__dict__.update(work.__dict__)
+
+    def draft_summary(self, state: SessionState) -> SessionDraft:
+        return draft_summary(self.engine, self.modes[state.mode], state, self.token_budget)
+
+    def _speak(self, work: SessionState, mode: Mode, step: Step):
+        if step.say:
+            yield from self._say_fixed(work, step)
+        else:
+            yield from self._generate(work, mode, step)
+
+    def _say_fixed(self, work: SessionState, step: Step):
+        verdict = guard.check(step.say)
+        yield Delta(step.say)
+        outcome = {"outcome": "passed" if verdict.ok else "fallback", "reasons": verdict.reasons}
+        work.turns.append(TurnRecord("coach", step.say, "follow_up", guard=outcome))
+        yield TurnResult(step.say, "follow_up", outcome, commitment_update=step.update,
+                         intent="follow_up")
+
+    def _messages(self, work: SessionState, mode: Mode, stage: StageSpec, intent, item):
+        system = render_file("system.j2", mode=mode, stage=stage, intent=intent, item=item)
+        folded = work.flow.folded
+        turns = [{"role": "assistant" if t.role == "coach" else "user", "content": t.text,
+                  "stage": t.stage} for t in work.turns[folded:]]
+
+        def head(summary):
+            return [{"role": "system", "content": system}, data_message(work.context, summary)]
+
+        messages, more, summary = fit(head(work.running_summary), turns,
+                                      self.token_budget - self.max_reply_tokens,
+                                      summary=work.running_summary, render_head=head)
+        work.flow.folded = folded + more
+        work.running_summary = summary
+        return messages
+
+    def _fallback(self, work, stage, item) -> str:
+        last = next((t.text for t in reversed(work.turns) if t.role == "rep"), "")
+        question = try_render(stage.fallback, work.context, item=item) or \
+            "What matters most to you about this right now?"
+        text = f"{reflect(last, len(work.turns))} {question}".strip()
+        return text if guard.check(text).ok else question
+
+    def _generate(self, work: SessionState, mode: Mode, step: Step):
+        intent = step.intent
+        stage = mode.stage(work.stage)
+        items = mode.items(stage, work.context)
+        item = items[min(work.flow.item_index, len(items) - 1)] if items else None
+        asked = [t.text for t in work.turns if t.role == "coach"]
+        turn = CoachTurn("reply", mode, stage, work.context,
+                         self._messages(work, mode, stage, intent, item),
+                         max_tokens=self.max_reply_tokens, intent=intent, item=item,
+                         asked=asked, turn_index=len(asked), ack=step.ack,
+                         heard=len(work.flow.heard), followed=step.followed)
+        rules = {"offer_accepted": intent == "idea", "require_open": intent != "offer"}
+        parts = []
+        for piece in self.engine.stream(turn):
+            parts.append(piece)
+            yield Delta(piece)
+        text = "".join(parts).strip()
+        verdict = guard.check(text, **rules)
+        outcome, reasons, usages = "passed", list(verdict.reasons), [turn.usage]
+        if not verdict.ok:
+            retry = dc_replace(turn, correction="; ".join(verdict.reasons), usage=None)
+            try:
+                text = "".join(self.engine.stream(retry)).strip()
+                second = guard.check(text, **rules)
+            except EngineError:
+                second = guard.GuardVerdict(ok=False, reasons=["engine failed on retry"])
+            usages.append(retry.usage)
+            outcome = "regenerated" if second.ok else "fallback"
+            if not second.ok:
+                reasons += [r for r in second.reasons if r not in reasons]
+                text = self._fallback(work, stage, item)
+            yield Replace(text)
+        text = " ".join(text.split())
+        record = {"outcome": outcome, "reasons": reasons}
+        work.turns.append(TurnRecord("coach", text, stage.key, guard=record))
+        known = [u for u in usages if u]
+        yield TurnResult(
+            text, stage.key, record,
+            prompt_tokens=sum(u["prompt_tokens"] or 0 for u in known) if known else None,
+            completion_tokens=sum(u["completion_tokens"] or 0 for u in known) if known else None,
+            commitment_update=step.update, skill_ratings=list(step.ratings), intent=intent)
