@@ -3,53 +3,9 @@
 The JSON API keeps bearer tokens and no CSRF; only this blueprint's forms are protected.
 """
 
-from flask import Blueprint, Flask, g, redirect, request, url_for
-from flask_wtf.csrf import CSRFProtect
+from flask import Flask
 
-from ..errors import ApiError
-from . import browser_session
-
-bp = Blueprint("review", __name__, url_prefix="/review", template_folder="../templates",
-               static_folder="../static/review", static_url_path="/static")
-csrf = CSRFProtect()
-PUBLIC = {"review.login", "review.choose_organization", "review.static"}
-UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-@bp.before_request
-def load_reviewer():
-    """CSRF on every unsafe method; then the logged-in manager or admin (browser_session.py),
-    or the login page."""
-    if request.method in UNSAFE:
-        csrf.protect()
-    g.user = user = browser_session.current_user()
-    if request.endpoint in PUBLIC:
-        return None
-    if user is None:
-        return redirect(url_for("review.login", next=request.full_path.rstrip("?")))
-    if user.role not in ("manager", "admin"):
-        raise ApiError(403, "The review pages are for managers and admins. Your own coaching "
-                            "sessions are in the coaching chat.")
-    return None
-
-
-@bp.context_processor
-def reviewer():
-    return {"user": g.get("user")}
-
-
-@bp.app_template_filter("when")
-def when(value, with_time: bool = True) -> str:
-    if value is None:
-        return "—"
-    if hasattr(value, "hour") and with_time:
-        return f"{value.day} {value:%b %Y, %H:%M}"
-    return f"{value.day} {value:%b %Y}"
-
-
-@bp.app_template_filter("money")
-def money(value, currency: str = "USD") -> str:
-    return "—" if value is None else f"{currency} {value:,.0f}"
+from .blueprint import bp, csrf
 
 
 def init_app(app: Flask) -> None:

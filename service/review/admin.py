@@ -5,7 +5,7 @@ from marshmallow import fields, validate
 
 from ..db import db
 from ..pagination import PageArgs
-from . import bp
+from .blueprint import bp
 from .pages import args, page
 from .schemas import ReviewSettingsSchema
 from .settings import deliveries, dump_delivery, require_admin, settings_of, update_settings

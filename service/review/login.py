@@ -18,7 +18,8 @@ from models import User
 from .. import clock
 from ..db import db
 from ..limits import count_failed_review_login, review_login_succeeded, review_login_wait
-from . import bp, browser_session
+from . import browser_session
+from .blueprint import bp
 from .schemas import ReviewLoginSchema, form_args
 
 WRONG = "That email and password do not match an account. Check both and try again."

@@ -9,8 +9,9 @@ from models import CoachingSession, Opportunity
 from ..access import visible_rep_ids
 from ..db import db
 from ..errors import ApiError
-from . import bp, charts, export, quality, schemas
+from . import charts, export, quality, schemas
 from .asknow import ask_now
+from .blueprint import bp
 from .dashboard import team_dashboard
 from .schemas import form_args
 from .scope import teams_for, visible_reps
