@@ -57,7 +57,7 @@ def clip(text: str, max_tokens: int) -> str:
     return cut(keep)
 
 
-def gist(text: str, words: int = 18) -> str:
+def first_words(text: str, words: int = 18) -> str:
     parts = text.split()
     return " ".join(parts[:words]) + (" ..." if len(parts) > words else "")
 
@@ -68,7 +68,7 @@ def fold_lines(turns: list[dict]) -> list[str]:
     for turn in turns:
         who = "Coach asked" if turn["role"] == "coach" else "Rep said"
         stage = f"[{turn.get('stage')}] " if turn.get("stage") else ""
-        lines.append(f"{stage}{who}: {gist(turn['text'])}")
+        lines.append(f"{stage}{who}: {first_words(turn['text'])}")
     return lines
 
 
