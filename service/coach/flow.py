@@ -61,7 +61,7 @@ class SessionState:
     stage: str
     context: dict
     turns: list[TurnRecord] = field(default_factory=list)
-    running_summary: str = ""
+    digest: str = ""  # the turns folded out of the prompt, a line each (prompt/budget.py)
     # [{"id", "text", "due_date", "measure"}] still to follow up, in order
     due_commitments: list[dict] = field(default_factory=list)
     offer_state: str = "none"  # "none" | "offered" | "accepted"
@@ -73,7 +73,7 @@ class SessionState:
                 "context": dict(self.context),
                 "turns": [{"role": t.role, "text": t.text, "stage": t.stage,
                            "guard": t.guard and dict(t.guard)} for t in self.turns],
-                "running_summary": self.running_summary, "offer_state": self.offer_state,
+                "digest": self.digest, "offer_state": self.offer_state,
                 "flow": asdict(self.flow),
                 "due_commitments": [
                     {**c, "due_date": c["due_date"].isoformat()
@@ -87,7 +87,7 @@ class SessionState:
         return cls(mode=data["mode"], stage=data["stage"], context=dict(data.get("context", {})),
                    turns=[t if isinstance(t, TurnRecord) else TurnRecord(**t)
                           for t in data.get("turns", [])],
-                   running_summary=data.get("running_summary", ""),
+                   digest=data.get("digest", data.get("running_summary", "")),
                    due_commitments=[dict(c) for c in data.get("due_commitments", [])],
                    offer_state=data.get("offer_state", "none"), flow=flow)
 

@@ -93,14 +93,14 @@ class Coach:
         turns = [{"role": "assistant" if t.role == "coach" else "user", "content": t.text,
                   "stage": t.stage} for t in work.turns[folded:]]
 
-        def head(summary):
-            return [{"role": "system", "content": system}, data_message(work.context, summary)]
+        def head(digest):
+            return [{"role": "system", "content": system}, data_message(work.context, digest)]
 
-        messages, more, summary = fit(head(work.running_summary), turns,
-                                      self.token_budget - self.max_reply_tokens,
-                                      summary=work.running_summary, render_head=head)
+        messages, more, digest = fit(head(work.digest), turns,
+                                     self.token_budget - self.max_reply_tokens,
+                                     digest=work.digest, render_head=head)
         work.flow.folded = folded + more
-        work.running_summary = summary
+        work.digest = digest
         return messages
 
     def _fallback(self, work, stage, item) -> str:

@@ -74,7 +74,7 @@ def test_prompt_stays_under_budget_however_long_the_session(context):
         list(coach.respond(state, long_answer))
     for turn in engine.history:
         assert count_messages(turn.messages) <= 1000
-    assert state.flow.folded > 0 and "Rep said" in state.running_summary
+    assert state.flow.folded > 0 and "Rep said" in state.digest
     assert engine.history[-1].messages[-1] == {"role": "user",
                                               "content": engine.history[-1].messages[-1]["content"]}
     assert len(state.turns) == 51  # the transcript itself is never cut

@@ -81,7 +81,7 @@ def test_no_system_message_of_any_request_holds_rep_text(context):
     regenerated = next(r for r in replies if "broke the coaching rules" in "".join(
         system_texts(r)))
     assert any(MARK in t for t in user_texts(regenerated))
-    assert state.running_summary and MARK in state.running_summary
+    assert state.digest and MARK in state.digest
     folded = [r for r in replies if any(t.startswith("DATA BLOCK") and "Rep said" in t
                                         for t in user_texts(r))]
     assert folded and any(MARK in t for t in user_texts(folded[-1]) if t.startswith("DATA"))

@@ -6,9 +6,9 @@ tokenisers on English prose within about 10-15%. Each chat message adds a small 
 
 Keeping the prompt under budget (``fit``): the system and data messages always stay; the most
 recent turns are kept whole, newest first, while they fit; older turns are folded into the
-session's ``running_summary`` by a deterministic digest (the coach's question and the gist of the
-rep's answer per exchange, one short line each). The digest itself is capped at a quarter of the
-budget by dropping its oldest lines. A single message too long on its own is cut in the middle.
+session's ``digest`` (the first words of each folded turn, one short line each). The digest
+itself is capped at a quarter of the budget by dropping its oldest lines. A single message too
+long on its own is cut in the middle.
 The same fold is used whatever engine runs, so a session behaves the same offline and online.
 """
 
@@ -72,8 +72,8 @@ def fold_lines(turns: list[dict]) -> list[str]:
     return lines
 
 
-def cap_summary(summary: str, max_tokens: int) -> str:
-    lines = [line for line in summary.splitlines() if line.strip()]
+def cap_digest(digest: str, max_tokens: int) -> str:
+    lines = [line for line in digest.splitlines() if line.strip()]
     while lines and count_tokens("\n".join(lines)) > max_tokens:
         lines.pop(0)
     return "\n".join(lines)
@@ -82,34 +82,34 @@ def cap_summary(summary: str, max_tokens: int) -> str:
 def _memo(render_head):
     done: dict[str, list[dict]] = {}
 
-    def render(summary: str) -> list[dict]:
-        if summary not in done:
-            done[summary] = render_head(summary)
-        return done[summary]
+    def render(digest: str) -> list[dict]:
+        if digest not in done:
+            done[digest] = render_head(digest)
+        return done[digest]
 
     return render
 
 
-def fit(head: list[dict], turns: list[dict], budget: int, *, summary: str = "",
+def fit(head: list[dict], turns: list[dict], budget: int, *, digest: str = "",
         render_head=None) -> tuple[list[dict], int, str]:
     """Choose the turns that fit.
 
-    ``head`` are the leading system messages; ``render_head(summary)`` rebuilds them when the
-    summary changes (the summary lives in the data block). ``turns`` are chat messages
+    ``head`` are the leading system messages; ``render_head(digest)`` rebuilds them when the
+    digest changes (the digest lives in the data block). ``turns`` are chat messages
     ({"role", "content", "stage"}), oldest first. Returns (messages, how many of ``turns`` were
-    folded, the new summary).
+    folded, the new digest).
     """
-    if render_head is not None:  # the same summary renders the same head: render it once
+    if render_head is not None:  # the same digest renders the same head: render it once
         render_head = _memo(render_head)
     bare = count_messages(render_head("") if render_head else head)
     # the digest gets what is left after the instructions, the data and room for the last turn
-    summary_cap = max(0, min(budget // 4, budget - bare - 120))
-    summary = cap_summary(summary, summary_cap)
+    digest_cap = max(0, min(budget // 4, budget - bare - 120))
+    digest = cap_digest(digest, digest_cap)
     per_message = max(40, budget // 3)
     chat = [{"role": t["role"], "content": clip(t["content"], per_message)} for t in turns]
     folded = 0
     while True:
-        head_now = render_head(summary) if render_head else head
+        head_now = render_head(digest) if render_head else head
         messages = head_now + chat[folded:]
         if count_messages(messages) <= budget or folded >= len(chat) - 1:
             break
@@ -117,10 +117,10 @@ def fit(head: list[dict], turns: list[dict], budget: int, *, summary: str = "",
         lines = fold_lines([{"role": "coach" if t["role"] == "assistant" else "rep",
                              "text": t["content"], "stage": t.get("stage")}
                             for t in turns[folded:folded + step]])
-        summary = cap_summary("\n".join([summary, *lines]).strip(), summary_cap)
+        digest = cap_digest("\n".join([digest, *lines]).strip(), digest_cap)
         folded += step
     if count_messages(messages) > budget and len(messages) > len(head_now):
         room = budget - count_messages(messages[:-1]) - MESSAGE_OVERHEAD
         last = messages[-1]
         messages = [*messages[:-1], {**last, "content": clip(last["content"], max(30, room))}]
-    return messages, folded, summary
+    return messages, folded, digest
