@@ -106,3 +106,27 @@ def test_state_round_trips_through_json(context):
 def test_token_counter_is_close_to_bpe_scale():
     assert count_tokens("What changed for you this month?") in range(6, 10)
     assert count_tokens("x" * 400) < 150
+
+
+def test_a_state_stored_before_the_typed_flow_loads_and_goes_on(context):
+    """Sessions stored by the previous release (flow bookkeeping in an untyped 'extra' dict)
+    carry on where they were: same stage, probes used, follow-ups answered, folded turns."""
+    stored = {"mode": "weekly_review", "stage": "explore", "context": context,
+              "turns": [{"role": "coach", "text": "How do you read that?", "stage": "acknowledge",
+                         "guard": {"outcome": "passed", "reasons": []}},
+                        {"role": "rep", "text": "Slow month, two deals slipped.",
+                         "stage": "acknowledge", "guard": None}],
+              "running_summary": "[acknowledge] Rep said: earlier words", "offer_state": "none",
+              "due_commitments": [],
+              "extra": {"followed_up": 1, "follow_ups_asked": 1, "probes": {"explore": 1},
+                        "folded": 2, "outcomes": [{"text": "x"}], "ratings": [], "asks": 1}}
+    state = SessionState.from_dict(stored)
+    assert (state.flow.follow_ups_answered, state.flow.probes, state.flow.folded,
+            state.flow.asks) == (1, {"explore": 1}, 2, 1)
+    assert state.digest == "[acknowledge] Rep said: earlier words"
+    saved = state.to_dict()
+    assert saved["version"] == 2 and "extra" not in saved and "outcomes" not in str(saved["flow"])
+    assert SessionState.from_dict(saved).flow == state.flow
+    reply, _ = last(Coach(make_engine("guided")).respond(state, "Not sure."))
+    # the explore stage's one probe was used before the upgrade: a vague answer is asked on
+    assert reply.intent == "ask" and reply.stage == "explore"
