@@ -19,7 +19,8 @@ from .errors import ApiError
 TOKEN_PREFIX = "sc_"
 LAST_USED_GRANULARITY = timedelta(minutes=5)
 # Other credentials (the widget's short-lived tokens) register (kind, loader): token -> User | None.
-# The kind lands in g.credential; a "widget" credential reaches only access.WIDGET_REACH.
+# The kind lands on the user (user.credential, not stored): a "widget" credential reaches only
+# access.WIDGET_REACH, and only its own user's data (access.by_widget).
 extra_token_loaders: list[tuple[str, Callable[[str], User | None]]] = []
 
 
@@ -72,7 +73,8 @@ def authenticate() -> None:
     if user is None:
         raise ApiError(401, "The token is unknown, expired or revoked.",
                        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    g.user, g.credential = user, kind
+    user.credential = kind
+    g.user = user
     if kind == "widget":
         check_widget_reach(request.endpoint, request.method)
 

@@ -206,3 +206,15 @@ def test_missing_unknown_and_revoked_tokens_are_401(api, orgs, session):
     response = api.get("/accounts", plain)
     assert response.status_code == 401
     assert response.json["error"]["message"] == "The token is unknown, expired or revoked."
+
+
+def test_a_team_of_another_organization_stays_out_of_reach_even_when_linked(api, orgs, session):
+    """A manager linked to another organization's team (a bad import, a hand-made fix in the
+    database) still sees only their own organization's teams."""
+    manager, foreign = orgs["one"].users["manager_a"], orgs["two"].teams["B"]
+    manager.led_teams.append(foreign)
+    session.commit()
+    token = orgs["one"].tokens["manager_a"]
+    listed = [t["id"] for t in api.get("/teams", token).json["items"]]
+    assert listed == [orgs["one"].teams["A"].id]
+    assert api.get(f"/teams/{foreign.id}", token).status_code == 404

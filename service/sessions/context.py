@@ -1,8 +1,9 @@
 """The rep's context for a session, built with SQLAlchemy queries only (no Flask).
 
-Every query is filtered by the rep: an opportunity or account that is not the rep's own raises
-LookupError rather than leaking another rep's data into a prompt. Money goes out as strings,
-dates as ISO strings, so the dict is JSON-able and can be stored with the session state.
+Every query is filtered by the rep, and an opportunity or account that is not the rep's own
+answers 404 (access.get_own) rather than leaking another rep's data into a prompt. Money goes
+out as strings, dates as ISO strings, so the dict is JSON-able and can be stored with the
+session state.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from models import (
     SkillAssessment,
     User,
 )
+
+from ..access import get_own
 
 METRICS = ("pipeline_count", "proposals", "deals_closed", "pipeline_value", "closed_value",
            "quota", "attainment")
@@ -87,11 +90,8 @@ def skills_audit(db, rep_id: int) -> dict | None:
     return {"latest": one(rows[0]), "previous": one(rows[1]) if len(rows) > 1 else None}
 
 
-def opportunity(db, rep_id: int, opportunity_id: int, now: datetime) -> dict:
-    opp = db.scalars(select(Opportunity).where(Opportunity.id == opportunity_id,
-                                               Opportunity.owner_id == rep_id)).first()
-    if opp is None:
-        raise LookupError(f"opportunity {opportunity_id} is not one of rep {rep_id}'s")
+def opportunity(db, rep: User, opportunity_id: int, now: datetime) -> dict:
+    opp = get_own(db, Opportunity, opportunity_id, rep, "opportunity")
     met = set(opp.milestones_met or [])
     return {
         "id": opp.id, "name": opp.name, "account": opp.account.name,
@@ -106,12 +106,9 @@ def opportunity(db, rep_id: int, opportunity_id: int, now: datetime) -> dict:
     }
 
 
-def account(db, rep_id: int, account_id: int, today: date) -> dict:
-    acc = db.scalars(select(Account).where(Account.id == account_id,
-                                           Account.owner_id == rep_id)).first()
-    if acc is None:
-        raise LookupError(f"account {account_id} is not one of rep {rep_id}'s")
-    mine = [o for o in acc.opportunities if o.owner_id == rep_id]
+def account(db, rep: User, account_id: int, today: date) -> dict:
+    acc = get_own(db, Account, account_id, rep, "account")
+    mine = [o for o in acc.opportunities if o.owner_id == rep.id]
     open_ = [o for o in mine if o.status == "open"]
     won = [o for o in mine if o.status == "won" and o.updated_at.year == today.year]
     return {"id": acc.id, "name": acc.name, "industry": acc.segment, "territory": acc.territory,
@@ -163,8 +160,8 @@ def build_context(db, rep_id: int, *, opportunity_id: int | None = None,
         "commitments": open_commitments(db, rep_id),
     }
     if opportunity_id is not None:
-        context["opportunity"] = opportunity(db, rep_id, opportunity_id, now)
+        context["opportunity"] = opportunity(db, rep, opportunity_id, now)
         context["pre_call"] = pre_call(db, rep_id, opportunity_id)
     if account_id is not None:
-        context["account"] = account(db, rep_id, account_id, today)
+        context["account"] = account(db, rep, account_id, today)
     return context
