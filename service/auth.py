@@ -79,10 +79,6 @@ def authenticate() -> None:
         check_widget_reach(request.endpoint, request.method)
 
 
-def current_user() -> User:
-    return g.user
-
-
 def require_role(*roles: str) -> None:
     if g.user.role not in roles:
         raise ApiError(403, f"This needs the {' or '.join(roles)} role.")
