@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from models import Base, Team, User  # noqa: E402
 from models.db import make_engine, make_sessionmaker  # noqa: E402
-from service.auth import issue_token  # noqa: E402
+from service.api_tokens import issue_token  # noqa: E402
 from service.cli import create_organization  # noqa: E402
 
 # Rate limits and budgets would refuse a benchmark's traffic; it measures the service, not them.

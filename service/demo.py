@@ -20,7 +20,7 @@ from models.org import Organization, Team, User
 from models.pipeline import Account, Opportunity
 from models.process import SalesProcess
 
-from .auth import issue_token
+from .api_tokens import issue_token
 from .cli import create_organization
 
 DEMO_ORG = "Northwind Demo"

@@ -13,7 +13,7 @@ from sqlalchemy import delete
 from models import Base, Team, User
 from models.db import make_engine
 from service import create_app
-from service.auth import issue_token
+from service.api_tokens import issue_token
 from service.cli import create_organization
 
 pytest_plugins = ["tests.browser_fixtures"]

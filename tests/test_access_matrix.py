@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from models import Account, KpiSnapshot, Opportunity
-from service.auth import issue_token
+from service.api_tokens import issue_token
 from tests.factories import account_with_deals, reviewed_session, skills, stages_of
 
 MARK = "QQforeignQQ"

@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from models import ApiToken, User, utcnow
 
 from ..access import may_issue_token_for, visible_tokens
-from ..auth import issue_token
+from ..api_tokens import issue_token
 from ..db import db
 from ..errors import ApiError
 from ..pagination import PageArgs, page_of, paginate

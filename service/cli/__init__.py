@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 
 from models import Organization, User, default_process
 
-from ..auth import issue_token
+from ..api_tokens import issue_token
 from ..db import db
 
 db_cli = AppGroup("db", help="Database schema.")
