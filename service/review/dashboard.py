@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
-from models import CoachingSession, Commitment, KpiSnapshot, SkillAssessment, User, utcnow
+from models import CoachingSession, Commitment, KpiSnapshot, SkillAssessment, User, month_start, utcnow
 
 from ..access import shared_commitments, shared_sessions
 from . import quality
@@ -24,12 +24,7 @@ KPI_SHOWN = ("closed_value", "pipeline_value", "pipeline_count", "proposals", "d
 def period_start(period: str, today: date) -> date:
     if period == "week":
         return today - timedelta(days=today.weekday())
-    return today.replace(day=1)
-
-
-def month_start(today: date, months_back: int) -> date:
-    index = today.year * 12 + today.month - 1 - months_back
-    return date(index // 12, index % 12 + 1, 1)
+    return month_start(today)
 
 
 def team_dashboard(session: Session, user: User, team_id: int | None = None,
