@@ -6,6 +6,7 @@ The JSON API keeps bearer tokens and no CSRF; only this blueprint's forms are pr
 from flask import Blueprint, Flask, g, redirect, request, url_for
 from flask_wtf.csrf import CSRFProtect
 
+from ..coach.prompt import figures
 from ..errors import ApiError
 from . import browser_session
 
@@ -49,7 +50,8 @@ def when(value, with_time: bool = True) -> str:
 
 @bp.app_template_filter("money")
 def money(value, currency: str = "USD") -> str:
-    return "—" if value is None else f"{currency} {value:,.0f}"
+    """An amount as the rep's coach words it (coach/prompt/figures.py); a dash when unknown."""
+    return "—" if value is None else figures.money(value, currency)
 
 
 def init_app(app: Flask) -> None:

@@ -6,7 +6,6 @@ variable is a bug, never an empty gap in front of the rep).
 """
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from models import CoachingSession, Commitment, Opportunity, SalesProcess, Stage, User, utcnow
 
 from ..access import reviewable_reps, shared_commitments, shared_sessions, visible_rep_ids
+from ..coach.prompt.figures import money
 from ..config import ROOT
 from .dashboard import kpi_figures
 
@@ -34,10 +34,6 @@ def _env() -> Environment:
 
 def question(kind: str, **values) -> str:
     return _env().get_template(f"{kind}.j2").render(**values).strip()
-
-
-def _money(value: Decimal, currency: str) -> str:
-    return f"{currency} {value:,.0f}"
 
 
 def ask_now(session: Session, user: User, now: datetime | None = None) -> dict:
@@ -109,7 +105,7 @@ def _drops(session, user, today: date) -> list[dict]:
             if figure["change_pct"] is None or figure["change_pct"] > threshold:
                 continue
             period = kpi["period_start"].strftime("%B %Y")
-            before, after = (_money(figure[k], kpi["currency"]) for k in ("previous", "value"))
+            before, after = (money(figure[k], kpi["currency"]) for k in ("previous", "value"))
             items.append({
                 "kind": "kpi_drop", "rep": _rep(rep_id, reps[rep_id]),
                 "title": f"{label.capitalize()} down {abs(figure['change_pct']):g}%",

@@ -32,7 +32,8 @@ METRICS = ("pipeline_count", "proposals", "deals_closed", "pipeline_value", "clo
 MAX_PERIODS = 4
 
 
-def _money(value) -> str:
+def _json_money(value) -> str:
+    """Money for the stored context: an exact two-decimal string (JSON has no decimals)."""
     return str(Decimal(value or 0).quantize(Decimal("0.01")))
 
 
@@ -46,8 +47,8 @@ def _label(snapshot: KpiSnapshot) -> str:
 def _values(s: KpiSnapshot) -> dict:
     attainment = round(float(s.closed_value) / float(s.quota) * 100, 1) if s.quota else None
     return {"pipeline_count": s.pipeline_count, "proposals": s.proposals,
-            "deals_closed": s.deals_closed, "pipeline_value": _money(s.pipeline_value),
-            "closed_value": _money(s.closed_value), "quota": _money(s.quota),
+            "deals_closed": s.deals_closed, "pipeline_value": _json_money(s.pipeline_value),
+            "closed_value": _json_money(s.closed_value), "quota": _json_money(s.quota),
             "attainment": attainment}
 
 
@@ -95,7 +96,7 @@ def opportunity(db, rep: User, opportunity_id: int, now: datetime) -> dict:
     met = set(opp.milestones_met or [])
     return {
         "id": opp.id, "name": opp.name, "account": opp.account.name,
-        "amount": _money(opp.amount), "currency": opp.currency, "stage": opp.stage.name,
+        "amount": _json_money(opp.amount), "currency": opp.currency, "stage": opp.stage.name,
         "days_in_stage": opp.days_in_stage(now), "benchmark_days": opp.stage.benchmark_days,
         "stalled": opp.is_stalled(now), "status": opp.status,
         "close_date": opp.close_date.isoformat() if opp.close_date else None,
@@ -113,9 +114,9 @@ def account(db, rep: User, account_id: int, today: date) -> dict:
     won = [o for o in mine if o.status == "won" and o.updated_at.year == today.year]
     return {"id": acc.id, "name": acc.name, "industry": acc.segment, "territory": acc.territory,
             "open_opportunities": len(open_),
-            "open_value": _money(sum((o.amount for o in open_), Decimal(0))),
-            "won_value": _money(sum((o.amount for o in won), Decimal(0))),
-            "opportunities": [{"id": o.id, "name": o.name, "amount": _money(o.amount),
+            "open_value": _json_money(sum((o.amount for o in open_), Decimal(0))),
+            "won_value": _json_money(sum((o.amount for o in won), Decimal(0))),
+            "opportunities": [{"id": o.id, "name": o.name, "amount": _json_money(o.amount),
                                "stage": o.stage.name} for o in open_[:10]]}
 
 
