@@ -124,7 +124,7 @@ class Sessions(MethodView):
     def get(self, args):
         """List sessions you can see (yours; confirmed ones of your reps), newest first."""
         stmt = access.readable_sessions(g.user).order_by(CoachingSession.started_at.desc(),
-                                                 CoachingSession.id.desc())
+                                                         CoachingSession.id.desc())
         for key in ("status", "mode", "rep_id"):
             if key in args:
                 stmt = stmt.where(getattr(CoachingSession, key) == args[key])

@@ -1,4 +1,4 @@
-"""The rep's context for a session, built with SQLAlchemy queries only (no Flask).
+"""The rep's context for a session, built with SQLAlchemy queries only (no app or request).
 
 Every query is filtered by the rep, and an opportunity or account that is not the rep's own
 answers 404 (access.get_own) rather than leaking another rep's data into a prompt. Money goes
