@@ -16,10 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 sys.path.insert(0, str(ROOT))
 
-from models import Base, Team, User  # noqa: E402
+from models import Base, Team  # noqa: E402
 from models.db import make_engine, make_sessionmaker  # noqa: E402
-from service.auth import issue_token  # noqa: E402
-from service.cli import create_organization  # noqa: E402
+from service.api_tokens import issue_token  # noqa: E402
+from service.world import add_person, create_organization  # noqa: E402
 
 # Rate limits and budgets would refuse a benchmark's traffic; it measures the service, not them.
 UNLIMITED = {"RATE_LIMIT_TURNS": "", "RATE_LIMIT_SESSION_STARTS": "", "MAX_TURNS_PER_SESSION": 0,
@@ -56,12 +56,10 @@ def seed_reps(url: str, count: int, label: str = "Bench") -> list[str]:
                                        f"admin@{label.lower()}.test")
         team = Team(org_id=admin.org_id, name="Team")
         s.add(team)
-        s.flush()
         tokens = []
         for n in range(count):
-            rep = User(org_id=admin.org_id, role="rep", name=f"Rep {n}",
-                       email=f"rep{n}@{label.lower()}.test", team_id=team.id)
-            s.add(rep)
+            rep = add_person(s, admin.org_id, "rep", f"Rep {n}", f"rep{n}@{label.lower()}.test",
+                             team=team)
             tokens.append(issue_token(s, rep)[1])
         s.commit()
     engine.dispose()

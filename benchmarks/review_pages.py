@@ -34,11 +34,17 @@ from models import (  # noqa: E402
     ManagerNote,
     Message,
     Team,
-    User,
     WebhookDelivery,
 )
 from models.db import make_engine, make_sessionmaker  # noqa: E402
-from tests.factories import account_with_deals, monthly_figures, skills, stages_of  # noqa: E402
+from service.world import (  # noqa: E402
+    account_with_deals,
+    add_person,
+    create_organization,
+    monthly_figures,
+    skills,
+    stages_of,
+)
 
 PASSWORD = "bench-password-1"
 REPS_PER_TEAM = 10
@@ -48,8 +54,6 @@ WORDS = ["pipeline", "quota", "discovery", "procurement", "signature", "prospect
 
 def seed(url: str, sessions: int, messages: int) -> dict:
     """Bulk-insert the history; returns ids the pages need."""
-    from service.cli import create_organization
-
     engine = make_engine(url)
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
@@ -60,12 +64,10 @@ def seed(url: str, sessions: int, messages: int) -> dict:
     admin.password_hash = pw
     teams = [Team(org_id=org_id, name=n) for n in ("Team A", "Team B")]
     db.add_all(teams)
-    db.flush()
-    manager = User(org_id=org_id, role="manager", name="Bench Manager", email="manager@bench.test",
-                   password_hash=pw, led_teams=[teams[0]])
-    reps = [User(org_id=org_id, role="rep", name=f"Rep {t}{i:02d}", email=f"rep{t}{i}@bench.test",
-                 team_id=teams[t].id) for t in range(2) for i in range(REPS_PER_TEAM)]
-    db.add_all([manager, *reps])
+    manager = add_person(db, org_id, "manager", "Bench Manager", "manager@bench.test",
+                         password_hash=pw, leads=[teams[0]])
+    reps = [add_person(db, org_id, "rep", f"Rep {t}{i:02d}", f"rep{t}{i}@bench.test", team=teams[t])
+            for t in range(2) for i in range(REPS_PER_TEAM)]
     db.flush()
     stages = stages_of(db, org_id)
     now = datetime.now(UTC)
@@ -75,10 +77,10 @@ def seed(url: str, sessions: int, messages: int) -> dict:
             "stage_id": stages[k % len(stages)].id, "name": f"Deal {n}-{k}",
             "amount": Decimal("25000.00"), "stage_entered_at": now - timedelta(days=3 * k + n % 7)}
             for k in range(10)])
-        monthly_figures(db, org_id, rep.id, now.date(), 6, lambda m, n=n: {
+        monthly_figures(db, org_id, rep.id, now.date(), {m: {
             "closed_value": Decimal(40000 + 1000 * ((n * m) % 9)),
             "pipeline_value": Decimal(150000 - 2000 * m), "quota": Decimal(50000),
-            "deals_closed": 2 + m % 3, "pipeline_count": 8, "proposals": 3})
+            "deals_closed": 2 + m % 3, "pipeline_count": 8, "proposals": 3} for m in range(6)})
         for days in (60, 10):
             skills(db, org_id, rep.id, {s: 2 + (days < 30) + i % 2 for i, s in enumerate(
                 ("discovery", "closing", "negotiating"))}, created_at=now - timedelta(days=days))

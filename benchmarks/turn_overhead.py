@@ -14,13 +14,13 @@ import argparse
 import time
 
 from _common import UNLIMITED, database, fresh_database, seed_reps, summary_ms, table, write_result
-from flask import request
+from flask import g, request
 from sqlalchemy import event
 
 from models import CoachingSession, Message
 from service import create_app
 from service.api.session_schemas import MessageInSchema
-from service.auth import authenticate, current_user
+from service.auth import authenticate
 from service.coach import FakeEngine
 from service.db import db
 
@@ -39,7 +39,7 @@ def add_floor(app) -> None:
         db.session.add(Message(session_id=row.id, role="rep", text=data["text"],
                                client_message_id=data["client_message_id"]))
         db.session.commit()
-        return {"id": current_user().id}
+        return {"id": g.user.id}
 
     app.add_url_rule("/bench/floor", "bench_floor", floor, methods=["POST"])
 

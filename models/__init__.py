@@ -11,7 +11,7 @@ from .coaching import (
     Message,
     WebhookDelivery,
 )
-from .figures import KPI_FIELDS, PERIOD_TYPES, KpiSnapshot, SkillAssessment, SkillRating
+from .figures import KPI_FIELDS, PERIOD_TYPES, KpiSnapshot, SkillAssessment, SkillRating, month_start
 from .org import DEFAULT_SKILLS, ROLES, ApiToken, Organization, Team, User, team_managers
 from .pipeline import OPPORTUNITY_STATUSES, Account, Opportunity, StageChange
 from .process import SalesProcess, Stage, default_process
@@ -22,5 +22,6 @@ __all__ = [
     "Commitment", "DEFAULT_SKILLS", "KPI_FIELDS", "KpiSnapshot", "ManagerNote", "Message",
     "OPPORTUNITY_STATUSES", "Opportunity", "OrgTokenUsage", "Organization", "PERIOD_TYPES", "ROLES",
     "SESSION_STATUSES", "SalesProcess", "SkillAssessment", "SkillRating", "Stage", "StageChange",
-    "Team", "User", "WebhookDelivery", "ZERO", "default_process", "team_managers", "utcnow",
+    "Team", "User", "WebhookDelivery", "ZERO", "default_process", "month_start", "team_managers",
+    "utcnow",
 ]

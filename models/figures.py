@@ -12,6 +12,12 @@ PERIOD_TYPES = ("week", "month")
 KPI_FIELDS = ("pipeline_count", "proposals", "deals_closed", "pipeline_value", "closed_value", "quota")
 
 
+def month_start(today: date, months_back: int = 0) -> date:
+    """The 1st of the month `months_back` months before today's: a monthly period's start."""
+    index = today.year * 12 + today.month - 1 - months_back
+    return date(index // 12, index % 12 + 1, 1)
+
+
 class KpiSnapshot(Base):
     __tablename__ = "kpi_snapshots"
     __table_args__ = (UniqueConstraint("rep_id", "period_type", "period_start"),)

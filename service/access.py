@@ -4,15 +4,20 @@ A rep sees their own context; a manager, the reps of the teams they lead (and th
 an admin, their whole organization. Nothing crosses organizations: objects of another
 organization, or of reps the caller may not see, answer 404 (never "exists but forbidden").
 Writing a pipeline (accounts, opportunities, figures, assessments) is for the rep who owns it
-and the organization's admins; managers read. A widget token reaches only WIDGET_REACH, and
+and the organization's admins; managers read. A coaching session draws only on the rep's own
+pipeline. Sessions and commitments are the rep's: others read them once the rep confirmed the
+session (transcripts only where the organization shares them), and only the rep changes them;
+a manager's note is changed only by its author. A widget token reaches only WIDGET_REACH, and
 only its own user's data, whatever their role.
+
+Every rule takes the user it is about, so the API, the review pages and the orchestration share
+them without a request: auth marks how a request's user authenticated on the user itself.
 """
 
-from flask import g, has_request_context
-from sqlalchemy import ColumnElement, false, func, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from models import Team, User, team_managers
+from models import ApiToken, CoachingSession, Commitment, ManagerNote, Team, User, team_managers
 
 from .errors import ApiError
 
@@ -36,9 +41,10 @@ WIDGET_REACH = {
 }
 
 
-def by_widget() -> bool:
-    """Whether this request authenticated with a widget token (auth sets g.credential)."""
-    return has_request_context() and g.get("credential") == "widget"
+def by_widget(user: User) -> bool:
+    """Whether the user authenticated with a widget token. auth.authenticate sets the plain
+    (not stored) attribute ``user.credential``; a user loaded any other way has none."""
+    return getattr(user, "credential", None) == "widget"
 
 
 def check_widget_reach(endpoint: str | None, method: str) -> None:
@@ -50,8 +56,10 @@ def check_widget_reach(endpoint: str | None, method: str) -> None:
                             "use an API token for this.", code="widget_token")
 
 
+# -- reps and their pipeline -------------------------------------------------------------------
+
 def _self_only(user: User) -> bool:
-    return user.role == "rep" or by_widget()
+    return user.role == "rep" or by_widget(user)
 
 
 def visible_rep_ids(user: User):
@@ -83,7 +91,7 @@ def can_read_rep(session: Session, user: User, rep_id: int) -> bool:
 
 def can_write_rep(user: User, rep_id: int, rep_org_id: int) -> bool:
     """Reps write their own pipeline; admins anyone's in their organization; managers read."""
-    if by_widget():
+    if by_widget(user):
         return rep_id == user.id
     if user.role == "admin":
         return rep_org_id == user.org_id
@@ -106,14 +114,48 @@ def check_writable(user: User, rep_id: int, org_id: int) -> None:
                             "managers read.")
 
 
+def get_own(session: Session, model, object_id: int, user: User, label: str):
+    """An account or opportunity the user owns themselves, or 404: a coaching session draws on
+    the rep's own pipeline only, whoever else may read it."""
+    obj = session.get(model, object_id)
+    if obj is None or obj.org_id != user.org_id or obj.owner_id != user.id:
+        raise ApiError(404, f"No {label} {object_id} of yours here.")
+    return obj
+
+
+# -- people, teams and tokens ------------------------------------------------------------------
+
+def get_visible_user(session: Session, user: User, user_id: int) -> User:
+    """A user whose coaching data the caller may read, or 404."""
+    found = session.get(User, user_id)
+    if found is None or not can_read_rep(session, user, user_id):
+        raise ApiError(404, f"No user {user_id} here.")
+    return found
+
+
 def visible_teams(user: User):
+    """Admins: their organization's teams; managers: the teams they lead; reps: their own."""
+    stmt = select(Team).where(Team.org_id == user.org_id)
     if user.role == "admin":
-        return select(Team).where(Team.org_id == user.org_id)
+        return stmt
     if user.role == "manager":
-        return select(Team).where(Team.managers.any(User.id == user.id))
+        return stmt.where(Team.managers.any(User.id == user.id))
     if user.team_id is None:
-        return select(Team).where(false())
-    return select(Team).where(Team.id == user.team_id)
+        return stmt.where(false())
+    return stmt.where(Team.id == user.team_id)
+
+
+def may_issue_token_for(user: User, target: User | None) -> bool:
+    """An API or widget token is for yourself, or (admins) for anyone in the organization."""
+    return target is not None and target.org_id == user.org_id and (
+        target.id == user.id or user.role == "admin")
+
+
+def visible_tokens(user: User):
+    """Admins manage their organization's tokens; everyone else only their own."""
+    if user.role == "admin":
+        return select(ApiToken).join(User).where(User.org_id == user.org_id)
+    return select(ApiToken).where(ApiToken.user_id == user.id)
 
 
 def check_keeps_an_admin(session: Session, user: User, role: str, active: bool) -> None:
@@ -125,3 +167,104 @@ def check_keeps_an_admin(session: Session, user: User, role: str, active: bool) 
     if not others:
         raise ApiError(409, "This is the organization's last active admin: make another user an "
                             "admin first.", code="last_admin")
+
+
+# -- coaching sessions, commitments, notes -----------------------------------------------------
+
+def reviewable_reps(user: User):
+    """SELECT of the reps (role rep, any state) whose confirmed coaching the user reviews."""
+    return select(User).where(User.id.in_(visible_rep_ids(user)), User.role == "rep")
+
+
+def _shared_session(user: User) -> ColumnElement[bool]:
+    return and_(CoachingSession.status == "confirmed", rep_clause(CoachingSession.rep_id, user))
+
+
+def shared_sessions(user: User):
+    """SELECT of the confirmed sessions of reps the user may read: a session counts as shared
+    only once its rep confirmed it, so an unconfirmed one never reaches a review page, a list,
+    a search, an export or a webhook."""
+    return select(CoachingSession).where(CoachingSession.org_id == user.org_id,
+                                         _shared_session(user))
+
+
+def readable_sessions(user: User):
+    """SELECT of the user's own sessions (drafts too) and the sessions shared with them."""
+    return select(CoachingSession).where(CoachingSession.org_id == user.org_id, or_(
+        CoachingSession.rep_id == user.id, _shared_session(user)))
+
+
+def get_readable_session(session: Session, user: User, session_id: int) -> CoachingSession:
+    row = session.scalar(readable_sessions(user).where(CoachingSession.id == session_id))
+    if row is None:
+        raise ApiError(404, f"No session {session_id} here.")
+    return row
+
+
+def get_own_session(session: Session, user: User, session_id: int) -> CoachingSession:
+    """A session the user may change: their own (404 if they may not read it, else 403)."""
+    row = get_readable_session(session, user, session_id)
+    if row.rep_id != user.id:
+        raise ApiError(403, "Only the rep coaching themselves can change this session.")
+    return row
+
+
+def get_shared_session(session: Session, user: User, session_id: int,
+                       options=()) -> CoachingSession:
+    """One session shared with the user (loaded with ``options``), or 404."""
+    found = session.scalar(shared_sessions(user).where(CoachingSession.id == session_id)
+                           .options(*options))
+    if found is None:
+        raise ApiError(404, f"No session {session_id} here.")
+    return found
+
+
+def shares_transcripts(user: User) -> bool:
+    """Whether the user's organization lets others than the rep read full transcripts (admins
+    follow the same rule as managers)."""
+    return user.organization.transcript_visibility == "full"
+
+
+def sees_transcript(user: User, coaching: CoachingSession) -> bool:
+    """The rep always reads their own transcript; others only where transcripts are shared."""
+    return coaching.rep_id == user.id or shares_transcripts(user)
+
+
+def shared_commitments(user: User):
+    """SELECT of the confirmed commitments of sessions shared with the user."""
+    return select(Commitment).join(Commitment.session).where(
+        Commitment.org_id == user.org_id, Commitment.confirmed.is_(True),
+        CoachingSession.status == "confirmed", rep_clause(Commitment.rep_id, user))
+
+
+def readable_commitments(user: User):
+    """SELECT of the user's own commitments (drafts too) and confirmed ones of reps they read."""
+    return select(Commitment).where(Commitment.org_id == user.org_id, or_(
+        Commitment.rep_id == user.id,
+        and_(Commitment.confirmed.is_(True), rep_clause(Commitment.rep_id, user))))
+
+
+def get_readable_commitment(session: Session, user: User, commitment_id: int) -> Commitment:
+    found = session.scalar(readable_commitments(user).where(Commitment.id == commitment_id))
+    if found is None:
+        raise ApiError(404, f"No commitment {commitment_id} here.")
+    return found
+
+
+def get_own_commitment(session: Session, user: User, commitment_id: int) -> Commitment:
+    """A commitment the user may change: one they made (404 if they may not read it, else 403)."""
+    found = get_readable_commitment(session, user, commitment_id)
+    if found.rep_id != user.id:
+        raise ApiError(403, "Only the rep who made a commitment can change it.")
+    return found
+
+
+def get_own_note(session: Session, user: User, note_id: int) -> ManagerNote:
+    """A note the user wrote, on a session shared with them (404), else 403."""
+    note = session.get(ManagerNote, note_id)
+    if note is None:
+        raise ApiError(404, f"No note {note_id} here.")
+    get_shared_session(session, user, note.session_id)
+    if note.author_id != user.id:
+        raise ApiError(403, "Only the note's author can change it.")
+    return note

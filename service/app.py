@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import api, cli, headers, limits, proxy, request_body, request_log, review, widget
+from . import api, cli, errors, headers, limits, proxy, request_body, request_log, review, widget
 from .config import load as load_config
 from .db import db
 
@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     request_body.init_app(app)
     db.init_app(app)
     limits.init_app(app)
+    errors.init_app(app)
     api.init_app(app)
     cli.init_app(app)
     widget.init_app(app)

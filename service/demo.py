@@ -13,15 +13,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from models.base import utcnow
-from models.coaching import CoachingSession, Commitment, Message
-from models.figures import KpiSnapshot, SkillAssessment, SkillRating
-from models.org import Organization, Team, User
-from models.pipeline import Account, Opportunity
-from models.process import SalesProcess
+from models import Opportunity, Organization, Team, User, utcnow
 
-from .auth import issue_token
-from .cli import create_organization
+from .api_tokens import issue_token
+from .world import (
+    add_account,
+    add_deal,
+    add_person,
+    create_organization,
+    monthly_figures,
+    past_session,
+    skills,
+    stages_of,
+)
 
 DEMO_ORG = "Northwind Demo"
 ADMIN_EMAIL = "admin@demo.salescoach.test"
@@ -156,11 +160,6 @@ SESSIONS = [
 ]
 
 
-def _month_start(today: date, months_back: int) -> date:
-    index = today.year * 12 + today.month - 1 - months_back
-    return date(index // 12, index % 12 + 1, 1)
-
-
 def _tokens_path(instance_path: str | None) -> Path:
     if instance_path is None:
         from flask import current_app, has_app_context
@@ -209,50 +208,40 @@ def _people(session: Session, org_id: int) -> dict[str, User]:
     password_hash = generate_password_hash(PASSWORD)
     users = {}
     for key, name, email, role, team, leads in PEOPLE:
-        user = User(org_id=org_id, role=role, name=name, email=email, password_hash=password_hash,
-                    team=teams[team] if team else None)
-        if leads:
-            user.led_teams = [teams[leads]]
-        session.add(user)
-        users[key] = user
+        users[key] = add_person(session, org_id, role, name, email, password_hash=password_hash,
+                                team=teams[team] if team else None,
+                                leads=[teams[leads]] if leads else [])
     session.flush()
     return users
 
 
 def _kpis(session: Session, org_id: int, users: dict, today: date) -> None:
     for key, closed in CLOSED_K.items():
-        quota = Decimal(QUOTA_K[key] * 1000)
-        for i, value in enumerate(closed):
-            if value is None:
-                continue
-            pipeline = Decimal(value * 3100 + i * 1500)
-            session.add(KpiSnapshot(
-                org_id=org_id, rep_id=users[key].id, period_type="month",
-                period_start=_month_start(today, 6 - i), pipeline_count=6 + (value // 10),
-                proposals=2 + value // 15, deals_closed=1 + value // 20,
-                pipeline_value=pipeline.quantize(Decimal("0.01")),
-                closed_value=Decimal(value * 1000).quantize(Decimal("0.01")),
-                quota=quota.quantize(Decimal("0.01")), currency="USD",
-            ))
+        quota = Decimal(QUOTA_K[key] * 1000).quantize(Decimal("0.01"))
+        monthly_figures(session, org_id, users[key].id, today, {6 - i: {
+            "pipeline_count": 6 + (value // 10), "proposals": 2 + value // 15,
+            "deals_closed": 1 + value // 20,
+            "pipeline_value": Decimal(value * 3100 + i * 1500).quantize(Decimal("0.01")),
+            "closed_value": Decimal(value * 1000).quantize(Decimal("0.01")),
+            "quota": quota, "currency": "USD",
+        } for i, value in enumerate(closed) if value is not None})
 
 
 def _pipeline(session: Session, org_id: int, users: dict, now) -> dict[str, Opportunity]:
-    stages = session.scalar(select(SalesProcess).where(SalesProcess.org_id == org_id)).stages
+    stages = stages_of(session, org_id)
     accounts = {}
     for key, rows in ACCOUNTS.items():
         for name, segment, territory in rows:
-            accounts[name] = Account(org_id=org_id, owner_id=users[key].id, name=name,
-                                     segment=segment, territory=territory,
-                                     created_at=now - timedelta(days=200))
-    session.add_all(accounts.values())
+            accounts[name] = add_account(session, org_id, users[key].id, name, segment=segment,
+                                         territory=territory, created_at=now - timedelta(days=200))
     session.flush()
     opportunities = {}
     for rep, account, name, amount, index, days, status, rivals, step, close in OPPORTUNITIES:
         stage = stages[index]
         entered = now - timedelta(days=days)
         created = entered - timedelta(days=9 * index + 2)
-        opp = Opportunity(
-            org_id=org_id, account_id=accounts[account].id, owner_id=users[rep].id, name=name,
+        opp = add_deal(
+            session, accounts[account], name=name,
             amount=Decimal(amount).quantize(Decimal("0.01")), currency="USD",
             close_date=(now + timedelta(days=close)).date(),
             probability={"won": 100, "lost": 0}.get(status, stage.probability),
@@ -263,7 +252,6 @@ def _pipeline(session: Session, org_id: int, users: dict, now) -> dict[str, Oppo
         for i, earlier in enumerate(stages[:index + 1]):
             at = entered if i == index else created + timedelta(days=9 * i)
             opp.move_to_stage(earlier, users[rep].id, at=at)
-        session.add(opp)
         opportunities[name] = opp
     session.flush()
     return opportunities
@@ -272,11 +260,9 @@ def _pipeline(session: Session, org_id: int, users: dict, now) -> dict[str, Oppo
 def _skills(session: Session, org_id: int, users: dict, now) -> None:
     for key, rows in SKILLS.items():
         for days_ago, column in ((60, 1), (10, 2)):
-            assessment = SkillAssessment(
-                org_id=org_id, rep_id=users[key].id, created_at=now - timedelta(days=days_ago),
-                ratings=[SkillRating(skill=row[0], rating=row[column],
-                                     note=row[3] if column == 2 else "") for row in rows])
-            session.add(assessment)
+            skills(session, org_id, users[key].id, {
+                row[0]: (row[column], row[3] if column == 2 else "") for row in rows},
+                created_at=now - timedelta(days=days_ago))
 
 
 def _sessions(session: Session, org_id: int, users: dict, opportunities: dict, now) -> None:
@@ -284,27 +270,22 @@ def _sessions(session: Session, org_id: int, users: dict, opportunities: dict, n
         rep = users[spec["rep"]]
         started = now - timedelta(days=spec["days_ago"])
         opp = opportunities[spec["opportunity"]]
-        coaching = CoachingSession(
-            org_id=org_id, rep_id=rep.id, mode="weekly_review", status="confirmed",
+        confirmed_at = started + timedelta(minutes=16)
+        past_session(
+            session, org_id, rep.id, mode="weekly_review", status="confirmed",
             opportunity_id=opp.id, account_id=opp.account_id, stage="support",
             started_at=started, ended_at=started + timedelta(minutes=14),
-            confirmed_at=started + timedelta(minutes=16),
-            summary=spec["summary"], help_asked=spec["help_asked"],
-            messages=[Message(role=role, text=text, stage=stage,
-                              created_at=started + timedelta(minutes=i))
+            confirmed_at=confirmed_at, summary=spec["summary"], help_asked=spec["help_asked"],
+            messages=[{"role": role, "text": text, "stage": stage,
+                       "created_at": started + timedelta(minutes=i)}
                       for i, ((role, text), stage) in enumerate(
                           zip(spec["messages"], _review_stages(spec["messages"]), strict=True))],
-        )
-        session.add(coaching)
-        session.flush()
-        for text, due, measure, kind, status, opp_name in spec["commitments"]:
-            session.add(Commitment(
-                org_id=org_id, session_id=coaching.id, rep_id=rep.id,
-                opportunity_id=opportunities[opp_name].id if opp_name else None,
-                text=text, due_date=now.date() + timedelta(days=due), measure=measure, kind=kind,
-                status=status, confirmed=True, created_at=coaching.confirmed_at,
-                closed_at=now + timedelta(days=due) if status == "done" else None,
-            ))
+            commitments=[{
+                "opportunity_id": opportunities[opp_name].id if opp_name else None,
+                "text": text, "due_date": now.date() + timedelta(days=due), "measure": measure,
+                "kind": kind, "status": status, "created_at": confirmed_at,
+                "closed_at": now + timedelta(days=due) if status == "done" else None,
+            } for text, due, measure, kind, status, opp_name in spec["commitments"]])
 
 
 def _review_stages(messages) -> list[str]:

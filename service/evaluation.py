@@ -13,86 +13,65 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.pool import StaticPool
 
-from models import (
-    Account,
-    Base,
-    CoachingSession,
-    Commitment,
-    KpiSnapshot,
-    Opportunity,
-    SalesProcess,
-    SkillAssessment,
-    SkillRating,
-    User,
-    utcnow,
-)
+from models import KPI_FIELDS, Base, CoachingSession, User, utcnow
 from models.db import make_engine, make_sessionmaker
 
-from .cli import create_organization
 from .coach import guard
 from .sessions.claim import accept_message
 from .sessions.ending import end_session
 from .sessions.turn import create_session, open_session, run_turn
-
-KPI = ("pipeline_count", "proposals", "deals_closed", "pipeline_value", "closed_value", "quota")
-
-
-def _month_start(today: date, back: int) -> date:
-    month = today.month - 1 - back
-    return date(today.year + month // 12, month % 12 + 1, 1)
+from .world import (
+    add_account,
+    add_deal,
+    add_person,
+    create_organization,
+    monthly_figures,
+    past_session,
+    skills,
+    stages_of,
+)
 
 
 def build_world(s, script: dict, today: date) -> tuple[User, dict]:
     """The rep and their data from a script; returns (rep, {opportunity key: id})."""
     rep_info = script.get("rep", {})
     admin, _ = create_organization(s, "Eval Corp", "Eval Admin", "admin@eval.test")
-    rep = User(org_id=admin.org_id, role="rep", name=rep_info.get("name", "Alex Rep"),
-               email=rep_info.get("email", "rep@eval.test"))
-    s.add(rep)
+    rep = add_person(s, admin.org_id, "rep", rep_info.get("name", "Alex Rep"),
+                     rep_info.get("email", "rep@eval.test"))
     s.flush()
-    for period in script.get("figures", []):
-        values = {k: (Decimal(str(period[k])) if k.endswith(("value", "quota")) else period[k])
-                  for k in KPI if k in period}
-        s.add(KpiSnapshot(org_id=rep.org_id, rep_id=rep.id, period_type="month",
-                          period_start=_month_start(today, period.get("months_ago", 1)), **values))
+    monthly_figures(s, rep.org_id, rep.id, today, {period.get("months_ago", 1): {
+        k: (Decimal(str(period[k])) if k.endswith(("value", "quota")) else period[k])
+        for k in KPI_FIELDS if k in period} for period in script.get("figures", [])})
     if script.get("skills"):
-        s.add(SkillAssessment(org_id=rep.org_id, rep_id=rep.id, ratings=[
-            SkillRating(skill=k["skill"], rating=k["rating"], note=k.get("note", ""))
-            for k in script["skills"]]))
-    stages = {st.name: st for st in s.scalar(
-        select(SalesProcess).where(SalesProcess.org_id == rep.org_id)).stages}
+        skills(s, rep.org_id, rep.id, {k["skill"]: (k["rating"], k.get("note", ""))
+                                       for k in script["skills"]})
+    stages = {st.name: st for st in stages_of(s, rep.org_id)}
     accounts, opportunities = {}, {}
     for item in script.get("opportunities", []):
         name = item.get("account", "Account")
         if name not in accounts:
-            accounts[name] = Account(org_id=rep.org_id, owner_id=rep.id, name=name,
-                                     segment=item.get("segment", ""))
-            s.add(accounts[name])
+            accounts[name] = add_account(s, rep.org_id, rep.id, name,
+                                         segment=item.get("segment", ""))
             s.flush()
         stage = stages.get(item.get("stage", "Qualification")) or next(iter(stages.values()))
-        opp = Opportunity(
-            org_id=rep.org_id, account_id=accounts[name].id, owner_id=rep.id, stage_id=stage.id,
-            name=item["name"], amount=Decimal(str(item.get("amount", "0"))),
+        opp = add_deal(
+            s, accounts[name], stage_id=stage.id, name=item["name"],
+            amount=Decimal(str(item.get("amount", "0"))),
             close_date=today + timedelta(days=item.get("close_in_days", 30)),
             next_step=item.get("next_step", ""), competitors=item.get("competitors", []),
             milestones_met=item.get("milestones_met", []),
             stage_entered_at=utcnow() - timedelta(days=item.get("days_in_stage", 5)))
-        s.add(opp)
         s.flush()
         opportunities[item.get("key", item["name"])] = opp.id
     if script.get("commitments"):
-        earlier = CoachingSession(org_id=rep.org_id, rep_id=rep.id, mode="weekly_review",
-                                  status="confirmed", confirmed_at=utcnow(), summary="Earlier.")
-        s.add(earlier)
-        s.flush()
-        for item in script["commitments"]:
-            s.add(Commitment(org_id=rep.org_id, session_id=earlier.id, rep_id=rep.id,
-                             confirmed=True, text=item["text"], measure=item.get("measure", ""),
-                             kind=item.get("kind", "action"),
-                             due_date=today + timedelta(days=item.get("due_in_days", 0))))
+        past_session(s, rep.org_id, rep.id, mode="weekly_review", status="confirmed",
+                     confirmed_at=utcnow(), summary="Earlier.", commitments=[{
+                         "text": item["text"], "measure": item.get("measure", ""),
+                         "kind": item.get("kind", "action"),
+                         "due_date": today + timedelta(days=item.get("due_in_days", 0))}
+                         for item in script["commitments"]])
     s.commit()
     return rep, {"opportunities": opportunities,
                  "accounts": {k: v.id for k, v in accounts.items()}}

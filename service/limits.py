@@ -48,7 +48,6 @@ class Limits:
         self.turns = _rate(config["RATE_LIMIT_TURNS"])
         self.session_starts = _rate(config["RATE_LIMIT_SESSION_STARTS"])
         self.review_login = _rate(config["RATE_LIMIT_REVIEW_LOGIN"])
-        self.max_message_chars = config["MAX_MESSAGE_CHARS"]
         self.max_turns = config["MAX_TURNS_PER_SESSION"]
         self.org_daily_tokens = config["ORG_DAILY_TOKENS"]
 
@@ -153,14 +152,6 @@ def count_failed_review_login(email: str, ip: str | None) -> None:
     further attempts (even with the right password) until the window moves on."""
     current = _current()
     current.wait(current.review_login, "review-login", _login_key(email, ip), count=True)
-
-
-def check_message(text: str, field: str = "text") -> None:
-    """422 when a message is longer than MAX_MESSAGE_CHARS."""
-    limit = _current().max_message_chars
-    if limit and len(text or "") > limit:
-        raise ApiError(422, "The message is too long.",
-                       fields={field: [f"At most {limit} characters ({len(text)} sent)."]})
 
 
 def check_session_turns(turns_so_far: int) -> None:

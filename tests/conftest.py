@@ -13,8 +13,8 @@ from sqlalchemy import delete
 from models import Base, Team, User
 from models.db import make_engine
 from service import create_app
-from service.auth import issue_token
-from service.cli import create_organization
+from service.api_tokens import issue_token
+from service.world import add_person, create_organization
 
 pytest_plugins = ["tests.browser_fixtures"]
 
@@ -99,12 +99,9 @@ def build_org(session, label: str) -> Org:
               ("rep_a1", "rep", "A", None), ("rep_a2", "rep", "A", None),
               ("rep_b1", "rep", "B", None)]
     for name, role, team, leads in people:
-        user = User(org_id=org.id, role=role, name=f"{label} {name}",
-                    email=f"{name}@{label.lower()}.test",
-                    team_id=org.teams[team].id if team else None)
-        if leads:
-            user.led_teams = [org.teams[leads]]
-        session.add(user)
+        user = add_person(session, org.id, role, f"{label} {name}", f"{name}@{label.lower()}.test",
+                          team=org.teams[team] if team else None,
+                          leads=[org.teams[leads]] if leads else [])
         org.users[name] = user
         _, org.tokens[name] = issue_token(session, user)
     session.commit()

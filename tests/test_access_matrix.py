@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 
 from models import Account, KpiSnapshot, Opportunity
-from service.auth import issue_token
-from tests.factories import account_with_deals, reviewed_session, skills, stages_of
+from service.api_tokens import issue_token
+from service.world import account_with_deals, past_session, skills, stages_of
 
 MARK = "QQforeignQQ"
 EXCEPTIONS = {"/api/v1/openapi.json": "the public API description; holds no one's data"}
@@ -26,10 +26,10 @@ def foreign_world(session, org, rep_key: str) -> dict:
     opp, = account_with_deals(session, org.id, rep.id, f"{MARK} account", {
         "name": f"{MARK} deal", "amount": Decimal("777.00"), "next_step": MARK})
     opp.move_to_stage(stages[0], rep.id)
-    coaching = reviewed_session(session, org.id, rep.id, mode="weekly_review", status="confirmed",
-                                summary=MARK, help_asked=MARK, messages=[{"role": "rep", "text": MARK}],
-                                commitments=[{"text": MARK, "due_date": date.today() + timedelta(days=3)}],
-                                note=(org.admin.id, MARK))
+    coaching = past_session(session, org.id, rep.id, mode="weekly_review", status="confirmed",
+                            summary=MARK, help_asked=MARK, messages=[{"role": "rep", "text": MARK}],
+                            commitments=[{"text": MARK, "due_date": date.today() + timedelta(days=3)}],
+                            note=(org.admin.id, MARK))
     kpi = KpiSnapshot(org_id=org.id, rep_id=rep.id, period_start=date(2024, 1, 1),
                       closed_value=Decimal("777.00"))
     assessment = skills(session, org.id, rep.id, {"closing": (3, MARK)})
@@ -206,3 +206,15 @@ def test_missing_unknown_and_revoked_tokens_are_401(api, orgs, session):
     response = api.get("/accounts", plain)
     assert response.status_code == 401
     assert response.json["error"]["message"] == "The token is unknown, expired or revoked."
+
+
+def test_a_team_of_another_organization_stays_out_of_reach_even_when_linked(api, orgs, session):
+    """A manager linked to another organization's team (a bad import, a hand-made fix in the
+    database) still sees only their own organization's teams."""
+    manager, foreign = orgs["one"].users["manager_a"], orgs["two"].teams["B"]
+    manager.led_teams.append(foreign)
+    session.commit()
+    token = orgs["one"].tokens["manager_a"]
+    listed = [t["id"] for t in api.get("/teams", token).json["items"]]
+    assert listed == [orgs["one"].teams["A"].id]
+    assert api.get(f"/teams/{foreign.id}", token).status_code == 404

@@ -1,12 +1,12 @@
 """The data model without Flask: stage history, days in stage, stalled deals, money, UTC times."""
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from models import Account, KpiSnapshot, Opportunity, SalesProcess, StageChange, utcnow
+from models import Account, KpiSnapshot, Opportunity, SalesProcess, StageChange, month_start, utcnow
 
 
 @pytest.fixture
@@ -86,3 +86,11 @@ def test_datetimes_come_back_aware_utc_and_naive_ones_are_refused(session, rep_a
     with pytest.raises(Exception, match="naive datetime"):
         session.commit()
     session.rollback()
+
+
+def test_a_monthly_period_starts_on_the_first_counting_back_across_years():
+    today = date(2025, 3, 17)
+    assert month_start(today) == date(2025, 3, 1)
+    assert month_start(today, 2) == date(2025, 1, 1)
+    assert month_start(today, 3) == date(2024, 12, 1)
+    assert month_start(today, 15) == date(2023, 12, 1)

@@ -25,8 +25,9 @@ class Api(flask_smorest.Api):
 
     ERROR_SCHEMA = ErrorSchema
 
-    def _register_error_handlers(self):
-        errors.init_app(self._app)
+    def handle_http_exception(self, error):
+        """flask-smorest's documented hook for its HTTPException handler: our envelope."""
+        return errors.handle_http_exception(error)
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -7,11 +7,10 @@ to the rep until they confirm the session), of the reps access.py lets them see.
 from flask import g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
-from sqlalchemy import and_, or_, select
 
 from models import COMMITMENT_KINDS, COMMITMENT_STATUSES, Commitment, utcnow
 
-from ..access import rep_clause
+from ..access import get_own_commitment, get_readable_commitment, readable_commitments
 from ..db import db
 from ..errors import ApiError
 from ..pagination import PageArgs, page_of, paginate
@@ -48,22 +47,6 @@ class CommitmentListArgs(PageArgs):
     overdue = fields.Boolean(metadata={"description": "Open and due before today."})
 
 
-def visible_commitments(user):
-    """Own commitments (drafts too) and confirmed ones of reps the user may read."""
-    return select(Commitment).where(Commitment.org_id == user.org_id, or_(
-        Commitment.rep_id == user.id,
-        and_(Commitment.confirmed.is_(True), rep_clause(Commitment.rep_id, user))))
-
-
-def own_commitment(commitment_id: int) -> Commitment:
-    found = db.session.scalar(visible_commitments(g.user).where(Commitment.id == commitment_id))
-    if found is None:
-        raise ApiError(404, f"No commitment {commitment_id} here.")
-    if found.rep_id != g.user.id:
-        raise ApiError(403, "Only the rep who made a commitment can change it.")
-    return found
-
-
 def apply(commitment: Commitment, data: dict) -> None:
     for key in ("text", "due_date", "measure", "kind"):
         if key in data:
@@ -79,7 +62,7 @@ class Commitments(MethodView):
     @blp.response(200, page_of(CommitmentRecordSchema))
     def get(self, args):
         """List commitments you can see (filter status, rep_id, session_id, due_before, overdue)."""
-        stmt = visible_commitments(g.user).order_by(Commitment.due_date, Commitment.id)
+        stmt = readable_commitments(g.user).order_by(Commitment.due_date, Commitment.id)
         for key in ("status", "rep_id", "session_id"):
             if key in args:
                 stmt = stmt.where(getattr(Commitment, key) == args[key])
@@ -95,23 +78,20 @@ class CommitmentById(MethodView):
     @blp.response(200, CommitmentRecordSchema)
     def get(self, commitment_id):
         """Read one commitment."""
-        found = db.session.scalar(visible_commitments(g.user).where(Commitment.id == commitment_id))
-        if found is None:
-            raise ApiError(404, f"No commitment {commitment_id} here.")
-        return found
+        return get_readable_commitment(db.session, g.user, commitment_id)
 
     @blp.arguments(CommitmentRecordSchema(partial=True))
     @blp.response(200, CommitmentRecordSchema)
     def patch(self, data, commitment_id):
         """Edit your commitment, or report it done or dropped."""
-        commitment = own_commitment(commitment_id)
+        commitment = get_own_commitment(db.session, g.user, commitment_id)
         apply(commitment, data)
         return save(commitment)
 
     @blp.response(204)
     def delete(self, commitment_id):
         """Delete a draft commitment (before its session is confirmed)."""
-        commitment = own_commitment(commitment_id)
+        commitment = get_own_commitment(db.session, g.user, commitment_id)
         if commitment.confirmed:
             raise ApiError(409, "This commitment is confirmed; mark it dropped instead.")
         db.session.delete(commitment)

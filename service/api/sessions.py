@@ -6,13 +6,11 @@ of the reps access.py lets them see; a rep's unconfirmed sessions are never show
 
 from flask import current_app, g, request
 from flask.views import MethodView
-from sqlalchemy import and_, or_, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import CoachingSession, Commitment, Message
 
-from .. import limits
-from ..access import rep_clause
+from .. import access, limits
 from ..coach_setup import get_coach
 from ..db import db
 from ..errors import ApiError
@@ -37,24 +35,12 @@ from .session_schemas import (
 blp = blueprint("sessions", __name__, "/sessions", "Coaching sessions and their messages.")
 
 
-def visible_sessions(user):
-    return select(CoachingSession).where(CoachingSession.org_id == user.org_id, or_(
-        CoachingSession.rep_id == user.id,
-        and_(CoachingSession.status == "confirmed", rep_clause(CoachingSession.rep_id, user))))
-
-
 def readable(session_id: int) -> CoachingSession:
-    row = db.session.scalar(visible_sessions(g.user).where(CoachingSession.id == session_id))
-    if row is None:
-        raise ApiError(404, f"No session {session_id} here.")
-    return row
+    return access.get_readable_session(db.session, g.user, session_id)
 
 
 def owned(session_id: int) -> CoachingSession:
-    row = readable(session_id)
-    if row.rep_id != g.user.id:
-        raise ApiError(403, "Only the rep coaching themselves can change this session.")
-    return row
+    return access.get_own_session(db.session, g.user, session_id)
 
 
 def dump(row: CoachingSession, detail: bool = False) -> dict:
@@ -63,8 +49,7 @@ def dump(row: CoachingSession, detail: bool = False) -> dict:
         "ended_at", "confirmed_at", "summary", "help_asked")}
     data["transcript_visibility"] = _visibility(row)
     if detail:
-        hidden = row.rep_id != g.user.id and data["transcript_visibility"] == "summary"
-        data["messages"] = [] if hidden else row.messages
+        data["messages"] = row.messages if access.sees_transcript(g.user, row) else []
         data["commitments"] = row.commitments
         data["metrics"] = compute_metrics(db.session, row) if row.status == "active" else row.metrics
     return data
@@ -138,8 +123,8 @@ class Sessions(MethodView):
     @blp.response(200, page_of(ChatSessionSchema))
     def get(self, args):
         """List sessions you can see (yours; confirmed ones of your reps), newest first."""
-        stmt = visible_sessions(g.user).order_by(CoachingSession.started_at.desc(),
-                                                 CoachingSession.id.desc())
+        stmt = access.readable_sessions(g.user).order_by(CoachingSession.started_at.desc(),
+                                                         CoachingSession.id.desc())
         for key in ("status", "mode", "rep_id"):
             if key in args:
                 stmt = stmt.where(getattr(CoachingSession, key) == args[key])

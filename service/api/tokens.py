@@ -3,11 +3,11 @@
 from flask import g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
 from models import ApiToken, User, utcnow
 
-from ..auth import issue_token
+from ..access import may_issue_token_for, visible_tokens
+from ..api_tokens import issue_token
 from ..db import db
 from ..errors import ApiError
 from ..pagination import PageArgs, page_of, paginate
@@ -32,29 +32,20 @@ class NewTokenSchema(TokenSchema):
     token = fields.String(dump_only=True, metadata={"description": "Shown only this once."})
 
 
-def _token_scope():
-    """Admins manage their organization's tokens; everyone else only their own."""
-    if g.user.role == "admin":
-        return select(ApiToken).join(User).where(User.org_id == g.user.org_id)
-    return select(ApiToken).where(ApiToken.user_id == g.user.id)
-
-
 @blp.route("")
 class Tokens(MethodView):
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_of(TokenSchema))
     def get(self, args):
         """List tokens (never the secret itself)."""
-        return paginate(db.session, _token_scope().order_by(ApiToken.id), args)
+        return paginate(db.session, visible_tokens(g.user).order_by(ApiToken.id), args)
 
     @blp.arguments(TokenSchema)
     @blp.response(201, NewTokenSchema)
     def post(self, data):
         """Create a token; the response is the only time it is shown."""
         user = db.session.get(User, data["user_id"] or g.user.id)
-        if user is None or user.org_id != g.user.org_id or (
-            user.id != g.user.id and g.user.role != "admin"
-        ):
+        if not may_issue_token_for(g.user, user):
             raise ApiError(404, f"No user {data['user_id']} here.")
         token, plain = issue_token(db.session, user, data["name"])
         save()
@@ -66,7 +57,7 @@ class Tokens(MethodView):
 @blp.response(204)
 def revoke(token_id):
     """Revoke a token; it stops working at once."""
-    token = db.session.scalar(_token_scope().where(ApiToken.id == token_id))
+    token = db.session.scalar(visible_tokens(g.user).where(ApiToken.id == token_id))
     if token is None:
         raise ApiError(404, f"No token {token_id} here.")
     token.revoked_at = token.revoked_at or utcnow()

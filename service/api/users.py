@@ -8,7 +8,7 @@ from werkzeug.security import generate_password_hash
 
 from models import ROLES, Team, User
 
-from ..access import check_keeps_an_admin, visible_rep_ids
+from ..access import check_keeps_an_admin, get_visible_user, visible_rep_ids
 from ..auth import require_role, role_required
 from ..db import db
 from ..errors import ApiError
@@ -70,14 +70,6 @@ def _apply(user: User, data: dict) -> None:
         user.password_hash = generate_password_hash(data["password"])
 
 
-def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    visible = db.session.scalar(visible_rep_ids(g.user).where(User.id == user_id))
-    if user is None or visible is None:
-        raise ApiError(404, f"No user {user_id} here.")
-    return user
-
-
 @blp.route("")
 class Users(MethodView):
     @blp.arguments(UserListArgs, location="query")
@@ -108,14 +100,14 @@ class UserById(MethodView):
     @blp.response(200, UserSchema)
     def get(self, user_id):
         """Read one user."""
-        return dump_user(get_user(user_id))
+        return dump_user(get_visible_user(db.session, g.user, user_id))
 
     @role_required("admin")
     @blp.arguments(UserSchema(partial=True))
     @blp.response(200, UserSchema)
     def patch(self, data, user_id):
         """Change a user (admins)."""
-        user = get_user(user_id)
+        user = get_visible_user(db.session, g.user, user_id)
         check_keeps_an_admin(db.session, user, data.get("role", user.role),
                              data.get("active", user.active))
         _apply(user, data)
@@ -126,7 +118,7 @@ class UserById(MethodView):
     def delete(self, user_id):
         """Deactivate a user (admins); their history stays for review."""
         require_role("admin")
-        user = get_user(user_id)
+        user = get_visible_user(db.session, g.user, user_id)
         if user.id == g.user.id:
             raise ApiError(409, "You cannot deactivate yourself.")
         user.active = False

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from models import User
 
+from ..access import may_issue_token_for
 from ..auth import require_role, role_required
 from ..db import db
 from ..errors import ApiError
@@ -49,8 +50,7 @@ def _target_user(data: dict) -> User:
     else:
         user = db.session.scalar(select(User).where(  # emails are unique per organization
             User.org_id == g.user.org_id, User.email == data["email"].strip().lower()))
-    mine = user is not None and user.org_id == g.user.org_id
-    if not mine or (user.id != g.user.id and g.user.role != "admin"):
+    if not may_issue_token_for(g.user, user):
         raise ApiError(404, f"No user {data.get('user_id') or data.get('email')} here.")
     return user
 
@@ -60,8 +60,6 @@ def _target_user(data: dict) -> User:
 @blp.response(201, WidgetTokenSchema)
 def create_token(data):
     """Mint a widget token for one user and one allowed origin (server to server)."""
-    if g.get("widget_origin"):
-        raise ApiError(403, "A widget token cannot mint widget tokens; ask your backend.")
     minted = mint(_target_user(data), data["origin"])
     return {"token": minted.token, "expires_at": minted.expires_at, "expires_in": ttl_seconds(),
             "origin": minted.origin, "user_id": minted.user.id}

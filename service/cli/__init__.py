@@ -4,10 +4,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from models import Organization, User, default_process
-
-from ..auth import issue_token
 from ..db import db
+from ..world import create_organization
 
 db_cli = AppGroup("db", help="Database schema.")
 org_cli = AppGroup("org", help="Organizations.")
@@ -34,19 +32,6 @@ def upgrade(revision):
 
     command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
     click.echo(f"database at {revision}")
-
-
-def create_organization(session, name: str, admin_name: str, admin_email: str):
-    """An organization with the default sales process and its first admin; returns (admin, token)."""
-    org = Organization(name=name)
-    session.add(org)
-    session.flush()
-    session.add(default_process(org.id))
-    admin = User(org_id=org.id, role="admin", name=admin_name, email=admin_email.lower())
-    session.add(admin)
-    _, plain = issue_token(session, admin, "created by flask org create")
-    session.commit()
-    return admin, plain
 
 
 @org_cli.command("create")

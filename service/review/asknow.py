@@ -6,7 +6,6 @@ variable is a bug, never an empty gap in front of the rep).
 """
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -15,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from models import CoachingSession, Commitment, Opportunity, SalesProcess, Stage, User, utcnow
 
-from ..access import visible_rep_ids
+from ..access import reviewable_reps, shared_commitments, shared_sessions, visible_rep_ids
+from ..coach.prompt.figures import money
 from ..config import ROOT
-from .dashboard import _kpis
-from .scope import confirmed_commitments, confirmed_sessions
+from .dashboard import kpi_figures
 
 KINDS = ("stalled_opportunity", "overdue_commitment", "kpi_drop", "help_asked")
 LIMIT = 25
@@ -35,10 +34,6 @@ def _env() -> Environment:
 
 def question(kind: str, **values) -> str:
     return _env().get_template(f"{kind}.j2").render(**values).strip()
-
-
-def _money(value: Decimal, currency: str) -> str:
-    return f"{currency} {value:,.0f}"
 
 
 def ask_now(session: Session, user: User, now: datetime | None = None) -> dict:
@@ -80,7 +75,7 @@ def _stalled(session, user, now) -> list[dict]:
 
 
 def _overdue(session, user, today: date) -> list[dict]:
-    stmt = (confirmed_commitments(user).add_columns(User.name)
+    stmt = (shared_commitments(user).add_columns(User.name)
             .join(User, User.id == Commitment.rep_id)
             .where(Commitment.status == "open", Commitment.due_date < today)
             .order_by(Commitment.due_date, Commitment.id).limit(LIMIT))
@@ -101,16 +96,16 @@ def _overdue(session, user, today: date) -> list[dict]:
 
 
 def _drops(session, user, today: date) -> list[dict]:
-    reps = dict(session.execute(select(User.id, User.name).where(
-        User.id.in_(visible_rep_ids(user)), User.role == "rep", User.active.is_(True))).all())
+    reps = dict(session.execute(reviewable_reps(user).with_only_columns(User.id, User.name)
+                                .where(User.active.is_(True))).all())
     items = []
-    for rep_id, kpi in _kpis(session, list(reps), today).items():
+    for rep_id, kpi in kpi_figures(session, list(reps), today).items():
         for field, (threshold, label) in DROPS.items():
             figure = kpi["figures"][field]
             if figure["change_pct"] is None or figure["change_pct"] > threshold:
                 continue
             period = kpi["period_start"].strftime("%B %Y")
-            before, after = (_money(figure[k], kpi["currency"]) for k in ("previous", "value"))
+            before, after = (money(figure[k], kpi["currency"]) for k in ("previous", "value"))
             items.append({
                 "kind": "kpi_drop", "rep": _rep(rep_id, reps[rep_id]),
                 "title": f"{label.capitalize()} down {abs(figure['change_pct']):g}%",
@@ -132,7 +127,7 @@ def _quota_note(field: str, kpi: dict) -> str:
 
 
 def _help(session, user, now) -> list[dict]:
-    stmt = (confirmed_sessions(user).add_columns(User.name)
+    stmt = (shared_sessions(user).add_columns(User.name)
             .join(User, User.id == CoachingSession.rep_id)
             .where(CoachingSession.help_asked != "",
                    CoachingSession.confirmed_at >= now - timedelta(days=HELP_DAYS))

@@ -4,6 +4,7 @@ template filters its pages share. The pages register their routes on ``bp``."""
 from flask import Blueprint, g, redirect, request, url_for
 from flask_wtf.csrf import CSRFProtect
 
+from ..coach.prompt import figures
 from ..errors import ApiError
 from . import browser_session
 
@@ -47,4 +48,5 @@ def when(value, with_time: bool = True) -> str:
 
 @bp.app_template_filter("money")
 def money(value, currency: str = "USD") -> str:
-    return "—" if value is None else f"{currency} {value:,.0f}"
+    """An amount as the rep's coach words it (coach/prompt/figures.py); a dash when unknown."""
+    return "—" if value is None else figures.money(value, currency)

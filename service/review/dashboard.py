@@ -10,10 +10,11 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
-from models import CoachingSession, Commitment, KpiSnapshot, SkillAssessment, User, utcnow
+from models import CoachingSession, Commitment, KpiSnapshot, SkillAssessment, User, month_start, utcnow
 
+from ..access import shared_commitments, shared_sessions
 from . import quality
-from .scope import confirmed_commitments, confirmed_sessions, visible_reps
+from .scope import visible_reps
 
 KPI_MONTHS = 6
 RECENT_SESSIONS = 5
@@ -23,12 +24,7 @@ KPI_SHOWN = ("closed_value", "pipeline_value", "pipeline_count", "proposals", "d
 def period_start(period: str, today: date) -> date:
     if period == "week":
         return today - timedelta(days=today.weekday())
-    return today.replace(day=1)
-
-
-def month_start(today: date, months_back: int) -> date:
-    index = today.year * 12 + today.month - 1 - months_back
-    return date(index // 12, index % 12 + 1, 1)
+    return month_start(today)
 
 
 def team_dashboard(session: Session, user: User, team_id: int | None = None,
@@ -42,7 +38,7 @@ def team_dashboard(session: Session, user: User, team_id: int | None = None,
     recent = _recent_sessions(session, user, ids)
     figures = quality.metrics_for_many(session, [s for rows in recent.values() for s in rows])
     commitments = _commitments(session, user, ids, today)
-    kpis = _kpis(session, ids, today)
+    kpis = kpi_figures(session, ids, today)
     skills = _skills(session, ids)
     rows = []
     for rep in reps:
@@ -63,7 +59,7 @@ def team_dashboard(session: Session, user: User, team_id: int | None = None,
 
 
 def _activity(session, user, ids, since) -> dict[int, int]:
-    stmt = (confirmed_sessions(user).with_only_columns(
+    stmt = (shared_sessions(user).with_only_columns(
         CoachingSession.rep_id, func.count(CoachingSession.id))
         .where(CoachingSession.rep_id.in_(ids), CoachingSession.confirmed_at >= since)
         .group_by(CoachingSession.rep_id))
@@ -104,7 +100,7 @@ def _commitments(session, user, ids, today) -> dict[int, dict]:
     def count(cond):
         return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
-    stmt = (confirmed_commitments(user).with_only_columns(
+    stmt = (shared_commitments(user).with_only_columns(
         Commitment.rep_id, count(open_ & ((Commitment.due_date >= today) | Commitment.due_date.is_(None))),
         count(overdue), count(Commitment.status == "done"), count(Commitment.status == "dropped"))
         .where(Commitment.rep_id.in_(ids)).group_by(Commitment.rep_id))
@@ -122,7 +118,8 @@ def _change(now, before):
     return round(float((now - before) / before) * 100, 1)
 
 
-def _kpis(session, ids, today) -> dict[int, dict]:
+def kpi_figures(session, ids, today) -> dict[int, dict]:
+    """Each rep's latest month against the one before, and their recent months' history."""
     stmt = (select(KpiSnapshot).where(KpiSnapshot.rep_id.in_(ids), KpiSnapshot.period_type == "month",
                                       KpiSnapshot.period_start >= month_start(today, KPI_MONTHS))
             .order_by(KpiSnapshot.rep_id, KpiSnapshot.period_start))

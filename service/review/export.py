@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from models import CoachingSession, Opportunity, User
 
+from ..access import shared_sessions, shares_transcripts
 from ..errors import ApiError
 from . import quality
 from .markdown_text import block, inline
-from .scope import confirmed_sessions, session_detail_options, shows_transcript
+from .scope import session_detail_options
 from .sessions import detail_dict, session_detail
 
 MAX_SESSIONS = 500  # one download; narrow the dates for more
@@ -24,12 +25,12 @@ def export_range(session: Session, user: User, date_from: date, date_to: date,
     if date_to < date_from:
         raise ApiError(422, "The end date is before the start date.",
                        fields={"date_to": ["Before date_from."]})
-    stmt = confirmed_sessions(user).where(
+    stmt = shared_sessions(user).where(
         CoachingSession.started_at >= datetime.combine(date_from, time(), tzinfo=UTC),
         # through date_to's last instant: date_to + 1 day would overflow on 9999-12-31
         CoachingSession.started_at <= datetime.combine(date_to, time.max, tzinfo=UTC),
     ).options(*session_detail_options()).order_by(CoachingSession.started_at, CoachingSession.id)
-    if shows_transcript(user):
+    if shares_transcripts(user):
         stmt = stmt.options(selectinload(CoachingSession.messages))
     if rep_id:
         stmt = stmt.where(CoachingSession.rep_id == rep_id)

@@ -4,9 +4,9 @@ from flask import g, redirect, render_template, request, url_for
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
 
-from models import CoachingSession, Opportunity
+from models import CoachingSession, Opportunity, Team
 
-from ..access import visible_rep_ids
+from ..access import visible_rep_ids, visible_teams
 from ..db import db
 from ..errors import ApiError
 from . import charts, export, quality, schemas
@@ -14,7 +14,7 @@ from .asknow import ask_now
 from .blueprint import bp
 from .dashboard import team_dashboard
 from .schemas import form_args
-from .scope import teams_for, visible_reps
+from .scope import visible_reps
 from .sessions import add_note, edit_note, mark_reviewed, open_commitments, search_sessions, session_detail
 
 
@@ -38,7 +38,8 @@ def dashboard():
     """The team dashboard: one row per rep."""
     query = args(schemas.ReviewDashboardArgs(), request.args)
     data = team_dashboard(db.session, g.user, query.get("team_id"), query["period"])
-    return page("dashboard.html", data=data, teams=teams_for(db.session, g.user), query=query)
+    return page("dashboard.html", data=data, query=query,
+                teams=db.session.scalars(visible_teams(g.user).order_by(Team.name)).all())
 
 
 @bp.route("/ask-now")

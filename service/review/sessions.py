@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session
 
 from models import CoachingSession, Commitment, ManagerNote, Opportunity, User, utcnow
 
-from ..errors import ApiError
+from ..access import get_own_note, shared_commitments, shared_sessions, shares_transcripts
 from . import quality
-from .scope import confirmed_commitments, confirmed_sessions, get_session, shows_transcript
+from .scope import get_session
 
 
 def _like(text: str) -> str:
@@ -25,7 +25,7 @@ def search_sessions(session: Session, user: User, args: dict) -> dict:
     """One COUNT and one page query, whatever the filters, page or database size."""
     from datetime import UTC
 
-    stmt = (confirmed_sessions(user)
+    stmt = (shared_sessions(user)
             .add_columns(User.name.label("rep_name"), Opportunity.name.label("opportunity_name"))
             .join(User, User.id == CoachingSession.rep_id)
             .outerjoin(Opportunity, Opportunity.id == CoachingSession.opportunity_id)
@@ -59,7 +59,7 @@ def _matches(user: User, text: str, dialect: str):
                CoachingSession.help_asked.ilike(pattern, escape="\\"),
                exists().where(Commitment.session_id == CoachingSession.id,
                               Commitment.text.ilike(pattern, escape="\\"))]
-    if shows_transcript(user):
+    if shares_transcripts(user):
         from models import Message
 
         said = Message.text.ilike(pattern, escape="\\")
@@ -105,7 +105,7 @@ def session_detail(session: Session, user: User, session_id: int) -> dict:
 
 def detail_dict(user: User, coaching: CoachingSession, names: dict, opportunity_name) -> dict:
     """One session as the manager may see it (transcript only when the organization allows)."""
-    full = shows_transcript(user)
+    full = shares_transcripts(user)
     messages = coaching.messages if full else None
     figures = coaching.metrics or (quality.from_messages(messages, len(coaching.commitments))
                                    if messages is not None else {})
@@ -135,7 +135,7 @@ def _commitment(c: Commitment, today=None) -> dict:
 
 def open_commitments(session: Session, user: User, args: dict) -> dict:
     """The team's open commitments, soonest due first (overdue at the top)."""
-    stmt = (confirmed_commitments(user).add_columns(User.name).join(User, User.id == Commitment.rep_id)
+    stmt = (shared_commitments(user).add_columns(User.name).join(User, User.id == Commitment.rep_id)
             .where(Commitment.status == "open")
             .order_by(Commitment.due_date.is_(None), Commitment.due_date, Commitment.id))
     if args.get("rep_id"):
@@ -155,12 +155,7 @@ def add_note(session: Session, user: User, session_id: int, text: str) -> Manage
 
 
 def edit_note(session: Session, user: User, note_id: int, text: str) -> ManagerNote:
-    note = session.get(ManagerNote, note_id)
-    if note is None:
-        raise ApiError(404, f"No note {note_id} here.")
-    get_session(session, user, note.session_id)  # 404 unless the session is visible
-    if note.author_id != user.id:
-        raise ApiError(403, "Only the note's author can change it.")
+    note = get_own_note(session, user, note_id)
     note.text = text
     note.updated_at = utcnow()
     session.commit()

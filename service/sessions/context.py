@@ -1,8 +1,9 @@
-"""The rep's context for a session, built with SQLAlchemy queries only (no Flask).
+"""The rep's context for a session, built with SQLAlchemy queries only (no app or request).
 
-Every query is filtered by the rep: an opportunity or account that is not the rep's own raises
-LookupError rather than leaking another rep's data into a prompt. Money goes out as strings,
-dates as ISO strings, so the dict is JSON-able and can be stored with the session state.
+Every query is filtered by the rep, and an opportunity or account that is not the rep's own
+answers 404 (access.get_own) rather than leaking another rep's data into a prompt. Money goes
+out as strings, dates as ISO strings, so the dict is JSON-able and can be stored with the
+session state.
 """
 
 from __future__ import annotations
@@ -24,12 +25,15 @@ from models import (
     User,
 )
 
+from ..access import get_own
+
 METRICS = ("pipeline_count", "proposals", "deals_closed", "pipeline_value", "closed_value",
            "quota", "attainment")
 MAX_PERIODS = 4
 
 
-def _money(value) -> str:
+def _json_money(value) -> str:
+    """Money for the stored context: an exact two-decimal string (JSON has no decimals)."""
     return str(Decimal(value or 0).quantize(Decimal("0.01")))
 
 
@@ -43,8 +47,8 @@ def _label(snapshot: KpiSnapshot) -> str:
 def _values(s: KpiSnapshot) -> dict:
     attainment = round(float(s.closed_value) / float(s.quota) * 100, 1) if s.quota else None
     return {"pipeline_count": s.pipeline_count, "proposals": s.proposals,
-            "deals_closed": s.deals_closed, "pipeline_value": _money(s.pipeline_value),
-            "closed_value": _money(s.closed_value), "quota": _money(s.quota),
+            "deals_closed": s.deals_closed, "pipeline_value": _json_money(s.pipeline_value),
+            "closed_value": _json_money(s.closed_value), "quota": _json_money(s.quota),
             "attainment": attainment}
 
 
@@ -87,15 +91,12 @@ def skills_audit(db, rep_id: int) -> dict | None:
     return {"latest": one(rows[0]), "previous": one(rows[1]) if len(rows) > 1 else None}
 
 
-def opportunity(db, rep_id: int, opportunity_id: int, now: datetime) -> dict:
-    opp = db.scalars(select(Opportunity).where(Opportunity.id == opportunity_id,
-                                               Opportunity.owner_id == rep_id)).first()
-    if opp is None:
-        raise LookupError(f"opportunity {opportunity_id} is not one of rep {rep_id}'s")
+def opportunity(db, rep: User, opportunity_id: int, now: datetime) -> dict:
+    opp = get_own(db, Opportunity, opportunity_id, rep, "opportunity")
     met = set(opp.milestones_met or [])
     return {
         "id": opp.id, "name": opp.name, "account": opp.account.name,
-        "amount": _money(opp.amount), "currency": opp.currency, "stage": opp.stage.name,
+        "amount": _json_money(opp.amount), "currency": opp.currency, "stage": opp.stage.name,
         "days_in_stage": opp.days_in_stage(now), "benchmark_days": opp.stage.benchmark_days,
         "stalled": opp.is_stalled(now), "status": opp.status,
         "close_date": opp.close_date.isoformat() if opp.close_date else None,
@@ -106,19 +107,16 @@ def opportunity(db, rep_id: int, opportunity_id: int, now: datetime) -> dict:
     }
 
 
-def account(db, rep_id: int, account_id: int, today: date) -> dict:
-    acc = db.scalars(select(Account).where(Account.id == account_id,
-                                           Account.owner_id == rep_id)).first()
-    if acc is None:
-        raise LookupError(f"account {account_id} is not one of rep {rep_id}'s")
-    mine = [o for o in acc.opportunities if o.owner_id == rep_id]
+def account(db, rep: User, account_id: int, today: date) -> dict:
+    acc = get_own(db, Account, account_id, rep, "account")
+    mine = [o for o in acc.opportunities if o.owner_id == rep.id]
     open_ = [o for o in mine if o.status == "open"]
     won = [o for o in mine if o.status == "won" and o.updated_at.year == today.year]
     return {"id": acc.id, "name": acc.name, "industry": acc.segment, "territory": acc.territory,
             "open_opportunities": len(open_),
-            "open_value": _money(sum((o.amount for o in open_), Decimal(0))),
-            "won_value": _money(sum((o.amount for o in won), Decimal(0))),
-            "opportunities": [{"id": o.id, "name": o.name, "amount": _money(o.amount),
+            "open_value": _json_money(sum((o.amount for o in open_), Decimal(0))),
+            "won_value": _json_money(sum((o.amount for o in won), Decimal(0))),
+            "opportunities": [{"id": o.id, "name": o.name, "amount": _json_money(o.amount),
                                "stage": o.stage.name} for o in open_[:10]]}
 
 
@@ -163,8 +161,8 @@ def build_context(db, rep_id: int, *, opportunity_id: int | None = None,
         "commitments": open_commitments(db, rep_id),
     }
     if opportunity_id is not None:
-        context["opportunity"] = opportunity(db, rep_id, opportunity_id, now)
+        context["opportunity"] = opportunity(db, rep, opportunity_id, now)
         context["pre_call"] = pre_call(db, rep_id, opportunity_id)
     if account_id is not None:
-        context["account"] = account(db, rep_id, account_id, today)
+        context["account"] = account(db, rep, account_id, today)
     return context

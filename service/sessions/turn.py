@@ -27,6 +27,7 @@ from models import (
 )
 
 from .. import limits
+from ..access import get_own
 from ..coach import (
     Coach,
     Delta,
@@ -56,15 +57,6 @@ def due_commitments(s: Session, rep_id: int, today: date) -> list[dict]:
              "measure": c.measure, "kind": c.kind} for c in rows]
 
 
-def _owned(s: Session, model, object_id: int | None, rep: User, field: str):
-    if object_id is None:
-        return None
-    obj = s.get(model, object_id)
-    if obj is None or obj.org_id != rep.org_id or obj.owner_id != rep.id:
-        raise ApiError(404, f"No {field} {object_id} of yours here.")
-    return obj
-
-
 def create_session(s: Session, coach: Coach, rep: User, mode: str, *,
                    opportunity_id: int | None = None, account_id: int | None = None,
                    today: date | None = None,
@@ -83,13 +75,14 @@ def create_session(s: Session, coach: Coach, rep: User, mode: str, *,
     if spec.needs == "opportunity" and opportunity_id is None:
         raise ApiError(422, "The request did not validate: see fields.",
                        fields={"opportunity_id": [f"The {spec.title} mode needs an opportunity."]})
-    opportunity = _owned(s, Opportunity, opportunity_id, rep, "opportunity")
-    if account_id is None and opportunity is not None:
-        account_id = opportunity.account_id
+    if opportunity_id is not None:
+        opportunity = get_own(s, Opportunity, opportunity_id, rep, "opportunity")
+        account_id = opportunity.account_id if account_id is None else account_id
     if spec.needs == "account" and account_id is None:
         raise ApiError(422, "The request did not validate: see fields.",
                        fields={"account_id": [f"The {spec.title} mode needs an account."]})
-    _owned(s, Account, account_id, rep, "account")
+    if account_id is not None:
+        get_own(s, Account, account_id, rep, "account")
     context = build_context(s, rep.id, opportunity_id=opportunity_id, account_id=account_id,
                             today=today)
     state = SessionState(mode=mode, stage=spec.stages[0].key, context=context, turns=[],

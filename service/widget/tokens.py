@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app, g, request
+from flask import current_app, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from models import User
@@ -89,5 +89,4 @@ def load_widget_user(plain: str) -> User | None:
         return None  # the origin was removed from the allowed list since the token was minted
     if request_origin() != claims.get("o"):
         raise ApiError(403, "This widget token belongs to another website.", code="wrong_origin")
-    g.widget_origin = claims["o"]
     return user

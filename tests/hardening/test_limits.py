@@ -1,4 +1,4 @@
-"""Limits: per-user rate limits, message and session caps, the organization's daily tokens.
+"""Limits: per-user rate limits, the session turn cap, the organization's daily tokens.
 
 Each runs against in-process counters and against a real redis-server (REDIS_URL), through a
 probe route that calls the functions the sessions views call.
@@ -22,7 +22,6 @@ def add_probe(app):
         if kind == "turn":
             limits.check_org_tokens(g.user.org_id)
             limits.check_turn(g.user)
-            limits.check_message(body.get("text", ""))
             limits.check_session_turns(body.get("turns", 0))
         else:
             limits.check_session_start(g.user)
@@ -40,7 +39,7 @@ def limited(request, database_url, make_app):
     """An app with small limits, counting in memory or in a real Redis."""
     config = {"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "k",
               "COACH_ENGINE": "guided", "RATE_LIMIT_TURNS": "3/minute",
-              "RATE_LIMIT_SESSION_STARTS": "2/hour", "MAX_MESSAGE_CHARS": 50,
+              "RATE_LIMIT_SESSION_STARTS": "2/hour",
               "MAX_TURNS_PER_SESSION": 4, "ORG_DAILY_TOKENS": 1000}
     if request.param == "redis":
         server = request.getfixturevalue("redis_server")
@@ -71,13 +70,6 @@ def test_session_starts_are_limited_per_user(limited, orgs):
     assert [post(limited, token, kind="session").status_code for _ in range(3)] == [200, 200, 429]
     assert int(post(limited, token, kind="session").headers["Retry-After"]) > 60
     assert post(limited, orgs["two"].tokens["rep_b1"], kind="session").status_code == 200
-
-
-def test_a_too_long_message_is_refused_with_the_field(limited, orgs):
-    response = post(limited, orgs["one"].tokens["rep_a1"], text="x" * 51)
-    assert response.status_code == 422
-    assert response.json["error"]["fields"]["text"] == ["At most 50 characters (51 sent)."]
-    assert post(limited, orgs["one"].tokens["rep_a1"], text="x" * 50).status_code == 200
 
 
 def test_a_session_stops_taking_turns_at_its_cap(limited, orgs):

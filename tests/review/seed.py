@@ -6,7 +6,7 @@ from decimal import Decimal
 from werkzeug.security import generate_password_hash
 
 from models import CoachingSession, utcnow
-from tests.factories import account_with_deals, monthly_figures, reviewed_session, skills, stages_of
+from service.world import account_with_deals, monthly_figures, past_session, skills, stages_of
 
 PASSWORD = "review-password-1"
 
@@ -30,7 +30,7 @@ def add_sessions(session, org, count: int, rep_names=("rep_a1", "rep_a2"), start
             "stage_entered_at": now - timedelta(days=40 + i)})
         session.flush()
         started = now - timedelta(days=i % 20, hours=i)
-        made.append(reviewed_session(
+        made.append(past_session(
             session, org.id, rep.id, opportunity_id=opp.id, mode=("weekly_review", "opportunity")[i % 2],
             status=status, started_at=started, ended_at=started + timedelta(minutes=10),
             confirmed_at=started + timedelta(minutes=12) if status == "confirmed" else None,
@@ -49,9 +49,9 @@ def add_sessions(session, org, count: int, rep_names=("rep_a1", "rep_a2"), start
 def add_figures(session, org, rep_names=("rep_a1", "rep_a2"), months: int = 3) -> None:
     for rep_name in rep_names:
         rep = org.users[rep_name]
-        monthly_figures(session, org.id, rep.id, date.today(), months, lambda m: {
+        monthly_figures(session, org.id, rep.id, date.today(), {m: {
             "closed_value": Decimal(10000 + 5000 * m), "pipeline_value": Decimal(50000),
-            "quota": Decimal(20000), "deals_closed": m})
+            "quota": Decimal(20000), "deals_closed": m} for m in range(months)})
         for days in (40, 5):
             skills(session, org.id, rep.id, {"discovery": 2 + (days < 10), "closing": 3},
                    created_at=utcnow() - timedelta(days=days))

@@ -5,7 +5,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from models import utcnow
-from tests.factories import reviewed_session
+from service.world import past_session
 
 R = "/api/v1/review"
 NAME = "Eve <img src=x onerror=alert(1)> **Coach:**"
@@ -31,7 +31,7 @@ def hostile(session, orgs):
     org = orgs["one"]
     org.users["rep_a1"].name = NAME
     now = utcnow()
-    coaching = reviewed_session(
+    coaching = past_session(
         session, org.id, org.users["rep_a1"].id, mode="weekly_review", status="confirmed",
         started_at=now, ended_at=now, confirmed_at=now, summary=SUMMARY,
         help_asked="<iframe src=javascript:alert(1)></iframe>\n# Help",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import CoachingSession, Organization, User
 from service import create_app
-from service.auth import issue_token
+from service.api_tokens import issue_token
 
 from .conftest import login
 

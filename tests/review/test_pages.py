@@ -1,8 +1,12 @@
 """The review pages without a browser: login rules, privacy, notes, the refusals a user sees."""
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
+
+from service.world import monthly_figures
 
 from .conftest import csrf_of, login
 from .seed import PASSWORD, add_sessions, with_passwords
@@ -97,3 +101,14 @@ def test_settings_page_is_for_admins(manager, web, world):
     saved = admin.post("/review/settings", data={"transcript_visibility": "summary", "csrf_token": token})
     assert saved.status_code == 302
     assert 'value="summary" checked' in admin.get("/review/settings").text
+
+
+def test_the_dashboard_words_money_as_the_coach_does(manager, session, world):
+    """Cents are shown when there are any, as in the rep's coaching: the same figure reads the
+    same to the rep and to their manager."""
+    org = world[0]
+    monthly_figures(session, org.id, org.users["rep_a1"].id, date.today(), {0: {
+        "closed_value": Decimal("1250.50"), "quota": Decimal("20000")}})
+    session.commit()
+    page = manager.get("/review/").text
+    assert "USD 1,250.50" in page and "USD 20,000" in page

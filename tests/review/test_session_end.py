@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from models import User
 from service import clock
-from service.auth import issue_token
+from service.api_tokens import issue_token
 
 from .conftest import csrf_of, login
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from models import CoachingSession, Organization, User, WebhookDelivery
 from service import webhooks
-from service.auth import issue_token
+from service.api_tokens import issue_token
 from service.webhook_target import internal_address, post
 
 from .conftest import login

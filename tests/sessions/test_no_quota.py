@@ -4,9 +4,8 @@ and a start that fails leaves no session behind."""
 import pytest
 from sqlalchemy import func, select
 
-from models import CoachingSession, utcnow
+from models import CoachingSession, month_start, utcnow
 from service.coach import Coach
-from service.review.dashboard import month_start
 
 # quota 0, quota left out, every figure 0, every figure left out (the schema's defaults)
 SNAPSHOTS = {

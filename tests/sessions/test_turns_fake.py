@@ -151,7 +151,10 @@ def test_message_validation(api, world, fake, app):
     sid = start(api, world, fake)["id"]
     app.config["MAX_MESSAGE_CHARS"] = 10
     too_long = say(api, world, sid, "x" * 11)
-    assert too_long.status_code == 422 and "text" in too_long.get_json()["error"]["fields"]
+    assert too_long.status_code == 422
+    assert too_long.get_json()["error"]["fields"]["text"] == ["At most 10 characters."]
+    fake.enqueue("Ten of them. What comes next?")
+    assert say(api, world, sid, "x" * 10, "at-the-limit").status_code == 200
     missing = api.post(f"/sessions/{sid}/messages", world.token, json={"text": "hi"})
     assert "client_message_id" in missing.get_json()["error"]["fields"]
 

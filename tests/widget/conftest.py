@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Organization, User
-from service.auth import issue_token
+from service.api_tokens import issue_token
 from service.coach.engines import FakeEngine
 from service.demo import load_demo
 
