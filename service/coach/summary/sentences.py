@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from ..language import ENGLISH
 from ..language.reading import classify_follow_up, parse_rating
-from ..language.reflect import TRAILING, _shorten, lower_first, third_person
+from ..language.reflect import _shorten, lower_first, third_person
 from ..prompt.figures import NO_QUOTA, figure, pct
 
 STATUS = {"done": "done", "open": "not done yet", "dropped": "dropped"}
@@ -71,14 +72,15 @@ def _lower(text: str) -> str:
 def _trim(words: list[str], limit: int) -> list[str]:
     """At most ~``limit`` words cut where a phrase ends; whole when no cut leaves a clean phrase
     ('a prospecting block of 2 hours' never becomes 'a prospecting block of 2')."""
+    trailing = ENGLISH.lexicon.reflect.trailing
     cut = _shorten(words, limit)
     if not cut:
         if len(words) <= limit * 2:
             return words
         cut = words[:limit]
-        while len(cut) > 2 and (cut[-1].lower() in TRAILING or any(c.isdigit() for c in cut[-1])):
+        while len(cut) > 2 and (cut[-1].lower() in trailing or any(c.isdigit() for c in cut[-1])):
             cut = cut[:-1]
-    while len(cut) > 2 and cut[-1].lower() in TRAILING | {"that", "which", "who"}:
+    while len(cut) > 2 and cut[-1].lower() in trailing | {"that", "which", "who"}:
         cut = cut[:-1]
     return cut
 
