@@ -108,3 +108,100 @@ def test_a_registered_folder_is_used_for_its_code(tmp_path):
     lang = language.register("yy", folder)
     assert language.get("yy") is lang and lang.code == "yy"
     assert lang.phrasing.dates.today == "heute"
+
+
+# A made-up language: its own open word, telling, praise, yes, ask and vague words, its own
+# lines; everything else is English's.
+TOY = {
+    "lexicon.toml": {
+        "calendar": {"months": [[m] for m in ("Jenn", "Fehb", "Marx", "Aprl", "Mai", "Juin",
+                                              "Jool", "Ogst", "Seps", "Okto", "Novo", "Dezz")]},
+        "reading": {"asks_for_answer": r"\bblorp\b", "yes": r"^\W*(?:yesh|klar)\b",
+                    "no": r"^\W*(?:nope)\b", "vague": r"\b(?:meh|bof)\b"},
+        "follow_up": {"done": r"\bfertig\b", "dropped": r"\bweg\b", "not_done": r"\bnoch nicht\b"},
+        "guard": {"open_starts": ["qua", "quo"], "open_lead_ins": r"^(?:also)\b[,\s]*",
+                  "telling": [r"\bdu musst\b"], "imperatives": ["mach"],
+                  "praise": [r"\bsuperbo\b", r"\bbravissimo\b"]},
+    },
+    "phrasing.toml": {
+        "dates": {"day_month": "{day}. {month}"},
+        "reflect": {"frames": ["Zo {p}."], "neutral": ["Danke."]},
+        "said_back": {"follow_up_leads": {"done": "Fatto", "open": "Offen", "dropped": "Weg"}},
+        "follow_up": {"first_question": 'Qua war "{text}"{due}?', "due": ", bis {date}"},
+        "coach": {"turn_back_lead": ["Du willst Rat."], "turn_back": ["Qua siehst du selbst?"],
+                  "offer_lead": "Zweimal gefragt, also ein Angebot.",
+                  "close": ["Qua nimmst du mit?"]},
+    },
+}
+TOY_MODE = '''key = "toy"
+title = "Toy"
+description = "A one-stage mode in the toy language."
+offer = "Quo ein Vorschlag?"
+idea = "Eine Idee waere ein Plan. Qua passt davon?"
+
+[[stages]]
+key = "talk"
+goal = "Hear the rep out."
+questions = ["Qua ist los?"]
+probes = ["Qua noch?"]
+fallback = "Qua sonst?"
+
+[stages.advance]
+min_words = 6
+probe_below_words = 2
+'''
+
+
+@pytest.fixture
+def toy(tmp_path):
+    return language.register("xx", write_language(tmp_path / "xx", TOY))
+
+
+def test_the_guard_reads_the_sessions_language(toy):
+    from service.coach.guard import check
+
+    assert check("Qua ist los?", lang=toy).ok
+    assert not check("Qua ist los?").ok  # in English that is no open question
+    assert not check("What is going on?", lang=toy).ok
+    told = check("Du musst anrufen. Qua jetzt?", lang=toy)
+    assert not told.ok and told.telling and "du musst" in " ".join(told.reasons).lower()
+    praised = check("Bravissimo. Qua jetzt?", lang=toy)
+    assert not praised.ok and praised.praise
+
+
+def test_the_readers_use_the_sessions_words(toy):
+    from service.coach.language.reading import asks_for_answer, is_vague, says_yes
+
+    assert is_vague("meh, wer weiss schon was da los war", 3, toy)
+    assert not is_vague("meh, wer weiss schon was da los war", 3)
+    assert says_yes("Klar, gerne", toy) and not says_yes("Klar, gerne")
+    assert asks_for_answer("blorp, bitte", toy) and not asks_for_answer("just tell me", toy)
+
+
+def run(turn):
+    return list(turn)[-1]
+
+
+def test_the_guided_coach_speaks_the_sessions_language(toy, tmp_path):
+    from service.coach import Coach, GuidedEngine, SessionState
+    from service.coach.modes import parse_mode
+
+    (tmp_path / "toy.toml").write_text(TOY_MODE, encoding="utf-8")
+    coach = Coach(GuidedEngine(), modes={"toy": parse_mode(tmp_path / "toy.toml")})
+    state = SessionState(mode="toy", stage="", context={
+        "language": "xx", "today": "2025-03-05", "rep": {"id": 1, "name": "Kim Toy"}},
+        due_commitments=[{"id": 9, "text": "Call Bob", "due_date": "2025-03-04"}])
+
+    assert run(coach.open(state)).text == 'Qua war "Call Bob", bis 4. Marx?'
+    followed = run(coach.respond(state, "fertig"))
+    assert followed.commitment_update["status"] == "done"
+    assert followed.text == "Fatto. Qua ist los?"
+    turned = run(coach.respond(state, "blorp, sag du es mir"))
+    assert turned.text == "Du willst Rat. Qua siehst du selbst?"
+    offered = run(coach.respond(state, "blorp blorp"))
+    assert offered.text == "Zweimal gefragt, also ein Angebot. Quo ein Vorschlag?"
+    assert run(coach.respond(state, "klar")).intent == "idea"
+    closing = run(coach.respond(state, "Der Kunde hat den Termin zweimal verschoben, leider"))
+    assert closing.intent == "close" and closing.text.endswith("Qua nimmst du mit?")
+    assert closing.text.startswith("Zo ")
+    assert {r.guard["outcome"] for r in (turned, offered, closing)} == {"passed"}

@@ -49,6 +49,10 @@ PHRASING = {
                   "commitments_more": Text("count"),
                   "follow_up_leads": Table(FOLLOW_UP_STATUSES), "follow_up": Text("lead", "note"),
                   "follow_up_short": Text("lead")},
+    "follow_up": {"first_question": Text("text", "due"), "next_question": Text("text", "due"),
+                  "due": Text("date")},
+    "coach": {"default_question": Text(), "turn_back_lead": Texts(), "turn_back": Texts(),
+              "offer_lead": Text(), "after_commitments": Text(), "close": Texts()},
 }
 
 FILES = {"lexicon.toml": LEXICON, "phrasing.toml": PHRASING}

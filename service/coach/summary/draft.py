@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .. import language
 from ..engines.base import CoachTurn
 from ..language.commitments import commitments_in, merge
 from ..language.reading import is_vague
@@ -34,6 +35,7 @@ def plans(stage) -> bool:
 def extract_summary(mode, transcript: list[dict], today: date, rep_name: str = "the rep",
                     context: dict | None = None) -> dict:
     """Deterministic summary in the JSON shape of SUMMARY_JSON_SCHEMA (dates ISO strings)."""
+    lang = language.of(context)
     answers: dict[str, list[str]] = {}
     for turn in transcript:
         if turn["role"] == "rep" and turn.get("stage"):
@@ -42,10 +44,10 @@ def extract_summary(mode, transcript: list[dict], today: date, rep_name: str = "
     help_texts: list[str] = []
     for stage in mode.stages:
         for text in answers.get(stage.key, []):
-            commitments.extend(commitments_in(text, today, strict=not plans(stage)))
-            if stage.collect == "help" and not is_vague(text, 3):
+            commitments.extend(commitments_in(text, today, strict=not plans(stage), lang=lang))
+            if stage.collect == "help" and not is_vague(text, 3, lang):
                 help_texts.append(text)
-    unique = merge(commitments)
+    unique = merge(commitments, lang)
     help_asked = sentences.help_phrase(help_texts)
     lines = sentences.summary_lines(mode, transcript, answers, context or {}, rep_name, unique,
                                 help_asked)
