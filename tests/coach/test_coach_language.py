@@ -2,13 +2,21 @@
 
 import json
 import tomllib
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
+from models import Base, KpiSnapshot, Organization, User
+from models.db import make_engine
 from service.coach import language
 from service.coach.language import LANGUAGES_DIR, LanguageFileError
 from service.coach.language.schema import FILES
+from service.coach.prompt.context_block import render_context_block
+from service.coach.prompt.render import render_text
+from service.sessions.context import build_context
 
 EN = LANGUAGES_DIR / "en"
 
@@ -131,6 +139,11 @@ TOY = {
         "coach": {"turn_back_lead": ["Du willst Rat."], "turn_back": ["Qua siehst du selbst?"],
                   "offer_lead": "Zweimal gefragt, also ein Angebot.",
                   "close": ["Qua nimmst du mit?"]},
+        "summary": {"session": "{title} mit {who}.", "follow_ups": "Faellig: {outcomes}.",
+                    "follow_up": "{name} ist {status}",
+                    "statuses": {"done": "erledigt", "open": "offen", "dropped": "weg"},
+                    "no_commitments": "Nichts datiert."},
+        "figures": {"no_quota": "kein Soll"},
     },
 }
 TOY_MODE = '''key = "toy"
@@ -205,3 +218,27 @@ def test_the_guided_coach_speaks_the_sessions_language(toy, tmp_path):
     assert closing.intent == "close" and closing.text.endswith("Qua nimmst du mit?")
     assert closing.text.startswith("Zo ")
     assert {r.guard["outcome"] for r in (turned, offered, closing)} == {"passed"}
+    summary = coach.draft_summary(state).summary
+    assert summary == "Toy mit Kim. Faellig: call Bob ist erledigt. Nichts datiert."
+
+
+def test_the_period_labels_and_the_figures_speak_the_sessions_language(toy):
+    engine = make_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    with Session(engine) as db:
+        org = Organization(name="Toy Org")
+        db.add(org)
+        db.flush()
+        rep = User(org_id=org.id, role="rep", name="Kim Toy", email="kim@example.com")
+        db.add(rep)
+        db.flush()
+        for start in (date(2025, 1, 1), date(2025, 2, 1)):
+            db.add(KpiSnapshot(org_id=org.id, rep_id=rep.id, period_start=start,
+                               closed_value=Decimal("1000"), currency="EUR"))
+        db.commit()
+        context = build_context(db, rep.id, today=date(2025, 3, 5), language="xx")
+    engine.dispose()
+    assert context["language"] == "xx" and context["periods"][0]["label"] == "Fehb 2025"
+    block = render_context_block(context)
+    assert "kein Soll" in block and "no quota set" not in block
+    assert render_text("{{ figure('quota', kpi.quota.value, currency) }}?", context) == "kein Soll?"

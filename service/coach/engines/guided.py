@@ -102,7 +102,7 @@ class GuidedEngine:
 
     def complete_json(self, turn: CoachTurn, schema: dict) -> dict:
         today = date.fromisoformat(turn.context.get("today") or date.today().isoformat())
-        name = (turn.context.get("rep") or {}).get("name") or "the rep"
+        name = (turn.context.get("rep") or {}).get("name") or ""
         data = extract_summary(turn.mode, turn.transcript, today, name, turn.context)
         validate_summary(data)
         return data

@@ -11,6 +11,8 @@ from .kinds import Alternatives, Map, Names, Ordered, Pattern, Patterns, Table, 
 
 VERB_KINDS = ("keep", "drop", "create", "action")  # a commitment's kind, by its first verb
 FOLLOW_UP_STATUSES = ("done", "open", "dropped")
+FIGURES = ("pipeline_count", "proposals", "deals_closed", "pipeline_value", "closed_value", "quota",
+           "attainment")
 DATE_KINDS = {  # kind -> the named groups its pattern must have
     "iso": ("year", "month", "day"), "day_month": ("day", "month"), "month_day": ("day", "month"),
     "end_next_week": (), "nth": ("day",), "next_weekday": ("weekday",), "weekday": ("weekday",),
@@ -39,10 +41,14 @@ LEXICON = {
                 "capitals": Words(), "lower_after_lead": Words()},
     "guard": {"open_starts": Ordered(), "open_lead_ins": Pattern(), "telling": Patterns(),
               "imperatives": Words(), "praise": Patterns()},
+    "summary": {"internal": Pattern(), "external": Pattern(), "help": Pattern(),
+                "lead_words": Pattern(), "help_request": Pattern("who"), "quoted": Pattern("text"),
+                "relative": Words()},
 }
 
 PHRASING = {
-    "dates": {"day_month": Text("day", "month"), "by_weekday": Text("weekday"),
+    "dates": {"day_month": Text("day", "month"), "month_year": Text("month", "year"),
+              "week_of": Text("day", "month", "year"), "by_weekday": Text("weekday"),
               "by_date": Text("date"), "today": Text()},
     "reflect": {"frames": Texts("p", "P"), "neutral": Texts(), "will_do": Text("action")},
     "said_back": {"commitments": Text("action", "due", "more"), "commitments_due": Text("due"),
@@ -53,6 +59,30 @@ PHRASING = {
                   "due": Text("date")},
     "coach": {"default_question": Text(), "turn_back_lead": Texts(), "turn_back": Texts(),
               "offer_lead": Text(), "after_commitments": Text(), "close": Texts()},
+    "summary": {
+        "the_rep": Text(), "session": Text("title", "who"),
+        "opportunity": Text("title", "who", "name", "account", "amount", "days", "stage",
+                            "benchmark", "competing"),
+        "benchmark": Text("days", "past"), "past_benchmark": Text(), "competing": Text("names"),
+        "account_one": Text("title", "who", "name", "count", "value"),
+        "account_many": Text("title", "who", "name", "count", "value"),
+        "ratings": Text("title", "who", "lowest", "low", "highest", "high"),
+        "period": Text("title", "who", "period", "value", "change", "quota"),
+        "the_period": Text(), "flat": Text(), "down": Text("pct"), "up": Text("pct"),
+        "of_quota": Text("pct"), "without_quota": Text("no_quota"),
+        "follow_ups": Text("outcomes"), "follow_up": Text("name", "status", "note"),
+        "follow_up_note": Text("note"), "earlier_commitment": Text(),
+        "statuses": Table(FOLLOW_UP_STATUSES),
+        "causes_both": Text("internal", "external"), "causes": Text("causes"),
+        "no_commitments": Text(), "commitments": Text("counted", "dated", "rest"),
+        "counted_one": Text("count"), "counted_many": Text("count"), "dated": Text("items"),
+        "dated_item": Text("text", "due"), "rest_after_dated": Text("items"),
+        "rest": Text("items"), "help_asked": Text("help"), "help_request": Text("who")},
+    "figures": {
+        "labels": Table(FIGURES), "plural": Ordered(FIGURES), "no_quota": Text(),
+        "not_known": Text(), "not_recorded": Text(), "at": Text("now"), "flat": Text("now"),
+        "up": Text("pct", "now", "before"), "down": Text("pct", "now", "before"),
+        "headline": Text("label", "movement"), "headline_plural": Text("label", "movement")},
 }
 
 FILES = {"lexicon.toml": LEXICON, "phrasing.toml": PHRASING}
