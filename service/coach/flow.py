@@ -13,6 +13,7 @@ import copy as _copy
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
+from . import language
 from .language.commitments import commitments_in, merge, spoken_due
 from .language.reading import asks_for_answer, classify_follow_up, is_vague, parse_rating, says_yes
 from .language.reflect import acknowledge, follow_up_ack
@@ -20,8 +21,6 @@ from .modes import Mode, StageSpec
 from .summary.draft import plans
 
 FLOW_VERSION = 2
-FOLLOW_UP = ['You committed to "{text}"{due}. How did it go?',
-             'Next: "{text}"{due}. How did that go?']
 
 
 @dataclass
@@ -114,16 +113,20 @@ class Step:
     ratings: list[dict] = field(default_factory=list)  # [{"skill", "rating", "note"}] heard
 
 
-def _due(value) -> str:
+def _due(value, lang: language.Language) -> str:
     if not value:
         return ""
     day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f", due {day.day} {day:%B}"
+    return lang.phrasing.follow_up.due.format(date=lang.day_month(day))
 
 
-def follow_up_question(commitment: dict, index: int) -> str:
+def follow_up_question(commitment: dict, index: int,
+                       lang: language.Language = language.ENGLISH) -> str:
+    """The check-in on a due commitment: the first (``index`` 0) or a later one."""
+    said = lang.phrasing.follow_up
     text = commitment["text"].strip().rstrip(".")
-    return FOLLOW_UP[min(index, 1)].format(text=text, due=_due(commitment.get("due_date")))
+    question = said.next_question if index else said.first_question
+    return question.format(text=text, due=_due(commitment.get("due_date"), lang))
 
 
 def opening(state: SessionState, mode: Mode) -> Step:
@@ -131,7 +134,8 @@ def opening(state: SessionState, mode: Mode) -> Step:
     state.stage = state.stage or mode.stages[0].key
     if state.due_commitments:
         state.flow.follow_ups_asked += 1
-        return Step("follow_up", say=follow_up_question(state.due_commitments[0], 0))
+        return Step("follow_up", say=follow_up_question(state.due_commitments[0], 0,
+                                                        language.of(state.context)))
     return Step("open")
 
 
@@ -147,29 +151,31 @@ def hear(state: SessionState, mode: Mode, rep_text: str) -> Step:
 
 
 def _follow_up_answer(state: SessionState, rep_text: str) -> Step:
+    lang = language.of(state.context)
     state.turns.append(TurnRecord("rep", rep_text, "follow_up"))
     done = state.due_commitments.pop(0)
     state.flow.follow_ups_answered += 1
-    status = classify_follow_up(rep_text)
+    status = classify_follow_up(rep_text, lang)
     update = {"id": done.get("id"), "status": status, "note": rep_text[:500]}
-    said_back = follow_up_ack(rep_text, status)
+    said_back = follow_up_ack(rep_text, status, lang)
     if state.due_commitments:
         state.flow.follow_ups_asked += 1
-        question = follow_up_question(state.due_commitments[0], state.flow.follow_ups_answered)
+        question = follow_up_question(state.due_commitments[0], state.flow.follow_ups_answered,
+                                      lang)
         return Step("follow_up", say=f"{said_back} {question}".strip(), update=update)
     # say back how it went, then open the mode with the figures
     return Step("open", ack=said_back, followed=status, update=update)
 
 
 def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str) -> Step:
-    flow = state.flow
+    flow, lang = state.flow, language.of(state.context)
     if state.offer_state == "offered":
         state.offer_state = "none"
         flow.asks = 0
-        if says_yes(rep_text):
+        if says_yes(rep_text, lang):
             state.offer_state = "accepted"
             return Step("idea")
-    if asks_for_answer(rep_text):
+    if asks_for_answer(rep_text, lang):
         flow.asks += 1
         if flow.asks >= 2:
             state.offer_state = "offered"
@@ -184,9 +190,10 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str) ->
     if dated and plans(stage) and stage.collect != "commitments":
         return Step(_advance(state, mode, stage), ack=ack)  # the plan is already a commitment
     if flow.heard and stage.collect == "commitments" and \
-            is_vague(rep_text, stage.advance.probe_below_words):
+            is_vague(rep_text, stage.advance.probe_below_words, lang):
         return Step(_advance(state, mode, stage), ack=ack)  # 'nothing else': the list is done
-    if is_vague(rep_text, stage.advance.probe_below_words) and used < stage.advance.max_probes:
+    if is_vague(rep_text, stage.advance.probe_below_words, lang) and \
+            used < stage.advance.max_probes:
         flow.probes[stage.key] = used + 1
         return Step("probe", ack=ack)
     answers = [t.text for t in state.turns if t.role == "rep" and t.stage == stage.key]
@@ -205,22 +212,22 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str) ->
 
 def _hear_commitments(state: SessionState, stage: StageSpec, rep_text: str):
     """Dated commitments in this answer, remembered, and the line that says them back."""
-    today = state.today()
-    dated = [c for c in commitments_in(rep_text, today, strict=not plans(stage))
+    today, lang = state.today(), language.of(state.context)
+    dated = [c for c in commitments_in(rep_text, today, strict=not plans(stage), lang=lang)
              if c["due_date"]]
     if not dated:
         return dated, ""
     known = [{**c, "due_date": date.fromisoformat(c["due_date"])} for c in state.flow.heard]
     state.flow.heard = [{**c, "due_date": c["due_date"].isoformat()}
-                        for c in merge(known + dated)]
-    return dated, acknowledge(dated, lambda d: spoken_due(d, today))
+                        for c in merge(known + dated, lang)]
+    return dated, acknowledge(dated, lambda d: spoken_due(d, today, lang), lang)
 
 
 def _walk(state, mode, stage, rep_text, used, ack) -> Step:
     """A stage that goes through a list (skills): one rating and note per item."""
     items = mode.items(stage, state.context)
     index = state.flow.item_index
-    parsed = parse_rating(rep_text)
+    parsed = parse_rating(rep_text, language.of(state.context))
     ratings = []
     if parsed:
         ratings = [{"skill": items[index], "rating": parsed[0], "note": parsed[1]}]

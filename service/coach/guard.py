@@ -10,36 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-OPEN_STARTS = ("what", "how", "which", "why", "where", "who", "when", "whose", "tell me",
-               "describe", "walk me through", "talk me through", "say more", "in what",
-               "by when", "in which", "to what", "for what", "from what")
-TELLING = [
-    r"\byou (?:should|need to|must|have to|ought to|'d better|had better)\b",
-    r"\bi (?:recommend|suggest|advise|would recommend|would suggest|'d recommend|'d suggest)\b",
-    r"\bmy (?:advice|recommendation|suggestion) (?:is|would be)\b",
-    r"\btry to\b", r"\bmake sure\b", r"\bbe sure to\b", r"\bdon'?t forget to\b",
-    r"\bthe (?:best|right) (?:thing|way|approach) (?:is|would be)\b",
-    r"\bhere(?:'s| is| are) (?:some|a few|what)\b",
-    r"\b(?:tips?|steps?) (?:for|to) you\b",
-]
-IMPERATIVES = {
-    "call", "send", "focus", "try", "make", "schedule", "book", "email", "consider", "start",
-    "stop", "remember", "reach", "follow", "prioritize", "prioritise", "set", "use", "go", "get",
-    "take", "write", "prepare", "review", "spend", "push", "offer", "build", "create", "pick",
-    "keep", "drop", "ask", "ensure", "avoid", "don't", "do", "reduce", "increase", "contact",
-}
-PRAISE = [
-    r"\bgreat (?:job|work|answer|stuff|point|question)\b", r"\bgood (?:job|work)\b",
-    r"\bwell done\b", r"\bnice (?:job|work|one)\b", r"\bexcellent\b", r"\bamazing\b",
-    r"\bfantastic\b", r"\bawesome\b", r"\bbrilliant\b", r"\bsuperb\b", r"\boutstanding\b",
-    r"\bimpressive\b", r"\bperfect\b", r"\bwonderful\b", r"\bkudos\b", r"\bproud of you\b",
-    r"\bincredible\b", r"\bterrific\b",
-]
+from .language import ENGLISH, Language
+
 LIST_LINE = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", re.M)
 MARKUP = re.compile(r"<[a-zA-Z/][^>]*>|\*\*|__|^#{1,6}\s|`", re.M)
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", re.S)
-_TELLING = [re.compile(p, re.I) for p in TELLING]
-_PRAISE = [re.compile(p, re.I) for p in PRAISE]
 
 
 @dataclass
@@ -56,39 +31,43 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE.findall(text) if s.strip()]
 
 
-def is_open(question: str) -> bool:
+def is_open(question: str, lang: Language = ENGLISH) -> bool:
     """Open = starts (after an optional lead-in like 'So,' or 'And') with a wh-word or 'tell me'."""
-    words = re.sub(r"^(?:so|and|then|now|okay|ok|right)\b[,\s]*", "", question.strip().lower())
-    if words.startswith(OPEN_STARTS):
+    said = lang.lexicon.guard
+    words = said.open_lead_ins.sub("", question.strip().lower())
+    if words.startswith(said.open_starts):
         return True
     # 'Looking at your ratings, where ...' / 'Of everything you said, what ...'
     head, _, rest = words.partition(", ")
-    return bool(rest) and len(head.split()) <= 12 and rest.startswith(OPEN_STARTS)
+    return bool(rest) and len(head.split()) <= 12 and rest.startswith(said.open_starts)
 
 
-def telling_phrases(text: str) -> list[str]:
-    found = [m.group(0) for rx in _TELLING for m in rx.finditer(text)]
+def telling_phrases(text: str, lang: Language = ENGLISH) -> list[str]:
+    said = lang.lexicon.guard
+    found = [m.group(0) for rx in said.telling for m in rx.finditer(text)]
     for sentence in sentences(text):
         if sentence.endswith("?"):
             continue
         first = re.split(r"[\s,]+", sentence.lower().strip("\"' "), maxsplit=1)[0]
-        if first in IMPERATIVES:
+        if first in said.imperatives:
             found.append(f"imperative '{first}'")
     if len(LIST_LINE.findall(text)) >= 1:
         found.append("list of points")
     return found
 
 
-def praise_phrases(text: str) -> list[str]:
-    return [m.group(0) for rx in _PRAISE for m in rx.finditer(text)]
+def praise_phrases(text: str, lang: Language = ENGLISH) -> list[str]:
+    return [m.group(0) for rx in lang.lexicon.guard.praise for m in rx.finditer(text)]
 
 
-def check(text: str, *, offer_accepted: bool = False, require_open: bool = True) -> GuardVerdict:
+def check(text: str, *, offer_accepted: bool = False, require_open: bool = True,
+          lang: Language = ENGLISH) -> GuardVerdict:
+    """The verdict on one coach reply, read with the session's language (English by default)."""
     body = (text or "").strip()
     reasons: list[str] = []
     questions = [s for s in sentences(body) if s.endswith("?")]
     count = sum(s.count("?") for s in questions) if questions else 0
-    open_question = bool(questions) and is_open(questions[-1])
+    open_question = bool(questions) and is_open(questions[-1], lang)
     if count == 0:
         reasons.append("no question: end with one open question")
     elif count > 1:
@@ -97,14 +76,14 @@ def check(text: str, *, offer_accepted: bool = False, require_open: bool = True)
         reasons.append("does not end on the question")
     if count and require_open and not open_question:
         reasons.append("closed question: ask an open one (what, how, which, tell me about)")
-    told = telling_phrases(body)
+    told = telling_phrases(body, lang)
     list_told = [t for t in told if t == "list of points"]
     telling = bool(told)
     if told and not offer_accepted:
         reasons.append("telling (" + ", ".join(dict.fromkeys(told)) + "): ask instead")
     elif list_told:
         reasons.append("list of points: keep any idea brief, in plain sentences")
-    praised = praise_phrases(body)
+    praised = praise_phrases(body, lang)
     if praised:
         reasons.append("empty praise (" + ", ".join(dict.fromkeys(praised)) + ")")
     if MARKUP.search(body):

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from . import guard
+from .language import ENGLISH, Language
 
 
 def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 3) if whole else None
 
 
-def session_metrics(turns: list[dict], commitments_made: int, due_followed_up: int) -> dict:
-    """``turns``: [{"role": "coach"|"rep", "text", "stage", "guard"}]. Raw counts beside ratios."""
+def session_metrics(turns: list[dict], commitments_made: int, due_followed_up: int,
+                    lang: Language = ENGLISH) -> dict:
+    """``turns``: [{"role": "coach"|"rep", "text", "stage", "guard"}]. Raw counts beside ratios;
+    the coach's turns are read in the session's language ``lang``."""
     coach = [t for t in turns if t["role"] == "coach"]
     rep = [t for t in turns if t["role"] == "rep"]
-    verdicts = [guard.check(t["text"]) for t in coach]
+    verdicts = [guard.check(t["text"], lang=lang) for t in coach]
     questions = sum(v.questions for v in verdicts)
     asking_turns = sum(1 for v in verdicts if v.questions)
     open_turns = sum(1 for v in verdicts if v.open_question)

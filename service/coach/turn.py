@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 
-from . import flow, guard
+from . import flow, guard, language
 from .engines.base import CoachTurn
 from .errors import EngineError
 from .flow import SessionState, Step, TurnRecord
@@ -80,7 +80,7 @@ class Coach:
             yield from self._generate(work, mode, step)
 
     def _say_fixed(self, work: SessionState, step: Step):
-        verdict = guard.check(step.say)
+        verdict = guard.check(step.say, lang=language.of(work.context))
         yield Delta(step.say)
         outcome = {"outcome": "passed" if verdict.ok else "fallback", "reasons": verdict.reasons}
         work.turns.append(TurnRecord("coach", step.say, "follow_up", guard=outcome))
@@ -104,11 +104,12 @@ class Coach:
         return messages
 
     def _fallback(self, work, stage, item) -> str:
+        lang = language.of(work.context)
         last = next((t.text for t in reversed(work.turns) if t.role == "rep"), "")
         question = try_render(stage.fallback, work.context, item=item) or \
-            "What matters most to you about this right now?"
-        text = f"{reflect(last, len(work.turns))} {question}".strip()
-        return text if guard.check(text).ok else question
+            lang.phrasing.coach.default_question
+        text = f"{reflect(last, len(work.turns), lang=lang)} {question}".strip()
+        return text if guard.check(text, lang=lang).ok else question
 
     def _generate(self, work: SessionState, mode: Mode, step: Step):
         intent = step.intent
@@ -121,7 +122,8 @@ class Coach:
                          max_tokens=self.max_reply_tokens, intent=intent, item=item,
                          asked=asked, turn_index=len(asked), ack=step.ack,
                          heard=len(work.flow.heard), followed=step.followed)
-        rules = {"offer_accepted": intent == "idea", "require_open": intent != "offer"}
+        rules = {"offer_accepted": intent == "idea", "require_open": intent != "offer",
+                 "lang": language.of(work.context)}
         parts = []
         for piece in self.engine.stream(turn):
             parts.append(piece)

@@ -26,6 +26,8 @@ from models import (
 )
 
 from ..access import get_own
+from ..coach.language import DEFAULT, ENGLISH, Language
+from ..coach.language import get as get_language
 
 METRICS = ("pipeline_count", "proposals", "deals_closed", "pipeline_value", "closed_value",
            "quota", "attainment")
@@ -37,11 +39,11 @@ def _json_money(value) -> str:
     return str(Decimal(value or 0).quantize(Decimal("0.01")))
 
 
-def _label(snapshot: KpiSnapshot) -> str:
-    start = snapshot.period_start
+def _label(snapshot: KpiSnapshot, lang: Language) -> str:
+    start, dates = snapshot.period_start, lang.phrasing.dates
     if snapshot.period_type == "week":
-        return f"week of {start.day} {start:%B %Y}"
-    return f"{start:%B %Y}"
+        return dates.week_of.format(day=start.day, month=lang.month(start), year=start.year)
+    return dates.month_year.format(month=lang.month(start), year=start.year)
 
 
 def _values(s: KpiSnapshot) -> dict:
@@ -59,7 +61,7 @@ def _metric(value, previous) -> dict:
     return {"value": value, "previous": previous, "change_pct": change}
 
 
-def periods(db, rep_id: int) -> tuple[list[dict], str]:
+def periods(db, rep_id: int, lang: Language = ENGLISH) -> tuple[list[dict], str]:
     latest = db.scalars(select(KpiSnapshot).where(KpiSnapshot.rep_id == rep_id)
                         .order_by(KpiSnapshot.period_start.desc()).limit(1)).first()
     if latest is None:
@@ -71,7 +73,7 @@ def periods(db, rep_id: int) -> tuple[list[dict], str]:
     for i, row in enumerate(rows[:MAX_PERIODS]):
         now = _values(row)
         before = _values(rows[i + 1]) if i + 1 < len(rows) else {}
-        out.append({"label": _label(row), "start": row.period_start.isoformat(),
+        out.append({"label": _label(row, lang), "start": row.period_start.isoformat(),
                     "type": row.period_type,
                     "metrics": {m: _metric(now[m], before.get(m)) for m in METRICS}})
     return out, latest.currency
@@ -145,16 +147,19 @@ def open_commitments(db, rep_id: int) -> list[dict]:
 
 
 def build_context(db, rep_id: int, *, opportunity_id: int | None = None,
-                  account_id: int | None = None, today: date | None = None) -> dict:
+                  account_id: int | None = None, today: date | None = None,
+                  language: str = DEFAULT) -> dict:
+    """The session's context; ``language`` (a code) words its period labels and is recorded
+    for the coach, which speaks it."""
     today = today or datetime.now(UTC).date()
     now = datetime.combine(today, datetime.max.time(), tzinfo=UTC)
     rep = db.get(User, rep_id)
     if rep is None:
         raise LookupError(f"no rep {rep_id}")
     org = db.get(Organization, rep.org_id)
-    figures, currency = periods(db, rep_id)
+    figures, currency = periods(db, rep_id, get_language(language))
     context = {
-        "today": today.isoformat(), "rep": {"id": rep.id, "name": rep.name},
+        "today": today.isoformat(), "language": language, "rep": {"id": rep.id, "name": rep.name},
         "currency": currency, "periods": figures, "skills_audit": skills_audit(db, rep_id),
         "skills": list(org.skills or []) if org else [],
         "opportunity": None, "account": None, "pre_call": None,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import CoachingSession, Commitment, utcnow
 
-from ..coach import Coach, EngineError, SessionState, session_metrics
+from ..coach import Coach, EngineError, SessionState, language, session_metrics
 from ..errors import ApiError
 from .turn import confirm_hooks, error_event
 
@@ -26,7 +26,8 @@ def compute_metrics(s: Session, row: CoachingSession) -> dict:
     """Session metrics from the stored transcript, commitments made and follow-ups done."""
     followed = s.scalars(select(Commitment.id).where(
         Commitment.followed_up_session_id == row.id)).all()
-    return session_metrics(transcript_turns(row), len(row.commitments), len(followed))
+    return session_metrics(transcript_turns(row), len(row.commitments), len(followed),
+                           language.of((row.state or {}).get("context")))
 
 
 def engine_failure(exc: EngineError) -> ApiError:

@@ -101,3 +101,24 @@ def test_the_guidance_still_says_what_the_turn_must_do(context):
     list(coach.respond(state, ANSWERS[0]))
     guidance = "\n".join(system_texts(model.requests[-1]))
     assert "how a due commitment went (status: done)" in guidance
+
+
+def test_the_model_is_never_handed_an_offline_coach_line_to_copy(context):
+    """The offline coach's own lines (and what it would say back) are not examples for a model:
+    models repeat them word for word."""
+    from service.coach.language import ENGLISH
+
+    said = ENGLISH.phrasing
+    lines = [said.coach.default_question, said.coach.offer_lead, said.coach.after_commitments,
+             *said.coach.turn_back, *said.coach.turn_back_lead, *said.coach.close,
+             *said.reflect.neutral, *said.said_back.follow_up_leads.values(), "You'll book"]
+    model = Model()
+    coach = Coach(engine_for(model))
+    state = SessionState(mode="weekly_review", stage="", context=context,
+                         due_commitments=[dict(c) for c in DUE])
+    list(coach.open(state))
+    for answer in ANSWERS[:3]:  # a follow-up answered, then dated commitments
+        list(coach.respond(state, answer))
+    guidance = "\n".join(t for r in model.requests for t in system_texts(r))
+    assert "saying them back" in guidance  # the ack guidance was sent ...
+    assert [line for line in lines if line in guidance] == []  # ... without the ack itself

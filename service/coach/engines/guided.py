@@ -12,32 +12,14 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+from .. import language
 from ..language.reflect import reflect
 from ..prompt.render import try_render
 from ..summary.draft import extract_summary
 from ..summary.schema import validate_summary
 from .base import CoachTurn
 
-TURN_BACK = [
-    "What options do you see from where you stand?",
-    "If a colleague brought you this, what would you ask them first?",
-    "What has worked for you in a situation like this before?",
-    "Which of the options you can think of is most within your control?",
-]
-TURN_BACK_LEAD = [
-    "You'd like a steer on this.",
-    "You're looking for an answer here.",
-    "I hear you want a clear way forward.",
-]
-OFFER_LEAD = "You've asked a couple of times, so here is an offer."
 GIVEN = ("by when", "how will you know", "measure", "with dates")  # a dated commitment has them
-AFTER_COMMITMENTS = "What else, if anything, would you add?"
-CLOSE = [
-    "What will you take away from today?",
-    "What would make you confident about the week ahead?",
-    "What will you do first when we finish here?",
-    "What would make this coming week feel like a success to you?",
-]
 
 
 def _say(*parts: str) -> str:
@@ -75,12 +57,12 @@ class GuidedEngine:
                 return text
         return None
 
-    def _question(self, turn: CoachTurn) -> str:
+    def _question(self, turn: CoachTurn, lang: language.Language) -> str:
         stage = turn.stage
         if turn.heard and stage.collect == "commitments":  # never ask again for what was given
             fresh = [q for q in stage.questions + stage.probes
                      if not any(k in q.lower() for k in GIVEN)]
-            found = self._pick(turn, fresh) or self._pick(turn, [AFTER_COMMITMENTS])
+            found = self._pick(turn, fresh) or self._pick(turn, [lang.phrasing.coach.after_commitments])
             if found:
                 return found
         if turn.intent == "probe":
@@ -88,26 +70,29 @@ class GuidedEngine:
         else:
             found = self._pick(turn, stage.questions) or self._pick(turn, stage.probes)
         return found or try_render(stage.fallback, turn.context, item=turn.item) or \
-            "What matters most to you about this right now?"
+            lang.phrasing.coach.default_question
 
     def reply_text(self, turn: CoachTurn) -> str:
         last = next((m["content"] for m in reversed(turn.messages)
                      if m["role"] == "user" and not m.get("data")), "")
         names = "\n".join(m["content"] for m in turn.messages if m.get("data"))
-        n = turn.turn_index
+        n, lang = turn.turn_index, language.of(turn.context)
+        says = lang.phrasing.coach
         if turn.intent == "turn_back":
-            return _say(TURN_BACK_LEAD[n % len(TURN_BACK_LEAD)], TURN_BACK[n % len(TURN_BACK)])
+            return _say(says.turn_back_lead[n % len(says.turn_back_lead)],
+                        says.turn_back[n % len(says.turn_back)])
         if turn.intent == "offer":
-            return _say(OFFER_LEAD, try_render(turn.stage.offer, turn.context, item=turn.item))
+            return _say(says.offer_lead, try_render(turn.stage.offer, turn.context, item=turn.item))
         if turn.intent == "idea":
             return _say(try_render(turn.stage.idea, turn.context, item=turn.item) or "")
         if turn.intent == "close":
-            question = next((q for q in CLOSE if not _already(q, turn.asked)), CLOSE[n % len(CLOSE)])
-            return _brief(turn.ack or reflect(last, n, 7, names), question)
+            close = says.close
+            question = next((q for q in close if not _already(q, turn.asked)), close[n % len(close)])
+            return _brief(turn.ack or reflect(last, n, 7, names, lang), question)
         if turn.correction:  # a regeneration: play it safe with the stage's fallback
             return _say(try_render(turn.stage.fallback, turn.context, item=turn.item) or "")
-        return _say(turn.ack, self._question(turn)) if turn.ack else \
-            _brief(reflect(last, n, 7, names), self._question(turn))
+        return _say(turn.ack, self._question(turn, lang)) if turn.ack else \
+            _brief(reflect(last, n, 7, names, lang), self._question(turn, lang))
 
     def stream(self, turn: CoachTurn) -> Iterator[str]:
         text = self.reply_text(turn)
@@ -117,7 +102,7 @@ class GuidedEngine:
 
     def complete_json(self, turn: CoachTurn, schema: dict) -> dict:
         today = date.fromisoformat(turn.context.get("today") or date.today().isoformat())
-        name = (turn.context.get("rep") or {}).get("name") or "the rep"
+        name = (turn.context.get("rep") or {}).get("name") or ""
         data = extract_summary(turn.mode, turn.transcript, today, name, turn.context)
         validate_summary(data)
         return data

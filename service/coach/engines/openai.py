@@ -22,6 +22,9 @@ from ..errors import (
 from ..summary.schema import parse_json_text, validate_summary
 from .base import CoachTurn
 
+# These are our instructions to the model, not lines the coach says, so they stay here in
+# English rather than in a language folder (service/coach/language/). They never hand the model
+# an offline-coach line or example sentence: models copy such examples word for word.
 CORRECTION = ("Your previous draft broke the coaching rules: {reason}. Write the reply again: a "
               "brief reflection, then exactly one open question, and nothing after it.")
 # Guidance is a system message, so it never quotes the rep: the rep's words are in their own

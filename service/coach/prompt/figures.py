@@ -1,22 +1,17 @@
 """Figures as words: money, percentages, a metric's movement, the period's headline.
 
 The one home for formatting money and figures, used by prompts, the offline coach and the
-summary, so a figure reads the same wherever the rep or the manager sees it.
+summary, so a figure reads the same wherever the rep or the manager sees it. The words are the
+language's (phrasing.toml [figures]; ``lang``, English by default).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-LABELS = {
-    "pipeline_count": "number of open opportunities",
-    "proposals": "proposals presented",
-    "deals_closed": "deals closed",
-    "pipeline_value": "pipeline value",
-    "closed_value": "closed value",
-    "quota": "quota",
-    "attainment": "attainment against quota",
-}
+from .. import language
+from ..language import ENGLISH, Language
+
 MONEY = {"pipeline_value", "closed_value", "quota"}
 
 
@@ -29,9 +24,6 @@ def money(value, currency: str = "") -> str:
     return f"{currency} {text}".strip()
 
 
-NO_QUOTA = "no quota set"
-
-
 def _amount(value) -> Decimal | None:
     try:
         return None if value is None else Decimal(str(value))
@@ -39,57 +31,62 @@ def _amount(value) -> Decimal | None:
         return None
 
 
-def pct(value) -> str:
+def pct(value, lang: Language = ENGLISH) -> str:
     if _amount(value) is None:  # attainment without a quota, or a figure nobody recorded
-        return "not known"
+        return lang.phrasing.figures.not_known
     number = abs(float(value))
     return f"{number:.0f}%" if number >= 10 or number == int(number) else f"{number:.1f}%"
 
 
-def figure(metric: str, value, currency: str = "") -> str:
+def figure(metric: str, value, currency: str = "", lang: Language = ENGLISH) -> str:
     """One figure as words. A quota of 0 (or none) and the attainment it makes meaningless say
     so: 0 is what a rep gets when nobody entered a quota, and no division by it happens."""
+    says = lang.phrasing.figures
     if metric == "quota" and not _amount(value):
-        return NO_QUOTA
+        return says.no_quota
     if metric == "attainment" and value is None:
-        return NO_QUOTA
+        return says.no_quota
     if value is None:
-        return "not recorded"
+        return says.not_recorded
     if metric in MONEY:
         return money(value, currency)
     if metric == "attainment":
-        return pct(value)
+        return pct(value, lang)
     return str(value)
 
 
-def stated(metric: str, data: dict, currency: str = "") -> str:
+def stated(metric: str, data: dict, currency: str = "", lang: Language = ENGLISH) -> str:
     """One line item of the data block: 'quota USD 60,000 (+5%)', 'no quota set', or '' for an
     attainment without a quota (the quota item already said so)."""
     value, change = data.get("value"), data.get("change_pct")
     if metric == "attainment" and value is None:
         return ""
-    shown = figure(metric, value, currency)
-    if shown == NO_QUOTA:
+    shown = figure(metric, value, currency, lang)
+    if shown == lang.phrasing.figures.no_quota:
         return shown
-    return f"{LABELS.get(metric, metric)} {shown}" + (
+    return f"{lang.phrasing.figures.labels.get(metric, metric)} {shown}" + (
         f" ({float(change):+.0f}%)" if change is not None else "")
 
 
-def movement(metric: str, data: dict, currency: str = "") -> str:
+def movement(metric: str, data: dict, currency: str = "", lang: Language = ENGLISH) -> str:
     """'down 5% on the previous period (EUR 42,000 against EUR 44,200)'."""
+    says = lang.phrasing.figures
     change = data.get("change_pct")
-    now = figure(metric, data.get("value"), currency)
+    now = figure(metric, data.get("value"), currency, lang)
     if data.get("previous") is None or change is None:
-        return f"at {now}"
-    before = figure(metric, data["previous"], currency)
+        return says.at.format(now=now)
+    before = figure(metric, data["previous"], currency, lang)
     if abs(float(change)) < 0.5:
-        return f"flat on the previous period at {now}"
-    direction = "up" if float(change) > 0 else "down"
-    return f"{direction} {pct(change)} on the previous period ({now} against {before})"
+        return says.flat.format(now=now)
+    moved = says.up if float(change) > 0 else says.down
+    return moved.format(pct=pct(change, lang), now=now, before=before)
 
 
 def headline(context: dict) -> str:
-    """The metric that moved most, closed value first on ties, as a phrase."""
+    """The metric that moved most, closed value first on ties, as a phrase in the context's
+    language."""
+    lang = language.of(context)
+    says = lang.phrasing.figures
     periods = context.get("periods") or []
     if not periods:
         raise KeyError("no periods")
@@ -101,5 +98,6 @@ def headline(context: dict) -> str:
     # closed value leads when it moved (it is what the rep is paid on), else the biggest mover
     pick = "closed_value" if "closed_value" in moved else max(
         moved, key=lambda m: abs(float(metrics[m]["change_pct"])), default=known[0])
-    verb = "are" if LABELS[pick].endswith(("closed", "presented")) else "is"
-    return f"your {LABELS[pick]} {verb} {movement(pick, metrics[pick], currency)}"
+    line = says.headline_plural if pick in says.plural else says.headline
+    return line.format(label=says.labels[pick],
+                       movement=movement(pick, metrics[pick], currency, lang))

@@ -2,8 +2,9 @@
 
 Questions are written against the context dict (see service/sessions/context.py) plus a few
 derived names added by :func:`namespace`: ``first_name``, ``kpi`` (the latest period's metrics),
-``period`` (its label), ``headline`` (the biggest mover, as words) and, in walking stages,
-``item``. Figures and money are worded by figures.py, the one place that formats them.
+``period`` (its label), ``headline`` (the biggest mover, as words), ``labels`` (the figures'
+names) and, in walking stages, ``item``. Figures and money are worded by figures.py, the one
+place that formats them, in the context's ``language``.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, pass_context
 
-from .figures import LABELS, figure, headline, money, movement, pct, stated
+from .. import language
+from .figures import figure, headline, money, movement, pct, stated
 
 PROMPTS_DIR = Path(__file__).resolve().parents[3] / "prompts"
 
@@ -30,8 +32,19 @@ def skip():
 env = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
                   loader=FileSystemLoader(str(PROMPTS_DIR)), trim_blocks=True, lstrip_blocks=True,
                   auto_reload=False)
-env.filters.update(money=money, pct=pct, upfirst=lambda s: s[:1].upper() + s[1:])
-env.globals.update(movement=movement, figure=figure, stated=stated, labels=LABELS, skip=skip)
+
+
+def _worded(function):
+    """``function`` for templates, in the language of the context being rendered."""
+    @pass_context
+    def in_language(ctx, *args):
+        return function(*args, lang=language.get(ctx.get("language") or language.DEFAULT))
+    return in_language
+
+
+env.filters.update(money=money, pct=_worded(pct), upfirst=lambda s: s[:1].upper() + s[1:])
+env.globals.update(movement=_worded(movement), figure=_worded(figure), stated=_worded(stated),
+                   skip=skip)
 
 
 @lru_cache(maxsize=512)
@@ -40,7 +53,7 @@ def _compiled(source: str):
 
 
 def namespace(context: dict, **extra) -> dict:
-    ns = dict(context)
+    ns = dict(context, labels=language.of(context).phrasing.figures.labels)
     rep = context.get("rep") or {}
     if rep.get("name"):
         ns["first_name"] = rep["name"].split()[0]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .. import language
 from ..engines.base import CoachTurn
 from ..language.commitments import commitments_in, merge
 from ..language.reading import is_vague
@@ -31,9 +32,10 @@ def plans(stage) -> bool:
     return stage.collect == "commitments" or stage.key in PLAN_STAGES
 
 
-def extract_summary(mode, transcript: list[dict], today: date, rep_name: str = "the rep",
+def extract_summary(mode, transcript: list[dict], today: date, rep_name: str = "",
                     context: dict | None = None) -> dict:
     """Deterministic summary in the JSON shape of SUMMARY_JSON_SCHEMA (dates ISO strings)."""
+    lang = language.of(context)
     answers: dict[str, list[str]] = {}
     for turn in transcript:
         if turn["role"] == "rep" and turn.get("stage"):
@@ -42,13 +44,13 @@ def extract_summary(mode, transcript: list[dict], today: date, rep_name: str = "
     help_texts: list[str] = []
     for stage in mode.stages:
         for text in answers.get(stage.key, []):
-            commitments.extend(commitments_in(text, today, strict=not plans(stage)))
-            if stage.collect == "help" and not is_vague(text, 3):
+            commitments.extend(commitments_in(text, today, strict=not plans(stage), lang=lang))
+            if stage.collect == "help" and not is_vague(text, 3, lang):
                 help_texts.append(text)
-    unique = merge(commitments)
-    help_asked = sentences.help_phrase(help_texts)
+    unique = merge(commitments, lang)
+    help_asked = sentences.help_phrase(help_texts, lang)
     lines = sentences.summary_lines(mode, transcript, answers, context or {}, rep_name, unique,
-                                help_asked)
+                                    help_asked, lang)
     return {"summary": " ".join(lines),
             "commitments": [{**c, "due_date": c["due_date"] and c["due_date"].isoformat()}
                             for c in unique],
@@ -65,9 +67,9 @@ def draft_summary(engine, mode, state, token_budget: int) -> SessionDraft:
     head = [{"role": "system", "content": system}, data_message(ctx)]
     messages, _, _ = fit(head, turns, token_budget)
     transcript = [t.__dict__ for t in state.turns]
-    rep_name = (ctx.get("rep") or {}).get("name", "the rep")
-    facts = " ".join(x for x in (sentences.figures_sentence(mode, ctx, {}, rep_name),
-                                 sentences.follow_up_sentence(transcript)) if x)
+    rep_name, lang = (ctx.get("rep") or {}).get("name", ""), language.of(ctx)
+    facts = " ".join(x for x in (sentences.figures_sentence(mode, ctx, {}, rep_name, lang),
+                                 sentences.follow_up_sentence(transcript, lang)) if x)
     turn = CoachTurn("summary", mode, mode.stages[-1], ctx, messages, max_tokens=800,
                      intent="summary", transcript=transcript, facts=facts)
     data = validate_summary(engine.complete_json(turn, SUMMARY_JSON_SCHEMA))

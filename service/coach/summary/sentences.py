@@ -2,18 +2,20 @@
 
 A manager reads 3-6 short sentences: the figures acknowledged (or the deal / account / audit the
 session was about), how the due commitments went, the causes or the mode's key points, the
-commitments with their dates, and the help asked. No answer is quoted wholesale.
+commitments with their dates, and the help asked. No answer is quoted wholesale. The words
+are the session's language's (``lang``, English by default): lexicon.toml's [summary] picks
+the sentences, phrasing.toml's [summary] says them.
 """
 
 from __future__ import annotations
 
 import re
 
+from ..language import ENGLISH, Language
 from ..language.reading import classify_follow_up, parse_rating
-from ..language.reflect import TRAILING, _shorten, lower_first, third_person
-from ..prompt.figures import NO_QUOTA, figure, pct
+from ..language.reflect import _shorten, lower_first, third_person
+from ..prompt.figures import figure, pct
 
-STATUS = {"done": "done", "open": "not done yet", "dropped": "dropped"}
 # stage key -> sentence lead, in the order a manager most wants them
 LEADS = {
     "gaps": "Biggest gaps, in their words: {p}.",
@@ -35,22 +37,14 @@ LEADS = {
     "situation": "Situation: {p}.",
     "picture": "Territory picture: {p}.",
 }
-INTERNAL = re.compile(r"\b(?:internal|inside my control|my fault|on me|was me|i (?:did not|didn'?t|"
-                      r"never|spent|let|should have|missed|forgot)|my own)\b", re.I)
-EXTERNAL = re.compile(r"\b(?:external|outside (?:my|our) control|market|budgets?|freeze|"
-                      r"customer|client|competitor|economy|procurement|season)\b", re.I)
-HELP = re.compile(r"\b(?:help|support|join|need|would like|could you)\b", re.I)
-LEAD_WORDS = re.compile(r"^(?:(?:honestly|frankly|well|so|and|but|also|the main (?:thing|"
-                        r"difference) (?:i take away )?(?:is|was) that|the (?:internal|external) "
-                        r"factor (?:is|was)(?: me)?|outside my control (?:is|was)|"
-                        r"it would (?:really )?help if|i think|done|not done(?: yet)?|not yet|"
-                        r"yes|no|i did it)\b[,:\s]*)+", re.I)
 
 
-def gist(text: str, pick: re.Pattern | None = None, words: int = 14, first: bool = False) -> str:
+def gist(text: str, pick: re.Pattern | None = None, words: int = 14, first: bool = False,
+         lang: Language = ENGLISH) -> str:
     """The most telling sentence of an answer, shortened, in the third person."""
+    lead_words = lang.lexicon.summary.lead_words
     parts = [p.strip() for p in re.split(r"(?<=[.!?;])\s+|:\s+|\s+-\s+", " ".join(text.split())) if p]
-    parts = [p for p in parts if LEAD_WORDS.sub("", p.strip(" .;:!?"))] or parts
+    parts = [p for p in parts if lead_words.sub("", p.strip(" .;:!?"))] or parts
     parts = [p for p in parts if len(p.split()) >= 3] or parts
     if pick is not None:
         parts = [p for p in parts if pick.search(p)]
@@ -58,116 +52,125 @@ def gist(text: str, pick: re.Pattern | None = None, words: int = 14, first: bool
         return ""
     chosen = max(parts, key=lambda p: sum(1 for w in p.split() if len(w) > 3)) \
         if pick is None and not first else parts[0]
-    chosen = LEAD_WORDS.sub("", chosen.strip(" .;:!?")) or chosen
-    cut = _trim(chosen.split(), words)
-    phrase = " ".join(third_person(cut)).strip(" ,.;:-")
-    return lower_first(phrase, text)
+    chosen = lead_words.sub("", chosen.strip(" .;:!?")) or chosen
+    cut = _trim(chosen.split(), words, lang)
+    phrase = " ".join(third_person(cut, lang)).strip(" ,.;:-")
+    return lower_first(phrase, text, lang)
 
 
 def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _trim(words: list[str], limit: int) -> list[str]:
+def _trim(words: list[str], limit: int, lang: Language) -> list[str]:
     """At most ~``limit`` words cut where a phrase ends; whole when no cut leaves a clean phrase
     ('a prospecting block of 2 hours' never becomes 'a prospecting block of 2')."""
-    cut = _shorten(words, limit)
+    trailing = lang.lexicon.reflect.trailing
+    cut = _shorten(words, limit, lang)
     if not cut:
         if len(words) <= limit * 2:
             return words
         cut = words[:limit]
-        while len(cut) > 2 and (cut[-1].lower() in TRAILING or any(c.isdigit() for c in cut[-1])):
+        while len(cut) > 2 and (cut[-1].lower() in trailing or any(c.isdigit() for c in cut[-1])):
             cut = cut[:-1]
-    while len(cut) > 2 and cut[-1].lower() in TRAILING | {"that", "which", "who"}:
+    while len(cut) > 2 and cut[-1].lower() in trailing | lang.lexicon.summary.relative:
         cut = cut[:-1]
     return cut
 
 
-def _first(rep_name: str) -> str:
-    return (rep_name or "the rep").split()[0]
+def _first(rep_name: str, lang: Language) -> str:
+    return rep_name.split()[0] if rep_name and rep_name.split() else lang.phrasing.summary.the_rep
 
 
-def figures_sentence(mode, context: dict, answers: dict, rep_name: str) -> str:
-    who = _first(rep_name)
+def figures_sentence(mode, context: dict, answers: dict, rep_name: str,
+                     lang: Language = ENGLISH) -> str:
+    says = lang.phrasing.summary
+    who = _first(rep_name, lang)
     opp, account = context.get("opportunity"), context.get("account")
     if mode.needs == "opportunity" and opp:
-        text = f"{mode.title} with {who} on {opp['name']} ({opp['account']}, " \
-               f"{figure('pipeline_value', opp['amount'], opp.get('currency', ''))}): " \
-               f"{opp['days_in_stage']} days in {opp['stage']}"
+        benchmark = competing = ""
         if opp.get("benchmark_days") is not None:
-            text += f" against a benchmark of {opp['benchmark_days']}"
-            text += ", past it" if opp.get("stalled") else ""
+            benchmark = says.benchmark.format(days=opp["benchmark_days"],
+                                              past=says.past_benchmark if opp.get("stalled") else "")
         if opp.get("competitors"):
-            text += f"; competing with {', '.join(opp['competitors'])}"
-        return text + "."
+            competing = says.competing.format(names=", ".join(opp["competitors"]))
+        return says.opportunity.format(
+            title=mode.title, who=who, name=opp["name"], account=opp["account"],
+            amount=figure("pipeline_value", opp["amount"], opp.get("currency", ""), lang),
+            days=opp["days_in_stage"], stage=opp["stage"], benchmark=benchmark,
+            competing=competing)
     if mode.needs == "account" and account:
         count = account.get("open_opportunities", 0)
-        return f"{mode.title} with {who} on {account['name']}: " \
-               f"{count} open opportunit{'y' if count == 1 else 'ies'} worth " \
-               f"{figure('pipeline_value', account.get('open_value', 0), context.get('currency', ''))}."
-    ratings = _ratings(mode, context, answers)
+        return (says.account_one if count == 1 else says.account_many).format(
+            title=mode.title, who=who, name=account["name"], count=count,
+            value=figure("pipeline_value", account.get("open_value", 0),
+                         context.get("currency", ""), lang))
+    ratings = _ratings(mode, context, answers, lang)
     if ratings:
         low = min(r for _, r in ratings)
-        weakest = [s for s, r in ratings if r == low]
         top = max(ratings, key=lambda x: x[1])
-        return f"{mode.title} with {who}: lowest ratings {', '.join(weakest)} ({low}/5), " \
-               f"highest {top[0]} ({top[1]}/5)."
+        return says.ratings.format(title=mode.title, who=who, low=low, high=top[1], highest=top[0],
+                                   lowest=", ".join(s for s, r in ratings if r == low))
     periods = context.get("periods") or []
     if periods and "closed_value" in periods[0]["metrics"]:
         kpi, currency = periods[0]["metrics"], context.get("currency", "")
         cv = kpi["closed_value"]
-        text = f"{mode.title} with {who} for {periods[0].get('label', 'the period')}: closed " \
-               f"value {figure('closed_value', cv['value'], currency)}"
+        change = quota = ""
         if cv.get("change_pct") is not None:
-            change = float(cv["change_pct"])
-            text += ", flat" if abs(change) < 0.5 else \
-                f", {'down' if change < 0 else 'up'} {pct(change)} on the previous period"
+            moved = float(cv["change_pct"])
+            change = says.flat if abs(moved) < 0.5 else \
+                (says.down if moved < 0 else says.up).format(pct=pct(moved, lang))
         if (kpi.get("attainment") or {}).get("value") is not None:
-            text += f", {pct(kpi['attainment']['value'])} of quota"
+            quota = says.of_quota.format(pct=pct(kpi["attainment"]["value"], lang))
         elif "quota" in kpi:
-            text += f", {NO_QUOTA}"
-        return text + "."
-    return f"{mode.title} with {who}."
+            quota = says.without_quota.format(no_quota=lang.phrasing.figures.no_quota)
+        return says.period.format(
+            title=mode.title, who=who, period=periods[0].get("label", says.the_period),
+            value=figure("closed_value", cv["value"], currency, lang), change=change, quota=quota)
+    return says.session.format(title=mode.title, who=who)
 
 
-def _ratings(mode, context, answers) -> list[tuple[str, int]]:
+def _ratings(mode, context, answers, lang: Language) -> list[tuple[str, int]]:
     for stage in mode.stages:
         if stage.each and answers.get(stage.key):
             items = mode.items(stage, context)
-            found = [(item, parse_rating(text)) for item, text in zip(items, answers[stage.key],
-                                                                     strict=False)]
+            found = [(item, parse_rating(text, lang))
+                     for item, text in zip(items, answers[stage.key], strict=False)]
             return [(item, r[0]) for item, r in found if r]
     return []
 
 
-def follow_up_sentence(transcript: list[dict]) -> str:
+def follow_up_sentence(transcript: list[dict], lang: Language = ENGLISH) -> str:
+    says = lang.phrasing.summary
     outcomes = []
     for before, turn in zip(transcript, transcript[1:], strict=False):
         if turn["role"] == "rep" and turn.get("stage") == "follow_up":
-            quoted = re.search(r'"([^"]+)"', before["text"])
-            name = quoted.group(1) if quoted else "an earlier commitment"
-            status = classify_follow_up(turn["text"])
-            note = gist(turn["text"], words=10, first=True)
-            outcomes.append(f"{name[:1].lower() + name[1:]} is {STATUS[status]}"
-                            + (f" ({note})" if note else ""))
+            quoted = lang.lexicon.summary.quoted.search(before["text"])
+            name = quoted["text"] if quoted else says.earlier_commitment
+            status = classify_follow_up(turn["text"], lang)
+            note = gist(turn["text"], words=10, first=True, lang=lang)
+            outcomes.append(says.follow_up.format(
+                name=name[:1].lower() + name[1:], status=says.statuses[status],
+                note=says.follow_up_note.format(note=note) if note else ""))
     if not outcomes:
         return ""
-    return f"Of the commitments due, {'; '.join(outcomes)}."
+    return says.follow_ups.format(outcomes="; ".join(outcomes))
 
 
-def causes_sentence(texts: list[str]) -> str:
+def causes_sentence(texts: list[str], lang: Language = ENGLISH) -> str:
+    said, says = lang.lexicon.summary, lang.phrasing.summary
     joined = " ".join(texts)
-    inside, outside = gist(joined, INTERNAL), gist(joined, EXTERNAL)
+    inside, outside = gist(joined, said.internal, lang=lang), gist(joined, said.external, lang=lang)
     if inside and outside and inside != outside:
-        return f"Causes named: internal, {inside}; external, {outside}."
-    main = gist(joined)
-    return f"Causes named: {main}." if main else ""
+        return says.causes_both.format(internal=inside, external=outside)
+    main = gist(joined, lang=lang)
+    return says.causes.format(causes=main) if main else ""
 
 
-def stage_sentences(mode, answers: dict, limit: int = 2) -> list[str]:
+def stage_sentences(mode, answers: dict, limit: int = 2, lang: Language = ENGLISH) -> list[str]:
     lines = []
     if answers.get("explore"):
-        lines.append(causes_sentence(answers["explore"]))
+        lines.append(causes_sentence(answers["explore"], lang))
     for key, lead in LEADS.items():
         if len([x for x in lines if x]) >= limit:
             break
@@ -175,46 +178,50 @@ def stage_sentences(mode, answers: dict, limit: int = 2) -> list[str]:
         if stage is None or stage.each or stage.collect or not answers.get(key):
             continue
         said = answers[key][:1] if key == "gaps" else answers[key]  # the gaps, not what they read
-        phrase = gist(" ".join(said))
+        phrase = gist(" ".join(said), lang=lang)
         if phrase:
             lines.append(lead.format(p=phrase))
     return [x for x in lines if x]
 
 
-def commitments_sentence(commitments: list[dict]) -> str:
+def commitments_sentence(commitments: list[dict], lang: Language = ENGLISH) -> str:
+    says = lang.phrasing.summary
     if not commitments:
-        return "No dated commitment yet."
+        return says.no_commitments
     dated = [c for c in commitments if c.get("due_date")]
-    named = "; ".join(
-        f"{' '.join(third_person(c['text'].split()))[:1].lower()}"
-        f"{' '.join(third_person(c['text'].split()))[1:]} by {c['due_date'].day} "
-        f"{c['due_date']:%B}" for c in dated[:3])
+    named = "; ".join(says.dated_item.format(
+        text=_lower(" ".join(third_person(c["text"].split(), lang))),
+        due=lang.phrasing.dates.by_date.format(date=lang.day_month(c["due_date"])))
+        for c in dated[:3])
     count = len(commitments)
-    text = f"{count} commitment{'s' if count != 1 else ''}"
-    if named:
-        text += f", dated: {named}"
     rest = [c for c in commitments if c not in dated[:3]]
-    if rest:
-        short = "; ".join(_lower(" ".join(third_person(_trim(c["text"].split(), 7))))
-                          for c in rest[:3])
-        text += f"{'; plus' if named else ':'} {short}"
-    return text + "."
+    short = "; ".join(_lower(" ".join(third_person(_trim(c["text"].split(), 7, lang), lang)))
+                      for c in rest[:3])
+    return says.commitments.format(
+        counted=(says.counted_one if count == 1 else says.counted_many).format(count=count),
+        dated=says.dated.format(items=named) if named else "",
+        rest=(says.rest_after_dated if named else says.rest).format(items=short) if rest else "")
 
 
-def help_phrase(texts: list[str]) -> str:
+def help_phrase(texts: list[str], lang: Language = ENGLISH) -> str:
     if not texts:
         return ""
-    phrase = gist(" ".join(texts), HELP, words=18) or gist(" ".join(texts), words=18, first=True)
+    said = lang.lexicon.summary
+    phrase = gist(" ".join(texts), said.help, words=18, lang=lang) or \
+        gist(" ".join(texts), words=18, first=True, lang=lang)
     # 'could their manager join the CFO meeting' -> 'their manager to join the CFO meeting'
-    phrase = re.sub(r"^(?:could|can|would|will)\s+(their manager|you|the coach|someone)\s+",
-                    r"\1 to ", phrase, flags=re.I)
+    phrase = said.help_request.sub(
+        lambda m: lang.phrasing.summary.help_request.format(who=m["who"]), phrase)
     return phrase[:1].upper() + phrase[1:] if phrase else ""
 
 
-def summary_lines(mode, transcript, answers, context, rep_name, commitments, help_asked):
-    lines = [figures_sentence(mode, context, answers, rep_name), follow_up_sentence(transcript)]
-    lines += stage_sentences(mode, answers, 2)
-    lines.append(commitments_sentence(commitments))
+def summary_lines(mode, transcript, answers, context, rep_name, commitments, help_asked,
+                  lang: Language = ENGLISH):
+    lines = [figures_sentence(mode, context, answers, rep_name, lang),
+             follow_up_sentence(transcript, lang)]
+    lines += stage_sentences(mode, answers, 2, lang)
+    lines.append(commitments_sentence(commitments, lang))
     if help_asked:
-        lines.append(f"Help asked: {help_asked[:1].lower() + help_asked[1:]}.")
+        lines.append(lang.phrasing.summary.help_asked.format(
+            help=help_asked[:1].lower() + help_asked[1:]))
     return [line for line in lines if line]
