@@ -1,7 +1,7 @@
 """`flask coach ...`: a session in the terminal, scripted evaluations, and a fake model server.
 
-The only module in service/coach that touches Flask: the commands run the same orchestration
-as the API (service/coaching.py), so a terminal chat is stored like any other session.
+The commands run the same orchestration as the API (service/sessions/), so a terminal chat is
+stored like any other session.
 """
 
 from __future__ import annotations
@@ -13,8 +13,21 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..coach import engine_names
+
 coach_cli = AppGroup("coach", help="Coaching: chat in the terminal, evaluate, fake model server.")
-ENGINE_CHOICE = click.Choice(["guided", "openai"])
+
+
+class EngineChoice(click.Choice):
+    """The registered engine names, read when a command runs rather than when this module is
+    imported, so an engine installed since counts."""
+
+    def __init__(self):
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(engine_names())
 
 
 def _print_turn(events) -> bool:
@@ -92,7 +105,7 @@ def _find_rep(s, email: str, org_id: int | None):
 @click.option("--mode", default="weekly_review", show_default=True)
 @click.option("--opportunity", type=int, help="Opportunity id (modes that need one).")
 @click.option("--account", type=int, help="Account id (modes that need one).")
-@click.option("--engine", type=ENGINE_CHOICE, help="Default: COACH_ENGINE.")
+@click.option("--engine", type=EngineChoice(), help="Default: COACH_ENGINE.")
 def chat(email, org_id, mode, opportunity, account, engine):
     """Hold a coaching session in the terminal; /end to finish, /quit to leave."""
     from models import CoachingSession
@@ -141,7 +154,7 @@ def chat(email, org_id, mode, opportunity, account, engine):
 @coach_cli.command("eval")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False))
-@click.option("--engine", type=ENGINE_CHOICE, help="Default: COACH_ENGINE.")
+@click.option("--engine", type=EngineChoice(), help="Default: COACH_ENGINE.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with transcripts).")
 def evaluate(files, engine, as_json):
     """Run scripted conversations (tests/scripts/*.json) and print coaching figures."""

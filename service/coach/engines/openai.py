@@ -7,7 +7,7 @@ the result is validated with marshmallow. SDK and transport failures become our 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import httpx2
 import openai
@@ -74,7 +74,7 @@ class OpenAIEngine:
     def __init__(self, *, api_key: str | None = None, base_url: str | None = None,
                  model: str = "gpt-4o-mini", timeout: float = 30.0, max_retries: int = 2,
                  client: openai.OpenAI | None = None, http_client: httpx2.Client | None = None,
-                 token_param: str | None = None, **_ignored):
+                 token_param: str | None = None):
         self.model = model
         # newer reasoning models refuse max_tokens and want max_completion_tokens
         self.token_param = token_param or "max_tokens"
@@ -83,6 +83,14 @@ class OpenAIEngine:
         self.client = client or openai.OpenAI(
             api_key=api_key or "not-set", base_url=base_url or None, timeout=float(timeout),
             max_retries=int(max_retries), http_client=http_client)
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> OpenAIEngine:
+        return cls(api_key=config.get("OPENAI_API_KEY"), base_url=config.get("OPENAI_BASE_URL"),
+                   model=config.get("COACH_MODEL", "gpt-4o-mini"),
+                   timeout=config.get("COACH_TIMEOUT", 30),
+                   max_retries=config.get("COACH_MAX_RETRIES", 2),
+                   token_param=config.get("COACH_TOKEN_PARAM"))
 
     def _limit(self, tokens: int) -> dict:
         return {self.token_param: tokens}
