@@ -179,6 +179,6 @@ def evaluate(files, engine, as_json):
               help="Answer every Nth request with a 503 (0: never).")
 def fake_llm(host, port, delay, tokens_per_second, fail_every):
     """Serve a fake OpenAI-compatible model (point OPENAI_BASE_URL at http://HOST:PORT/v1)."""
-    from .fake_llm import serve
+    from ..coach.fake_llm import serve
 
     serve(host, port, delay=delay, tokens_per_second=tokens_per_second, fail_every=fail_every)
