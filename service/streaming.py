@@ -14,6 +14,9 @@ from collections.abc import Iterable, Iterator
 
 from flask import Response
 
+from .coach import EngineError
+from .errors import error_event
+
 log = logging.getLogger(__name__)
 
 
@@ -35,7 +38,7 @@ def event_stream(events: Iterator[tuple[str, dict]]) -> Iterator[str]:
     try:
         for name, data in events:
             if name == "error":
-                data = {k: data[k] for k in ("code", "message", "retryable")}
+                data = error_event(data)
             elif name == "done":
                 data = {k: data[k] for k in ("message_id", "stage", "rep_message_id", "text")}
             yield sse(name, data)
@@ -51,9 +54,8 @@ def sse_response(chunks: Iterable[str]) -> Response:
 
 
 def collect(events: Iterator[tuple[str, dict]]) -> tuple[str, dict]:
-    """The last meaningful event of a turn: ("done", data) or ("error", data)."""
-    last = ("error", {"status": 502, "code": "bad_gateway", "retryable": True,
-                      "message": "The coach produced no reply."})
+    """The last meaningful event of a turn: ("done", data) or ("error", error)."""
+    last = ("error", EngineError("the coach produced no reply"))
     for name, data in events:
         if name in ("done", "error"):
             last = (name, data)

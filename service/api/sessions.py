@@ -76,12 +76,6 @@ def _visibility(row: CoachingSession) -> str:
     return db.session.get(Organization, row.org_id).transcript_visibility
 
 
-def engine_error(data: dict) -> ApiError:
-    headers = {"Retry-After": str(int(data["retry_after"]))} if data.get("retry_after") else {}
-    return ApiError(data["status"], data["message"], code=data["code"],
-                    fields={"retryable": True}, headers=headers)
-
-
 def wants_stream() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/event-stream"])
     return best == "text/event-stream"
@@ -128,7 +122,7 @@ def answer_turn(row: CoachingSession, rep: Message, reply: Message | None):
         return sse_response(event_stream(events))
     name, data = collect(events)
     if name == "error":
-        raise engine_error(data)
+        raise data
     return turn_body(rep, keep["reply"], keep["row"], keep.get("rep_stage"))
 
 
@@ -160,7 +154,7 @@ class Sessions(MethodView):
         db.session.close()
         name, event = collect(open_session(db.sessionmaker, coach, session_id))
         if name == "error":
-            raise engine_error(event)
+            raise event
         return dump(readable(session_id), detail=True)
 
 

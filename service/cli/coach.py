@@ -13,7 +13,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..coach import engine_names
+from ..coach import EngineError, engine_names
+from ..errors import error_event
+from ..sessions.errors import SessionError
 
 coach_cli = AppGroup("coach", help="Coaching: chat in the terminal, evaluate, fake model server.")
 
@@ -48,7 +50,8 @@ def _print_turn(events) -> bool:
             click.echo("")
             return True
         elif name == "error":
-            click.echo(f"\n[{data['code']}] {data['message']} Type /retry to resend.", err=True)
+            error = error_event(data)
+            click.echo(f"\n[{error['code']}] {error['message']} Type /retry to resend.", err=True)
             return False
     return False
 
@@ -60,12 +63,18 @@ def _read(prompt: str) -> str | None:
         return None
 
 
-def _end(sm, coach, session_id: int) -> None:
+def _end(sm, coach, session_id: int) -> bool:
+    """Draft, show and maybe confirm the summary; False when the coach could not draft it."""
     from models import CoachingSession
 
     from ..sessions.ending import edit_summary, end_session
 
-    end_session(sm, coach, session_id)
+    try:
+        end_session(sm, coach, session_id)
+    except EngineError as exc:
+        click.echo(f"[{error_event(exc)['code']}] The coach could not draft the summary. "
+                   "Type /end to try again.", err=True)
+        return False
     with sm() as s:
         row = s.get(CoachingSession, session_id)
         click.echo("\nSummary (draft):\n  " + row.summary)
@@ -111,7 +120,6 @@ def chat(email, org_id, mode, opportunity, account, engine):
     from models import CoachingSession
 
     from ..coach_setup import get_coach
-    from ..errors import ApiError
     from ..sessions.claim import accept_message
     from ..sessions.turn import create_session, open_session, run_turn
 
@@ -123,8 +131,8 @@ def chat(email, org_id, mode, opportunity, account, engine):
         try:
             session_id = create_session(s, coach, rep, mode, opportunity_id=opportunity,
                                         account_id=account).id
-        except ApiError as exc:
-            raise click.ClickException(f"{exc.description} {exc.fields or ''}".strip()) from exc
+        except SessionError as exc:
+            raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip()) from exc
     click.echo(f"session {session_id} ({mode}) - /end to finish, /quit to leave")
     if not _print_turn(open_session(sm, coach, session_id)):
         raise click.ClickException("the coach could not open the session; try again")
@@ -134,17 +142,17 @@ def chat(email, org_id, mode, opportunity, account, engine):
         if text is None or text.strip() == "/quit":
             click.echo(f"left session {session_id}; it stays active")
             return
-        if text.strip() == "/end":
-            return _end(sm, coach, session_id)
-        if not text.strip():
+        if text.strip() == "/end" and _end(sm, coach, session_id):
+            return
+        if text.strip() in ("", "/end"):
             continue
         client_id = pending[0] if text.strip() == "/retry" and pending else uuid.uuid4().hex
         text = pending[1] if text.strip() == "/retry" and pending else text
         with sm() as s:
             try:
                 message, _ = accept_message(s, s.get(CoachingSession, session_id), text, client_id)
-            except ApiError as exc:
-                click.echo(exc.description, err=True)
+            except SessionError as exc:
+                click.echo(exc.message, err=True)
                 continue
             message_id = message.id
         ok = _print_turn(run_turn(sm, coach, session_id, message_id))

@@ -8,6 +8,7 @@ from .errors import (
     EngineBadOutput,
     EngineError,
     EngineRateLimited,
+    EngineRefused,
     EngineTimeout,
     EngineUnavailable,
     ModeFileError,
@@ -21,7 +22,7 @@ from .turn import Coach, Delta, Replace, TurnResult
 
 __all__ = [
     "Coach", "CoachTurn", "Delta", "Engine", "EngineBadOutput", "EngineError",
-    "EngineRateLimited", "EngineTimeout", "EngineUnavailable", "FakeEngine", "FlowState",
+    "EngineRateLimited", "EngineRefused", "EngineTimeout", "EngineUnavailable", "FakeEngine", "FlowState",
     "GuardVerdict", "GuidedEngine", "Mode", "ModeFileError", "Replace", "SessionDraft",
     "SessionState", "StageSpec", "TurnRecord", "TurnResult", "check", "engine_from_config",
     "engine_names", "follow_up_question", "load_modes", "make_engine", "session_metrics",

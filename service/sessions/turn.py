@@ -3,7 +3,9 @@
 The rule that shapes it: no database connection is held across a model call. Each step loads
 what it needs in a short session, closes it, runs the Coach, then stores the result in a new
 session. Everything yields plain events ``(name, data)`` - delta, replace, done, error - so the
-JSON view, the SSE stream and ``flask coach chat`` share one path.
+JSON view, the SSE stream and ``flask coach chat`` share one path. An ``error`` event carries the
+EngineError or SessionError that ended the turn with no reply stored; service/errors.py says how
+each is answered. Refusals raise the errors of service/sessions/errors.py: no HTTP here.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from models import (
     utcnow,
 )
 
-from .. import limits
 from ..coach import (
     Coach,
     Delta,
@@ -35,8 +36,9 @@ from ..coach import (
     SessionState,
     TurnResult,
 )
-from ..errors import CODES, ApiError
+from ..token_usage import charge_tokens
 from .claim import CLAIM_SECONDS, TurnTaken, release, store_claimed
+from .errors import Invalid, NotFound
 
 log = logging.getLogger(__name__)
 Event = tuple[str, dict]
@@ -61,7 +63,7 @@ def _owned(s: Session, model, object_id: int | None, rep: User, field: str):
         return None
     obj = s.get(model, object_id)
     if obj is None or obj.org_id != rep.org_id or obj.owner_id != rep.id:
-        raise ApiError(404, f"No {field} {object_id} of yours here.")
+        raise NotFound(f"No {field} {object_id} of yours here.")
     return obj
 
 
@@ -78,17 +80,14 @@ def create_session(s: Session, coach: Coach, rep: User, mode: str, *,
     today = today or utcnow().date()
     spec = coach.modes.get(mode)
     if spec is None:
-        raise ApiError(422, "The request did not validate: see fields.",
-                       fields={"mode": [f"Unknown mode; choose from {', '.join(coach.modes)}."]})
+        raise Invalid({"mode": [f"Unknown mode; choose from {', '.join(coach.modes)}."]})
     if spec.needs == "opportunity" and opportunity_id is None:
-        raise ApiError(422, "The request did not validate: see fields.",
-                       fields={"opportunity_id": [f"The {spec.title} mode needs an opportunity."]})
+        raise Invalid({"opportunity_id": [f"The {spec.title} mode needs an opportunity."]})
     opportunity = _owned(s, Opportunity, opportunity_id, rep, "opportunity")
     if account_id is None and opportunity is not None:
         account_id = opportunity.account_id
     if spec.needs == "account" and account_id is None:
-        raise ApiError(422, "The request did not validate: see fields.",
-                       fields={"account_id": [f"The {spec.title} mode needs an account."]})
+        raise Invalid({"account_id": [f"The {spec.title} mode needs an account."]})
     _owned(s, Account, account_id, rep, "account")
     context = build_context(s, rep.id, opportunity_id=opportunity_id, account_id=account_id,
                             today=today)
@@ -136,16 +135,6 @@ def _quietly(cleanup, *args) -> None:
 
 # -- one turn ----------------------------------------------------------------------------------
 
-def error_event(exc: EngineError) -> Event:
-    status = getattr(exc, "status", 502)
-    message = {504: "The coach took too long to answer.",
-               503: "The coach is busy or unavailable right now."}.get(
-        status, "The coach's answer came back broken.")
-    return ("error", {"code": CODES.get(status, "bad_gateway"), "status": status,
-                      "message": message + " Your message is saved: send it again to retry.",
-                      "retryable": True, "retry_after": getattr(exc, "retry_after", None)})
-
-
 def run_turn(sm: sessionmaker, coach: Coach, session_id: int, rep_message_id: int | None, *,
              loaded: tuple[dict, str, str] | None = None, row: CoachingSession | None = None,
              keep: dict | None = None) -> Iterator[Event]:
@@ -179,27 +168,23 @@ def run_turn(sm: sessionmaker, coach: Coach, session_id: int, rep_message_id: in
                     reply = item
         except EngineError as exc:
             log.warning("coach turn failed in session %s: %s", session_id, exc)
-            yield error_event(exc)
+            yield "error", exc
             return
         if reply is None:
-            yield error_event(EngineError("the coach produced no reply"))
+            yield "error", EngineError("the coach produced no reply")
             return
         try:
             done = store_reply(sm, session_id, rep_message_id, state, reply, rep_stage=rep_stage,
                                row=row, keep=keep)
-        except TurnTaken:
+        except TurnTaken as taken:
             stored = True  # not ours to release any more
-            yield "error", TAKEN
+            yield "error", taken
             return
         stored = True
         yield "done", done
     finally:
         if not stored:  # if even that fails (the database is down), the claim lapses
             _quietly(release, sm, session_id, row.version)
-
-
-TAKEN = {"code": "reply_pending", "status": 409, "retryable": True, "retry_after": None,
-         "message": "This turn took too long and was taken over by a resend of your message."}
 
 
 def store_reply(sm: sessionmaker, session_id: int, rep_message_id: int | None,
@@ -229,7 +214,7 @@ def store_reply(sm: sessionmaker, session_id: int, rep_message_id: int | None,
             _follow_up(s, row, reply.commitment_update)
         if reply.skill_ratings:
             _rate_skills(s, row, reply.skill_ratings)
-        limits.charge_tokens(s, row.org_id, message.prompt_tokens + message.completion_tokens)
+        charge_tokens(s, row.org_id, message.prompt_tokens + message.completion_tokens)
         s.commit()
         if keep is not None:
             keep.update(reply=message, row=row,

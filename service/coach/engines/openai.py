@@ -16,6 +16,7 @@ from ..errors import (
     EngineBadOutput,
     EngineError,
     EngineRateLimited,
+    EngineRefused,
     EngineTimeout,
     EngineUnavailable,
 )
@@ -59,8 +60,7 @@ def map_error(exc: BaseException) -> EngineError:
     if isinstance(exc, openai.APIStatusError):
         if exc.status_code >= 500:
             return EngineUnavailable(f"model server error {exc.status_code}")
-        return EngineError(f"model server refused the request ({exc.status_code}): {exc.message}",
-                           status=502, retryable=False)
+        return EngineRefused(f"model server refused the request ({exc.status_code}): {exc.message}")
     if isinstance(exc, (openai.APIConnectionError, httpx2.TransportError, httpx2.StreamError)):
         return EngineUnavailable(f"model server unreachable or dropped the stream: {exc}")
     if isinstance(exc, openai.APIError):  # an error event inside the stream
