@@ -46,7 +46,7 @@ def _print_turn(events) -> bool:
             streamed = True
         elif name == "done":
             if not streamed:
-                click.echo("coach> " + data["text"], nl=False)
+                click.echo("coach> " + data.reply.text, nl=False)
             click.echo("")
             return True
         elif name == "error":
