@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from models import ApiToken, CoachingSession, Commitment, ManagerNote, Team, User, team_managers
 
-from .errors import ApiError
+from .domain_errors import Conflict, Forbidden, NotFound
 
 # Endpoint -> methods a widget token may call: what widget.js needs for its user and nothing
 # more (no tokens, users, settings, review or admin routes). Everything else answers 403.
@@ -52,8 +52,8 @@ def check_widget_reach(endpoint: str | None, method: str) -> None:
     HEAD runs the GET view, so it is allowed only where GET is."""
     method = "GET" if method == "HEAD" else method
     if method not in WIDGET_REACH.get(endpoint or "", set()) and method != "OPTIONS":
-        raise ApiError(403, "A widget token reaches only the coaching widget's own calls; "
-                            "use an API token for this.", code="widget_token")
+        raise Forbidden("A widget token reaches only the coaching widget's own calls; "
+                        "use an API token for this.", code="widget_token")
 
 
 # -- reps and their pipeline -------------------------------------------------------------------
@@ -104,14 +104,14 @@ def get_visible(session: Session, model, object_id: int, user: User, owner_attr:
     if obj is None or obj.org_id != user.org_id or not can_read_rep(
         session, user, getattr(obj, owner_attr)
     ):
-        raise ApiError(404, f"No {model.__name__.lower()} {object_id} here.")
+        raise NotFound(f"No {model.__name__.lower()} {object_id} here.")
     return obj
 
 
 def check_writable(user: User, rep_id: int, org_id: int) -> None:
     if not can_write_rep(user, rep_id, org_id):
-        raise ApiError(403, "Only the rep who owns this or an admin can create or change it; "
-                            "managers read.")
+        raise Forbidden("Only the rep who owns this or an admin can create or change it; "
+                        "managers read.")
 
 
 def get_own(session: Session, model, object_id: int, user: User, label: str):
@@ -119,7 +119,7 @@ def get_own(session: Session, model, object_id: int, user: User, label: str):
     the rep's own pipeline only, whoever else may read it."""
     obj = session.get(model, object_id)
     if obj is None or obj.org_id != user.org_id or obj.owner_id != user.id:
-        raise ApiError(404, f"No {label} {object_id} of yours here.")
+        raise NotFound(f"No {label} {object_id} of yours here.")
     return obj
 
 
@@ -129,7 +129,7 @@ def get_visible_user(session: Session, user: User, user_id: int) -> User:
     """A user whose coaching data the caller may read, or 404."""
     found = session.get(User, user_id)
     if found is None or not can_read_rep(session, user, user_id):
-        raise ApiError(404, f"No user {user_id} here.")
+        raise NotFound(f"No user {user_id} here.")
     return found
 
 
@@ -165,8 +165,8 @@ def check_keeps_an_admin(session: Session, user: User, role: str, active: bool) 
     others = session.scalar(select(func.count(User.id)).where(
         User.org_id == user.org_id, User.role == "admin", User.active.is_(True), User.id != user.id))
     if not others:
-        raise ApiError(409, "This is the organization's last active admin: make another user an "
-                            "admin first.", code="last_admin")
+        raise Conflict("This is the organization's last active admin: make another user an "
+                       "admin first.", code="last_admin")
 
 
 # -- coaching sessions, commitments, notes -----------------------------------------------------
@@ -197,7 +197,7 @@ def readable_sessions(user: User):
 def get_readable_session(session: Session, user: User, session_id: int) -> CoachingSession:
     row = session.scalar(readable_sessions(user).where(CoachingSession.id == session_id))
     if row is None:
-        raise ApiError(404, f"No session {session_id} here.")
+        raise NotFound(f"No session {session_id} here.")
     return row
 
 
@@ -205,7 +205,7 @@ def get_own_session(session: Session, user: User, session_id: int) -> CoachingSe
     """A session the user may change: their own (404 if they may not read it, else 403)."""
     row = get_readable_session(session, user, session_id)
     if row.rep_id != user.id:
-        raise ApiError(403, "Only the rep coaching themselves can change this session.")
+        raise Forbidden("Only the rep coaching themselves can change this session.")
     return row
 
 
@@ -215,7 +215,7 @@ def get_shared_session(session: Session, user: User, session_id: int,
     found = session.scalar(shared_sessions(user).where(CoachingSession.id == session_id)
                            .options(*options))
     if found is None:
-        raise ApiError(404, f"No session {session_id} here.")
+        raise NotFound(f"No session {session_id} here.")
     return found
 
 
@@ -247,7 +247,7 @@ def readable_commitments(user: User):
 def get_readable_commitment(session: Session, user: User, commitment_id: int) -> Commitment:
     found = session.scalar(readable_commitments(user).where(Commitment.id == commitment_id))
     if found is None:
-        raise ApiError(404, f"No commitment {commitment_id} here.")
+        raise NotFound(f"No commitment {commitment_id} here.")
     return found
 
 
@@ -255,7 +255,7 @@ def get_own_commitment(session: Session, user: User, commitment_id: int) -> Comm
     """A commitment the user may change: one they made (404 if they may not read it, else 403)."""
     found = get_readable_commitment(session, user, commitment_id)
     if found.rep_id != user.id:
-        raise ApiError(403, "Only the rep who made a commitment can change it.")
+        raise Forbidden("Only the rep who made a commitment can change it.")
     return found
 
 
@@ -263,8 +263,8 @@ def get_own_note(session: Session, user: User, note_id: int) -> ManagerNote:
     """A note the user wrote, on a session shared with them (404), else 403."""
     note = session.get(ManagerNote, note_id)
     if note is None:
-        raise ApiError(404, f"No note {note_id} here.")
+        raise NotFound(f"No note {note_id} here.")
     get_shared_session(session, user, note.session_id)
     if note.author_id != user.id:
-        raise ApiError(403, "Only the note's author can change it.")
+        raise Forbidden("Only the note's author can change it.")
     return note

@@ -1,6 +1,6 @@
-"""The coach an app uses: its modes, its engine (from config) and one shared Coach."""
+"""The coach an app uses: its modes, its engine (by name, from config) and one shared Coach."""
 
-from .coach import Coach, load_modes, make_engine
+from .coach import Coach, engine_from_config, load_modes
 
 
 def get_modes(app) -> dict:
@@ -10,33 +10,29 @@ def get_modes(app) -> dict:
 
 
 def get_engine(app, name: str | None = None):
-    """The engine from config; tests put one in COACH_ENGINE_INSTANCE."""
+    """The engine named ``name`` (default COACH_ENGINE), built once per app from its config;
+    tests put one in COACH_ENGINE_INSTANCE."""
     if app.config.get("COACH_ENGINE_INSTANCE") is not None and name is None:
         return app.config["COACH_ENGINE_INSTANCE"]
     name = name or app.config.get("COACH_ENGINE", "guided")
-    cache = app.extensions.setdefault("coach_engines", {})
-    if name not in cache:
-        settings = {}
-        if name == "openai":
-            c = app.config
-            settings = {"api_key": c.get("OPENAI_API_KEY"), "base_url": c.get("OPENAI_BASE_URL"),
-                        "model": c.get("COACH_MODEL", "gpt-4o-mini"),
-                        "timeout": c.get("COACH_TIMEOUT", 30),
-                        "max_retries": c.get("COACH_MAX_RETRIES", 2),
-                        "token_param": c.get("COACH_TOKEN_PARAM")}
-        cache[name] = make_engine(name, **settings)
-    return cache[name]
+    engines = app.extensions.setdefault("coach_engines", {})
+    if name not in engines:
+        engines[name] = engine_from_config(name, app.config)
+    return engines[name]
 
 
 def get_coach(app, engine_name: str | None = None) -> Coach:
-    """One Coach per app and settings, reused by every request: it holds no per-session state
-    (each turn works on a copy of the session's state), so threads and greenlets can share it."""
+    """One Coach per app, engine and settings, reused by every request: it holds no per-session
+    state (each turn works on a copy of the session's state), so threads and greenlets share it.
+    A cached Coach is reused only while it still holds the very engine and modes asked for (a
+    test swaps COACH_ENGINE_INSTANCE): it keeps them alive, so the identity check is exact."""
     engine, modes = get_engine(app, engine_name), get_modes(app)
     budget = app.config.get("COACH_TOKEN_BUDGET", 3000)
     max_reply = app.config.get("COACH_MAX_REPLY_TOKENS", 300)
-    key = (id(engine), id(modes), budget, max_reply)
-    coach = app.extensions.setdefault("coaches", {}).get(key)
+    key = (engine_name, budget, max_reply)
+    coaches = app.extensions.setdefault("coaches", {})
+    coach = coaches.get(key)
     if coach is None or coach.engine is not engine or coach.modes is not modes:
-        coach = Coach(engine, modes=modes, token_budget=budget, max_reply_tokens=max_reply)
-        app.extensions["coaches"][key] = coach
+        coach = coaches[key] = Coach(engine, modes=modes, token_budget=budget,
+                                     max_reply_tokens=max_reply)
     return coach

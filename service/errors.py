@@ -1,11 +1,20 @@
-"""One JSON error envelope for every error: {"error": {"code", "message", "fields"}}."""
+"""One JSON error envelope for every error: {"error": {"code", "message", "fields"}}.
+
+The coaching domain (engine failures), the session orchestration and the access rules
+raise errors of their own, with no HTTP in them; :func:`domain_error` gives them their status,
+code and message here, once, for the JSON views, the event stream and the terminal coach.
+"""
 
 import logging
+import math
 
 from flask import g, jsonify, render_template, request
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+
+from .coach.errors import EngineError
+from .domain_errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +37,36 @@ class ApiError(HTTPException):
         self.fields = fields or {}
         self.error_code = code or CODES.get(status, "error")
         self.extra_headers = headers or {}
+
+
+# EngineError.kind -> status, what the rep reads. The rep's message is stored before the model
+# is called, so every failure can say it may be sent again.
+ENGINE_FAILURES = {
+    "timeout": (504, "The coach took too long to answer."),
+    "busy": (503, "The coach is busy or unavailable right now."),
+    "unavailable": (503, "The coach is busy or unavailable right now."),
+    "bad_output": (502, "The coach's answer came back broken."),
+    "refused": (502, "The coach's answer came back broken."),
+}
+RESEND = " Your message is saved: send it again to retry."
+SESSION_FAILURES = {NotFound: 404, Forbidden: 403, Invalid: 422, Conflict: 409}
+
+
+def domain_error(error: EngineError | DomainError) -> ApiError:
+    """An engine's or the orchestration's error as the error envelope."""
+    headers = {"Retry-After": str(max(1, math.ceil(error.retry_after)))} if error.retry_after else {}
+    if isinstance(error, EngineError):
+        status, message = ENGINE_FAILURES.get(error.kind, ENGINE_FAILURES["bad_output"])
+        return ApiError(status, message + RESEND, fields={"retryable": True}, headers=headers)
+    status = next((code for kind, code in SESSION_FAILURES.items() if isinstance(error, kind)), 400)
+    return ApiError(status, error.message, fields=error.fields, code=error.code, headers=headers)
+
+
+def error_event(error: EngineError | DomainError) -> dict:
+    """The data of a turn's ``error`` event (SSE, terminal): the turn stored no reply and the rep's
+    message is kept, so it can always be sent again."""
+    failure = domain_error(error)
+    return {"code": failure.error_code, "message": failure.description, "retryable": True}
 
 
 def error_response(status: int, message: str, fields=None, code=None, headers=None):
@@ -94,6 +133,10 @@ def _rollback() -> None:
             log.warning("rollback after a database error failed", exc_info=True)
 
 
+def handle_domain_error(error: EngineError | DomainError):
+    return handle_http_exception(domain_error(error))
+
+
 def handle_database_down(error: OperationalError):
     _rollback()
     log.error("database unavailable: %s", error)
@@ -134,6 +177,8 @@ def handle_unexpected(error: Exception):
 
 def init_app(app) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(EngineError, handle_domain_error)
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(OperationalError, handle_database_down)
     app.register_error_handler(PoolTimeout, handle_database_busy)
     app.register_error_handler(OverflowError, handle_out_of_range)

@@ -111,7 +111,7 @@ def run_script(path: Path, coach_factory) -> dict:
 def _finish(events) -> None:
     for name, data in events:
         if name == "error":
-            raise RuntimeError(f"the coach failed: {data['message']}")
+            raise RuntimeError(f"the coach failed: {data}") from data
 
 
 def figures(row: CoachingSession, name: str, script: dict) -> dict:

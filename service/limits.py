@@ -5,8 +5,8 @@ Per-user rate limits on coach turns and session starts, failed review logins per
 the longest message, the most turns in one session, and each organization's model tokens per UTC
 day. Rate counters live in `limits` storage: in this process by default, in Redis when REDIS_URL
 is set (shared by every worker and host). The token counter is a database row (models/usage.py)
-charged in the transaction that stores the reply, so a restart or a deploy does not hand out a
-fresh budget.
+charged in the transaction that stores the reply (token_usage.py), so a restart or a deploy does
+not hand out a fresh budget.
 The sessions views call the check_* functions; each raises ApiError, so clients get the one
 error envelope (429 carries Retry-After).
 
@@ -25,13 +25,11 @@ from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from models import Message, OrgTokenUsage
+from models import Message
 
-from . import login_backoff
+from . import login_backoff, token_usage
 from .db import db
 from .errors import ApiError
 
@@ -184,32 +182,8 @@ def check_before_turn(user, coaching_session, turns: int | None = None) -> None:
     check_session_turns(turns or 0)
 
 
-def charge_tokens(session: Session, org_id: int, tokens: int) -> None:
-    """Add a reply's model tokens to the organization's day, in the caller's transaction (it
-    commits with the reply). Needs no app context, so a streamed turn can call it too."""
-    if tokens <= 0:
-        return
-    values = {"org_id": org_id, "day": datetime.now(UTC).date(), "tokens": int(tokens)}
-    dialect = session.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert(OrgTokenUsage).values(**values)
-        session.execute(stmt.on_conflict_do_update(
-            index_elements=["org_id", "day"],
-            set_={"tokens": OrgTokenUsage.tokens + stmt.excluded.tokens}))
-        return
-    row = session.get(OrgTokenUsage, (org_id, values["day"]))  # other databases: plain ORM
-    if row is None:
-        session.add(OrgTokenUsage(**values))
-    else:
-        row.tokens += values["tokens"]
-
-
 def tokens_used_today(org_id: int, session: Session | None = None) -> int:
-    session = session or db.session
-    used = session.scalar(select(OrgTokenUsage.tokens).where(
-        OrgTokenUsage.org_id == org_id, OrgTokenUsage.day == datetime.now(UTC).date()))
-    return used or 0
+    return token_usage.used_today(session or db.session, org_id)
 
 
 def init_app(app: Flask) -> None:

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 
 from flask import Response
 
+from .errors import error_event
+
 log = logging.getLogger(__name__)
 
 
@@ -30,14 +32,14 @@ def drain(events: Iterator) -> None:
         log.exception("finishing a coach turn after the client left")
 
 
-def event_stream(events: Iterator[tuple[str, dict]]) -> Iterator[str]:
+def event_stream(events: Iterator[tuple[str, object]]) -> Iterator[str]:
     finished = False
     try:
         for name, data in events:
             if name == "error":
-                data = {k: data[k] for k in ("code", "message", "retryable")}
+                data = error_event(data)
             elif name == "done":
-                data = {k: data[k] for k in ("message_id", "stage", "rep_message_id", "text")}
+                data = done_event(data)
             yield sse(name, data)
         finished = True
     finally:
@@ -50,11 +52,8 @@ def sse_response(chunks: Iterable[str]) -> Response:
         "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-def collect(events: Iterator[tuple[str, dict]]) -> tuple[str, dict]:
-    """The last meaningful event of a turn: ("done", data) or ("error", data)."""
-    last = ("error", {"status": 502, "code": "bad_gateway", "retryable": True,
-                      "message": "The coach produced no reply."})
-    for name, data in events:
-        if name in ("done", "error"):
-            last = (name, data)
-    return last
+def done_event(turn) -> dict:
+    """The data of a turn's ``done`` event, from its StoredTurn."""
+    reply = turn.reply
+    return {"message_id": reply.id, "stage": reply.stage, "rep_message_id": reply.reply_to_id,
+            "text": reply.text}

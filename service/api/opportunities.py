@@ -12,7 +12,7 @@ from models import OPPORTUNITY_STATUSES, Opportunity, SalesProcess, Stage, utcno
 
 from ..access import check_writable, get_visible, rep_clause
 from ..db import db
-from ..errors import ApiError
+from ..domain_errors import NotFound
 from ..pagination import PageArgs, page_of, paginate
 from . import blueprint
 from .accounts import get_account, resolve_owner
@@ -151,7 +151,7 @@ class Opportunities(MethodView):
 def get_account_or_422(account_id: int):
     try:
         return get_account(account_id)
-    except ApiError as exc:
+    except NotFound as exc:
         raise field_error("account_id", f"No account {account_id} here.") from exc
 
 

@@ -6,7 +6,6 @@ of the reps access.py lets them see; a rep's unconfirmed sessions are never show
 
 from flask import current_app, g, request
 from flask.views import MethodView
-from sqlalchemy.orm.attributes import set_committed_value
 
 from models import CoachingSession, Commitment, Message
 
@@ -17,8 +16,8 @@ from ..errors import ApiError
 from ..pagination import page_of, paginate
 from ..sessions.claim import accept_message, lookup_turn, turn_kind
 from ..sessions.ending import compute_metrics, edit_summary, end_session
-from ..sessions.turn import create_session, done_data, open_session, run_turn
-from ..streaming import collect, event_stream, sse, sse_response
+from ..sessions.turn import StoredTurn, create_session, open_session, run_turn, stored_turn
+from ..streaming import event_stream, sse_response
 from . import ErrorSchema, blueprint
 from .commitments import CommitmentRecordSchema, apply
 from .common import save
@@ -61,23 +60,9 @@ def _visibility(row: CoachingSession) -> str:
     return db.session.get(Organization, row.org_id).transcript_visibility
 
 
-def engine_error(data: dict) -> ApiError:
-    headers = {"Retry-After": str(int(data["retry_after"]))} if data.get("retry_after") else {}
-    return ApiError(data["status"], data["message"], code=data["code"],
-                    fields={"retryable": True}, headers=headers)
-
-
 def wants_stream() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/event-stream"])
     return best == "text/event-stream"
-
-
-def turn_body(rep: Message, reply: Message, row: CoachingSession, rep_stage=None) -> dict:
-    """The JSON answer from the rows this request already holds (no re-read)."""
-    if rep_stage is not None and rep_stage != rep.stage:  # store_reply moved it (detached)
-        set_committed_value(rep, "stage", rep_stage)
-    return {"rep_message": rep, "reply": reply,
-            "session": {"stage": row.stage, "status": row.status}}
 
 
 def accept_within_limits(found: dict, text: str, client_message_id: str):
@@ -97,24 +82,12 @@ def accept_within_limits(found: dict, text: str, client_message_id: str):
 
 def answer_turn(row: CoachingSession, rep: Message, reply: Message | None):
     """The stored reply when there is one; else run the coach (no DB connection held)."""
-    session_id, rep_id, stream = row.id, rep.id, wants_stream()
-    if reply is not None:
-        done = done_data(reply, row)
-        db.session.close()
-        return sse_response([sse("done", {k: done[k] for k in (
-            "message_id", "stage", "rep_message_id", "text")})]) if stream else turn_body(
-            rep, reply, row)
-    loaded = (row.state, rep.text, rep.stage)
     db.session.close()
-    keep: dict = {}
-    events = run_turn(db.sessionmaker, get_coach(current_app), session_id, rep_id, loaded=loaded,
-                      row=row, keep=keep)
-    if stream:
-        return sse_response(event_stream(events))
-    name, data = collect(events)
-    if name == "error":
-        raise engine_error(data)
-    return turn_body(rep, keep["reply"], keep["row"], keep.get("rep_stage"))
+    if reply is not None:
+        events = iter([("done", StoredTurn(reply, rep, row))])
+    else:
+        events = run_turn(db.sessionmaker, get_coach(current_app), row.id, rep.id, row=row, rep=rep)
+    return sse_response(event_stream(events)) if wants_stream() else stored_turn(events)
 
 
 @blp.route("")
@@ -143,9 +116,7 @@ class Sessions(MethodView):
                              claim_seconds=current_app.config["TURN_CLAIM_SECONDS"])
         session_id = row.id
         db.session.close()
-        name, event = collect(open_session(db.sessionmaker, coach, session_id))
-        if name == "error":
-            raise engine_error(event)
+        stored_turn(open_session(db.sessionmaker, coach, session_id))
         return dump(readable(session_id), detail=True)
 
 

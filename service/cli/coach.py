@@ -1,7 +1,7 @@
 """`flask coach ...`: a session in the terminal, scripted evaluations, and a fake model server.
 
-The only module in service/coach that touches Flask: the commands run the same orchestration
-as the API (service/coaching.py), so a terminal chat is stored like any other session.
+The commands run the same orchestration as the API (service/sessions/), so a terminal chat is
+stored like any other session.
 """
 
 from __future__ import annotations
@@ -13,8 +13,23 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..coach import EngineError, engine_names
+from ..domain_errors import DomainError
+from ..errors import error_event
+
 coach_cli = AppGroup("coach", help="Coaching: chat in the terminal, evaluate, fake model server.")
-ENGINE_CHOICE = click.Choice(["guided", "openai"])
+
+
+class EngineChoice(click.Choice):
+    """The registered engine names, read when a command runs rather than when this module is
+    imported, so an engine installed since counts."""
+
+    def __init__(self):
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(engine_names())
 
 
 def _print_turn(events) -> bool:
@@ -31,11 +46,12 @@ def _print_turn(events) -> bool:
             streamed = True
         elif name == "done":
             if not streamed:
-                click.echo("coach> " + data["text"], nl=False)
+                click.echo("coach> " + data.reply.text, nl=False)
             click.echo("")
             return True
         elif name == "error":
-            click.echo(f"\n[{data['code']}] {data['message']} Type /retry to resend.", err=True)
+            error = error_event(data)
+            click.echo(f"\n[{error['code']}] {error['message']} Type /retry to resend.", err=True)
             return False
     return False
 
@@ -47,12 +63,18 @@ def _read(prompt: str) -> str | None:
         return None
 
 
-def _end(sm, coach, session_id: int) -> None:
+def _end(sm, coach, session_id: int) -> bool:
+    """Draft, show and maybe confirm the summary; False when the coach could not draft it."""
     from models import CoachingSession
 
     from ..sessions.ending import edit_summary, end_session
 
-    end_session(sm, coach, session_id)
+    try:
+        end_session(sm, coach, session_id)
+    except EngineError as exc:
+        click.echo(f"[{error_event(exc)['code']}] The coach could not draft the summary. "
+                   "Type /end to try again.", err=True)
+        return False
     with sm() as s:
         row = s.get(CoachingSession, session_id)
         click.echo("\nSummary (draft):\n  " + row.summary)
@@ -92,13 +114,12 @@ def _find_rep(s, email: str, org_id: int | None):
 @click.option("--mode", default="weekly_review", show_default=True)
 @click.option("--opportunity", type=int, help="Opportunity id (modes that need one).")
 @click.option("--account", type=int, help="Account id (modes that need one).")
-@click.option("--engine", type=ENGINE_CHOICE, help="Default: COACH_ENGINE.")
+@click.option("--engine", type=EngineChoice(), help="Default: COACH_ENGINE.")
 def chat(email, org_id, mode, opportunity, account, engine):
     """Hold a coaching session in the terminal; /end to finish, /quit to leave."""
     from models import CoachingSession
 
     from ..coach_setup import get_coach
-    from ..errors import ApiError
     from ..sessions.claim import accept_message
     from ..sessions.turn import create_session, open_session, run_turn
 
@@ -110,8 +131,8 @@ def chat(email, org_id, mode, opportunity, account, engine):
         try:
             session_id = create_session(s, coach, rep, mode, opportunity_id=opportunity,
                                         account_id=account).id
-        except ApiError as exc:
-            raise click.ClickException(f"{exc.description} {exc.fields or ''}".strip()) from exc
+        except DomainError as exc:
+            raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip()) from exc
     click.echo(f"session {session_id} ({mode}) - /end to finish, /quit to leave")
     if not _print_turn(open_session(sm, coach, session_id)):
         raise click.ClickException("the coach could not open the session; try again")
@@ -121,17 +142,17 @@ def chat(email, org_id, mode, opportunity, account, engine):
         if text is None or text.strip() == "/quit":
             click.echo(f"left session {session_id}; it stays active")
             return
-        if text.strip() == "/end":
-            return _end(sm, coach, session_id)
-        if not text.strip():
+        if text.strip() == "/end" and _end(sm, coach, session_id):
+            return
+        if text.strip() in ("", "/end"):
             continue
         client_id = pending[0] if text.strip() == "/retry" and pending else uuid.uuid4().hex
         text = pending[1] if text.strip() == "/retry" and pending else text
         with sm() as s:
             try:
                 message, _ = accept_message(s, s.get(CoachingSession, session_id), text, client_id)
-            except ApiError as exc:
-                click.echo(exc.description, err=True)
+            except DomainError as exc:
+                click.echo(exc.message, err=True)
                 continue
             message_id = message.id
         ok = _print_turn(run_turn(sm, coach, session_id, message_id))
@@ -141,7 +162,7 @@ def chat(email, org_id, mode, opportunity, account, engine):
 @coach_cli.command("eval")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False))
-@click.option("--engine", type=ENGINE_CHOICE, help="Default: COACH_ENGINE.")
+@click.option("--engine", type=EngineChoice(), help="Default: COACH_ENGINE.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with transcripts).")
 def evaluate(files, engine, as_json):
     """Run scripted conversations (tests/scripts/*.json) and print coaching figures."""
@@ -166,6 +187,6 @@ def evaluate(files, engine, as_json):
               help="Answer every Nth request with a 503 (0: never).")
 def fake_llm(host, port, delay, tokens_per_second, fail_every):
     """Serve a fake OpenAI-compatible model (point OPENAI_BASE_URL at http://HOST:PORT/v1)."""
-    from .fake_llm import serve
+    from ..coach.fake_llm import serve
 
     serve(host, port, delay=delay, tokens_per_second=tokens_per_second, fail_every=fail_every)

@@ -1,11 +1,14 @@
 """The coaching domain: modes, the flow, one turn, the guard, engines. Imports neither Flask nor
 the web layer (service.*), so the terminal coach, the eval and the benchmarks use it too."""
 
-from .engines import CoachTurn, Engine, FakeEngine, GuidedEngine, make_engine
+from .engines import CoachTurn, Engine, engine_from_config, engine_names, make_engine
+from .engines.fake import FakeEngine
+from .engines.guided import GuidedEngine
 from .errors import (
     EngineBadOutput,
     EngineError,
     EngineRateLimited,
+    EngineRefused,
     EngineTimeout,
     EngineUnavailable,
     ModeFileError,
@@ -19,8 +22,8 @@ from .turn import Coach, Delta, Replace, TurnResult
 
 __all__ = [
     "Coach", "CoachTurn", "Delta", "Engine", "EngineBadOutput", "EngineError",
-    "EngineRateLimited", "EngineTimeout", "EngineUnavailable", "FakeEngine", "FlowState",
+    "EngineRateLimited", "EngineRefused", "EngineTimeout", "EngineUnavailable", "FakeEngine", "FlowState",
     "GuardVerdict", "GuidedEngine", "Mode", "ModeFileError", "Replace", "SessionDraft",
-    "SessionState", "StageSpec", "TurnRecord", "TurnResult", "check", "follow_up_question",
-    "load_modes", "make_engine", "session_metrics",
+    "SessionState", "StageSpec", "TurnRecord", "TurnResult", "check", "engine_from_config",
+    "engine_names", "follow_up_question", "load_modes", "make_engine", "session_metrics",
 ]

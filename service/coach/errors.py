@@ -1,48 +1,53 @@
-"""Engine failures, in our own terms so the API maps them to HTTP without knowing the SDK.
+"""Engine failures, in our own terms: the SDK's errors never leave the engine, and how a failure
+is answered (over HTTP, in the terminal) is the caller's business.
 
-`status` is what the API should answer with (504 timeout, 503 busy/unavailable, 502 bad
-answer from upstream); `retryable` says whether the same request may succeed later.
+``kind`` names what went wrong: timeout, busy (rate limited), unavailable (the server failed or
+dropped the stream), bad_output (an answer we cannot use), refused (the server rejected the
+request). ``retryable`` says whether the same request may succeed later; ``retry_after`` is the
+seconds the server asked us to wait, when it said.
 """
 
 from __future__ import annotations
 
 
 class EngineError(Exception):
-    status = 502
+    kind = "bad_output"
     retryable = False
 
-    def __init__(self, message: str, *, status: int | None = None,
-                 retryable: bool | None = None, retry_after: float | None = None):
+    def __init__(self, message: str, *, retryable: bool | None = None,
+                 retry_after: float | None = None):
         super().__init__(message)
-        if status is not None:
-            self.status = status
         if retryable is not None:
             self.retryable = retryable
         self.retry_after = retry_after
 
 
 class EngineTimeout(EngineError):
-    status = 504
+    kind = "timeout"
     retryable = True
 
 
 class EngineRateLimited(EngineError):
-    status = 503
+    kind = "busy"
     retryable = True
 
 
 class EngineUnavailable(EngineError):
     """5xx from the model server, connection refused, or the stream dropped mid-reply."""
 
-    status = 503
+    kind = "unavailable"
     retryable = True
 
 
 class EngineBadOutput(EngineError):
     """The server answered, but not with something we can use (no finish_reason, bad JSON)."""
 
-    status = 502
-    retryable = False
+
+class EngineRefused(EngineError):
+    """The server rejected the request itself (a 4xx other than rate limiting): resending the
+    same request will not help."""
+
+    kind = "refused"
 
 
 class ModeFileError(ValueError):

@@ -24,34 +24,38 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import CoachingSession, Message, User, utcnow
 
-from ..errors import ApiError
+from ..domain_errors import Conflict
 
 # 2 model calls a turn at most (a guard regeneration), each up to COACH_TIMEOUT x (retries + 1).
 CLAIM_SECONDS = 2 * 30.0 * 3 + 10
 
 
-class TurnTaken(Exception):
+class TurnTaken(Conflict):
     """The session moved on under this turn (its claim lapsed and a resend took it over)."""
 
+    def __init__(self):
+        super().__init__("This turn took too long and was taken over by a resend of your message.",
+                         code="reply_pending", fields={"retryable": True})
 
-def reply_pending(message: Message | None, until: datetime | None = None) -> ApiError:
-    """409 reply_pending: another turn of this session is being answered (or awaits a resend)."""
-    headers, fields = {}, {}
+
+def reply_pending(message: Message | None, until: datetime | None = None) -> Conflict:
+    """reply_pending: another turn of this session is being answered (or awaits a resend)."""
+    fields, wait = {}, None
     if message is not None:
         fields["client_message_id"] = [message.client_message_id or ""]
     if until is not None:
-        headers["Retry-After"] = str(max(1, math.ceil((until - utcnow()).total_seconds())))
+        wait = max(1, math.ceil((until - utcnow()).total_seconds()))
         text = "The coach is still answering your previous message: wait for that reply."
     else:
         text = ("Your previous message has no reply yet: send it again with its "
                 "client_message_id to retry.")
-    return ApiError(409, text, code="reply_pending", fields=fields or None, headers=headers)
+    return Conflict(text, code="reply_pending", fields=fields, retry_after=wait)
 
 
 def claim(s: Session, row: CoachingSession, seconds: float = CLAIM_SECONDS,
           waiting: Message | None = None) -> None:
     """Claim ``row`` for one turn in the caller's transaction (the caller commits), or raise
-    409 reply_pending (rolled back). ``row`` is the session as read; on success it carries the
+    reply_pending (rolled back). ``row`` is the session as read; on success it carries the
     claimed version, which :func:`store_claimed` and :func:`release` expect."""
     now = utcnow()
     if row.turn_claimed_until is not None and row.turn_claimed_until > now:
@@ -76,7 +80,7 @@ def store_claimed(s: Session, row: CoachingSession, **values) -> None:
         .values(version=row.version + 1, turn_claimed_until=None, **values)
         .execution_options(synchronize_session=False))
     if done.rowcount != 1:
-        raise TurnTaken(f"session {row.id} moved past version {row.version}")
+        raise TurnTaken()
     for key, value in {"version": row.version + 1, "turn_claimed_until": None, **values}.items():
         set_committed_value(row, key, value)
 
@@ -147,7 +151,7 @@ def accept_message(s: Session, row: CoachingSession, text: str, client_message_i
                    claim_seconds: float = CLAIM_SECONDS) -> tuple[Message, Message | None]:
     """Store the rep's message and claim the session for its reply (committed), or find the
     earlier one; returns (rep, reply|None). A resend without a reply claims the session again,
-    to retry the turn. 409 reply_pending while another turn of the session is pending.
+    to retry the turn. reply_pending while another turn of the session is pending.
 
     ``found`` is what :func:`lookup_turn` returned, when the caller already looked."""
     pairs = (found or lookup_turn(s, row.id, client_message_id))["pairs"]
@@ -155,7 +159,7 @@ def accept_message(s: Session, row: CoachingSession, text: str, client_message_i
     if existing is not None and existing[1] is not None:
         return existing
     if row.status != "active":
-        raise ApiError(409, f"This session is {row.status}; it takes no new messages.")
+        raise Conflict(f"This session is {row.status}; it takes no new messages.")
     if existing is not None:
         claim(s, row, claim_seconds, waiting=existing[0])
         s.commit()

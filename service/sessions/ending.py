@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import CoachingSession, Commitment, utcnow
 
-from ..coach import Coach, EngineError, SessionState, language, session_metrics
-from ..errors import ApiError
-from .turn import confirm_hooks, error_event
+from ..coach import Coach, SessionState, language, session_metrics
+from ..domain_errors import Conflict
+from .turn import confirm_hooks
 
 
 def transcript_turns(row: CoachingSession) -> list[dict]:
@@ -30,25 +30,15 @@ def compute_metrics(s: Session, row: CoachingSession) -> dict:
                            language.of((row.state or {}).get("context")))
 
 
-def engine_failure(exc: EngineError) -> ApiError:
-    """An EngineError as the JSON error envelope; the client may retry."""
-    _, data = error_event(exc)
-    headers = {"Retry-After": str(int(exc.retry_after))} if getattr(exc, "retry_after", None) else {}
-    return ApiError(data["status"], data["message"], code=data["code"],
-                    fields={"retryable": True}, headers=headers)
-
-
 def end_session(sm: sessionmaker, coach: Coach, session_id: int) -> None:
-    """Draft the summary and commitments (status -> ended). Ending twice keeps the first draft."""
+    """Draft the summary and commitments (status -> ended). Ending twice keeps the first draft;
+    an EngineError leaves the session active, to end again."""
     with sm() as s:
         row = s.get(CoachingSession, session_id)
         if row.status != "active":
             return
         state = SessionState.from_dict(row.state)
-    try:
-        draft = coach.draft_summary(state)
-    except EngineError as exc:
-        raise engine_failure(exc) from exc
+    draft = coach.draft_summary(state)
     with sm() as s:
         row = s.get(CoachingSession, session_id, with_for_update=True)
         if row.status != "active":  # another request ended it meanwhile
@@ -70,7 +60,7 @@ def end_session(sm: sessionmaker, coach: Coach, session_id: int) -> None:
 def edit_summary(s: Session, row: CoachingSession, data: dict) -> None:
     """The rep edits the draft; ``confirmed`` shares it with the manager."""
     if row.status == "active":
-        raise ApiError(409, "End the session first: there is no summary to edit yet.")
+        raise Conflict("End the session first: there is no summary to edit yet.")
     for key in ("summary", "help_asked"):
         if key in data:
             setattr(row, key, data[key])

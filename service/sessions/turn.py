@@ -3,16 +3,20 @@
 The rule that shapes it: no database connection is held across a model call. Each step loads
 what it needs in a short session, closes it, runs the Coach, then stores the result in a new
 session. Everything yields plain events ``(name, data)`` - delta, replace, done, error - so the
-JSON view, the SSE stream and ``flask coach chat`` share one path.
+JSON view, the SSE stream and ``flask coach chat`` share one path. ``done`` carries the
+StoredTurn; ``error`` the EngineError or DomainError that ended the turn with no reply stored.
+Refusals raise the errors of service/domain_errors.py; service/errors.py says how each is
+answered over HTTP.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import (
@@ -26,7 +30,6 @@ from models import (
     utcnow,
 )
 
-from .. import limits
 from ..access import get_own
 from ..coach import (
     Coach,
@@ -36,11 +39,12 @@ from ..coach import (
     SessionState,
     TurnResult,
 )
-from ..errors import CODES, ApiError
+from ..domain_errors import Invalid
+from ..token_usage import charge_tokens
 from .claim import CLAIM_SECONDS, TurnTaken, release, store_claimed
 
 log = logging.getLogger(__name__)
-Event = tuple[str, dict]
+Event = tuple[str, object]  # delta, replace: {"text"}; done: a StoredTurn; error: the exception
 # Called with (db_session, coaching_session) inside the confirming transaction (webhooks...).
 confirm_hooks: list[Callable[[Session, CoachingSession], None]] = []
 
@@ -70,17 +74,14 @@ def create_session(s: Session, coach: Coach, rep: User, mode: str, *,
     today = today or utcnow().date()
     spec = coach.modes.get(mode)
     if spec is None:
-        raise ApiError(422, "The request did not validate: see fields.",
-                       fields={"mode": [f"Unknown mode; choose from {', '.join(coach.modes)}."]})
+        raise Invalid({"mode": [f"Unknown mode; choose from {', '.join(coach.modes)}."]})
     if spec.needs == "opportunity" and opportunity_id is None:
-        raise ApiError(422, "The request did not validate: see fields.",
-                       fields={"opportunity_id": [f"The {spec.title} mode needs an opportunity."]})
+        raise Invalid({"opportunity_id": [f"The {spec.title} mode needs an opportunity."]})
     if opportunity_id is not None:
         opportunity = get_own(s, Opportunity, opportunity_id, rep, "opportunity")
         account_id = opportunity.account_id if account_id is None else account_id
     if spec.needs == "account" and account_id is None:
-        raise ApiError(422, "The request did not validate: see fields.",
-                       fields={"account_id": [f"The {spec.title} mode needs an account."]})
+        raise Invalid({"account_id": [f"The {spec.title} mode needs an account."]})
     if account_id is not None:
         get_own(s, Account, account_id, rep, "account")
     context = build_context(s, rep.id, opportunity_id=opportunity_id, account_id=account_id,
@@ -129,40 +130,37 @@ def _quietly(cleanup, *args) -> None:
 
 # -- one turn ----------------------------------------------------------------------------------
 
-def error_event(exc: EngineError) -> Event:
-    status = getattr(exc, "status", 502)
-    message = {504: "The coach took too long to answer.",
-               503: "The coach is busy or unavailable right now."}.get(
-        status, "The coach's answer came back broken.")
-    return ("error", {"code": CODES.get(status, "bad_gateway"), "status": status,
-                      "message": message + " Your message is saved: send it again to retry.",
-                      "retryable": True, "retry_after": getattr(exc, "retry_after", None)})
+@dataclass(frozen=True)
+class StoredTurn:
+    """A turn as the transaction that stored it left its rows, so no consumer (the JSON view, the
+    event stream, the terminal) reads them again: the coach's reply, the rep's message it answers
+    (None for the opening) with the stage the flow gave it, and the session after the turn."""
+
+    reply: Message
+    rep_message: Message | None
+    session: CoachingSession
 
 
 def run_turn(sm: sessionmaker, coach: Coach, session_id: int, rep_message_id: int | None, *,
-             loaded: tuple[dict, str, str] | None = None, row: CoachingSession | None = None,
-             keep: dict | None = None) -> Iterator[Event]:
-    """Run the Coach for one rep message (or the opening) and store its guarded reply.
+             row: CoachingSession | None = None, rep: Message | None = None) -> Iterator[Event]:
+    """Run the Coach for one rep message (or the opening) and store its guarded reply; the last
+    event is ``done`` with the StoredTurn, or ``error`` with why nothing was stored.
 
-    The session must be claimed for this turn (accept_message, create_session): ``row`` is it as
-    claimed, detached (its session closed), so the reply is stored against the claimed version
-    without reading it again; ``loaded`` = (state dict, rep text, rep stage) the caller has just
-    read with it. Without them both are read here. ``keep`` receives the stored reply message
-    and session row. A turn that stores nothing gives its claim back."""
-    if loaded is not None and rep_message_id and row is not None:
-        state_data, rep_text, rep_stage = loaded
-        state = SessionState.from_dict(state_data)
-    else:
+    The session must be claimed for this turn (accept_message, create_session). The caller that
+    has just read them passes ``row``, the session as claimed, and ``rep``, the rep's message,
+    both detached (their session closed): the reply is stored against the claimed version
+    without reading either again. Without them both are read here. A turn that stores nothing
+    gives its claim back."""
+    if row is None:
         with sm() as s:
             row = s.get(CoachingSession, session_id)
-            state = SessionState.from_dict(row.state)
             rep = s.get(Message, rep_message_id) if rep_message_id else None
-            rep_text, rep_stage = (rep.text, rep.stage) if rep else (None, None)
+    state = SessionState.from_dict(row.state)
     stored = False
     try:
         reply = None
         try:
-            items = coach.open(state) if rep_text is None else coach.respond(state, rep_text)
+            items = coach.open(state) if rep is None else coach.respond(state, rep.text)
             for item in items:
                 if isinstance(item, Delta):
                     yield "delta", {"text": str(item)}
@@ -172,17 +170,16 @@ def run_turn(sm: sessionmaker, coach: Coach, session_id: int, rep_message_id: in
                     reply = item
         except EngineError as exc:
             log.warning("coach turn failed in session %s: %s", session_id, exc)
-            yield error_event(exc)
+            yield "error", exc
             return
         if reply is None:
-            yield error_event(EngineError("the coach produced no reply"))
+            yield "error", EngineError("the coach produced no reply")
             return
         try:
-            done = store_reply(sm, session_id, rep_message_id, state, reply, rep_stage=rep_stage,
-                               row=row, keep=keep)
-        except TurnTaken:
+            done = store_reply(sm, row, rep, state, reply)
+        except TurnTaken as taken:
             stored = True  # not ours to release any more
-            yield "error", TAKEN
+            yield "error", taken
             return
         stored = True
         yield "done", done
@@ -191,49 +188,46 @@ def run_turn(sm: sessionmaker, coach: Coach, session_id: int, rep_message_id: in
             _quietly(release, sm, session_id, row.version)
 
 
-TAKEN = {"code": "reply_pending", "status": 409, "retryable": True, "retry_after": None,
-         "message": "This turn took too long and was taken over by a resend of your message."}
+def stored_turn(events: Iterator[Event]) -> StoredTurn:
+    """Run a turn to its end, cleanup included: what it stored, or raise why it stored nothing."""
+    last: Event = ("error", EngineError("the coach produced no reply"))
+    for name, data in events:
+        if name in ("done", "error"):
+            last = (name, data)
+    if last[0] == "error":
+        raise last[1]
+    return last[1]
 
 
-def store_reply(sm: sessionmaker, session_id: int, rep_message_id: int | None,
-                state: SessionState, reply: TurnResult, *, rep_stage: str | None = None,
-                row: CoachingSession | None = None, keep: dict | None = None) -> dict:
+def store_reply(sm: sessionmaker, row: CoachingSession, rep: Message | None,
+                state: SessionState, reply: TurnResult) -> StoredTurn:
     """One transaction: the coach message, the new state, follow-ups and skill ratings.
 
-    ``row`` is the session as claimed for this turn (detached); the state is written only if
-    the session is still at that version (else TurnTaken, nothing written)."""
+    ``row`` is the session as claimed for this turn and ``rep`` the rep's message, both
+    detached; the state is written only if the session is still at the claimed version (else
+    TurnTaken, nothing written)."""
     with sm() as s:
-        if row is None:
-            row = s.get(CoachingSession, session_id)
         guard = reply.guard or {}
-        message = Message(session_id=session_id, role="coach", text=reply.text, stage=reply.stage or "",
-                          reply_to_id=rep_message_id, prompt_tokens=reply.prompt_tokens or 0,
+        message = Message(session_id=row.id, role="coach", text=reply.text, stage=reply.stage or "",
+                          reply_to_id=rep.id if rep else None,
+                          prompt_tokens=reply.prompt_tokens or 0,
                           completion_tokens=reply.completion_tokens or 0,
                           guard_outcome=guard.get("outcome", ""),
                           guard_reasons=list(guard.get("reasons", [])))
         store_claimed(s, row, state=state.to_dict(), stage=reply.stage or row.stage)
         s.add(message)
         rep_turn = next((t for t in reversed(state.turns) if t.role == "rep"), None)
-        if rep_message_id and rep_turn is not None and rep_turn.stage \
-                and rep_turn.stage != rep_stage:
-            s.execute(update(Message).where(Message.id == rep_message_id)
-                      .values(stage=rep_turn.stage))
+        if rep is not None and rep_turn is not None and rep_turn.stage \
+                and rep_turn.stage != rep.stage:
+            s.add(rep)  # back into a session, so the new stage is written and kept on it
+            rep.stage = rep_turn.stage
         if reply.commitment_update:
             _follow_up(s, row, reply.commitment_update)
         if reply.skill_ratings:
             _rate_skills(s, row, reply.skill_ratings)
-        limits.charge_tokens(s, row.org_id, message.prompt_tokens + message.completion_tokens)
+        charge_tokens(s, row.org_id, message.prompt_tokens + message.completion_tokens)
         s.commit()
-        if keep is not None:
-            keep.update(reply=message, row=row,
-                        rep_stage=rep_turn.stage if rep_turn and rep_turn.stage else rep_stage)
-        return done_data(message, row)
-
-
-def done_data(message: Message, row: CoachingSession) -> dict:
-    return {"message_id": message.id, "stage": message.stage, "rep_message_id": message.reply_to_id,
-            "text": message.text, "created_at": message.created_at.isoformat(),
-            "guard_outcome": message.guard_outcome, "session_status": row.status}
+        return StoredTurn(message, rep, row)
 
 
 def _follow_up(s: Session, row: CoachingSession, update: dict) -> None:

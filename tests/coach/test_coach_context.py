@@ -22,7 +22,7 @@ from models import (
 from models.db import make_engine
 from service.coach import Coach, FakeEngine, SessionState
 from service.coach.prompt.context_block import render_context_block
-from service.errors import ApiError
+from service.domain_errors import NotFound
 from service.sessions.context import build_context
 
 TODAY = date(2025, 3, 5)
@@ -104,10 +104,9 @@ def test_context_carries_the_reps_real_figures(db):
 
 def test_another_reps_data_never_reaches_the_engine(db):
     dana, omar, accounts, opps = seed(db)
-    with pytest.raises(ApiError, match="No opportunity .* of yours") as refused:
+    with pytest.raises(NotFound, match="No opportunity .* of yours"):
         build_context(db, dana.id, opportunity_id=opps[omar.id].id, today=TODAY)
-    assert refused.value.code == 404
-    with pytest.raises(ApiError, match="No account .* of yours"):
+    with pytest.raises(NotFound, match="No account .* of yours"):
         build_context(db, dana.id, account_id=accounts[omar.id].id, today=TODAY)
     ctx = build_context(db, dana.id, opportunity_id=opps[dana.id].id, today=TODAY)
     engine = FakeEngine("So it moved. What changed?", "So it moved. What else changed?")

@@ -10,6 +10,7 @@ from service.coach import (
     Coach,
     EngineBadOutput,
     EngineRateLimited,
+    EngineRefused,
     EngineTimeout,
     EngineUnavailable,
     SessionState,
@@ -170,14 +171,15 @@ def drop_mid_stream(request):
     (httpx2.ConnectError("refused"), EngineUnavailable),
     (drop_mid_stream, EngineUnavailable),
     (stream_response(sse(finish=None, usage=False)), EngineBadOutput),
+    (httpx2.Response(401, json={"error": {"message": "bad key"}}), EngineRefused),
 ])
 def test_failures_map_to_engine_errors(context, modes, response, error):
     engine = engine_for(Server(response))
     with pytest.raises(error) as caught:
         list(engine.stream(_turn(context, modes)))
-    assert caught.value.status in (502, 503, 504)
+    assert caught.value.retryable is (error not in (EngineBadOutput, EngineRefused))
     if error is EngineRateLimited:
-        assert caught.value.retry_after == 2 and caught.value.retryable
+        assert caught.value.retry_after == 2
 
 
 def test_malformed_json_summary_is_bad_output(context, modes):

@@ -7,7 +7,7 @@ probe route that calls the functions the sessions views call.
 import pytest
 from flask import g, request
 
-from service import create_app, limits
+from service import create_app, limits, token_usage
 from service.auth import authenticate
 from service.db import db
 
@@ -26,7 +26,7 @@ def add_probe(app):
         else:
             limits.check_session_start(g.user)
         if body.get("charge"):
-            limits.charge_tokens(db.session, g.user.org_id, body["charge"])
+            token_usage.charge_tokens(db.session, g.user.org_id, body["charge"])
             db.session.commit()
         return {"ok": True}
 

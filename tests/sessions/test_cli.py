@@ -47,3 +47,14 @@ def test_chat_in_the_terminal_stores_and_confirms(app, world, session):
 def test_chat_refuses_an_unknown_rep(app):
     result = app.test_cli_runner().invoke(args=["coach", "chat", "--email", "nobody@x.test"])
     assert result.exit_code != 0 and "no user" in result.output
+
+
+def test_fake_llm_command_starts_the_fake_model_server(app, monkeypatch):
+    from service.coach import fake_llm
+
+    started = []
+    monkeypatch.setattr(fake_llm.FakeLLMServer, "serve_forever",
+                        lambda server, *args, **kwargs: started.append(server.base_url))
+    result = app.test_cli_runner().invoke(args=["coach", "fake-llm", "--port", "0"])
+    assert result.exit_code == 0, result.output
+    assert len(started) == 1 and started[0].startswith("http://127.0.0.1:")

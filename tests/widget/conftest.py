@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from models import Organization, User
 from service.api_tokens import issue_token
-from service.coach.engines import FakeEngine
+from service.coach import FakeEngine
 from service.demo import load_demo
 
 ORIGIN = "https://crm.one.test"

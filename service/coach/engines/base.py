@@ -36,6 +36,9 @@ class CoachTurn:
 
 @runtime_checkable
 class Engine(Protocol):
+    """Registered by name (registry.py); an optional classmethod ``from_config(config)`` builds
+    one from the app's config."""
+
     name: str
 
     def stream(self, turn: CoachTurn) -> Iterator[str]:

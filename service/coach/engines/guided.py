@@ -47,9 +47,6 @@ def _already(question: str, asked: list[str]) -> bool:
 class GuidedEngine:
     name = "guided"
 
-    def __init__(self, **_settings):
-        pass
-
     def _pick(self, turn: CoachTurn, templates, *, skip_asked: bool = True) -> str | None:
         for source in templates:
             text = try_render(source, turn.context, item=turn.item)

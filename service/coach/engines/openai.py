@@ -7,7 +7,7 @@ the result is validated with marshmallow. SDK and transport failures become our 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import httpx2
 import openai
@@ -16,6 +16,7 @@ from ..errors import (
     EngineBadOutput,
     EngineError,
     EngineRateLimited,
+    EngineRefused,
     EngineTimeout,
     EngineUnavailable,
 )
@@ -62,8 +63,7 @@ def map_error(exc: BaseException) -> EngineError:
     if isinstance(exc, openai.APIStatusError):
         if exc.status_code >= 500:
             return EngineUnavailable(f"model server error {exc.status_code}")
-        return EngineError(f"model server refused the request ({exc.status_code}): {exc.message}",
-                           status=502, retryable=False)
+        return EngineRefused(f"model server refused the request ({exc.status_code}): {exc.message}")
     if isinstance(exc, (openai.APIConnectionError, httpx2.TransportError, httpx2.StreamError)):
         return EngineUnavailable(f"model server unreachable or dropped the stream: {exc}")
     if isinstance(exc, openai.APIError):  # an error event inside the stream
@@ -77,7 +77,7 @@ class OpenAIEngine:
     def __init__(self, *, api_key: str | None = None, base_url: str | None = None,
                  model: str = "gpt-4o-mini", timeout: float = 30.0, max_retries: int = 2,
                  client: openai.OpenAI | None = None, http_client: httpx2.Client | None = None,
-                 token_param: str | None = None, **_ignored):
+                 token_param: str | None = None):
         self.model = model
         # newer reasoning models refuse max_tokens and want max_completion_tokens
         self.token_param = token_param or "max_tokens"
@@ -86,6 +86,14 @@ class OpenAIEngine:
         self.client = client or openai.OpenAI(
             api_key=api_key or "not-set", base_url=base_url or None, timeout=float(timeout),
             max_retries=int(max_retries), http_client=http_client)
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> OpenAIEngine:
+        return cls(api_key=config.get("OPENAI_API_KEY"), base_url=config.get("OPENAI_BASE_URL"),
+                   model=config.get("COACH_MODEL", "gpt-4o-mini"),
+                   timeout=config.get("COACH_TIMEOUT", 30),
+                   max_retries=config.get("COACH_MAX_RETRIES", 2),
+                   token_param=config.get("COACH_TOKEN_PARAM"))
 
     def _limit(self, tokens: int) -> dict:
         return {self.token_param: tokens}
