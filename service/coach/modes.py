@@ -47,10 +47,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import TemplateSyntaxError
-
 from .errors import ModeFileError
-from .prompt.render import PROMPTS_DIR, env
+from .mode_file import fail, template_list, text_field
+from .prompt.render import PROMPTS_DIR
 
 MODES_DIR = PROMPTS_DIR / "modes"
 NEEDS = ("", "opportunity", "account")
@@ -113,74 +112,51 @@ class Mode:
         return list(own) if isinstance(own, list) and own else list(self.lists[stage.each])
 
 
-def _fail(path: Path, where: str, problem: str):
-    raise ModeFileError(f"{path.name}: {where}: {problem}")
-
-
-def _text(path, where, value, *, required=True, template=False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        _fail(path, where, "must be a non-empty string" if required else "must be a string")
-    if template and value:
-        try:
-            env.parse(value)
-        except TemplateSyntaxError as exc:
-            _fail(path, where, f"template error: {exc.message}")
-    return value.strip()
-
-
-def _templates(path, where, value) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
-        _fail(path, where, "must be a non-empty list of strings")
-    return tuple(_text(path, f"{where}[{i}]", v, template=True) for i, v in enumerate(value))
-
-
 def _advance(path, where, raw) -> Advance:
     if raw is None:
         return Advance()
     if not isinstance(raw, dict):
-        _fail(path, where, "must be a table")
+        fail(path, where, "must be a table")
     allowed = set(Advance.__dataclass_fields__)
     for name, value in raw.items():
         if name not in allowed:
-            _fail(path, f"{where}.{name}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
+            fail(path, f"{where}.{name}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            _fail(path, f"{where}.{name}", "must be a whole number >= 0")
+            fail(path, f"{where}.{name}", "must be a whole number >= 0")
     advance = Advance(**raw)
     if advance.max_turns < 1:
-        _fail(path, f"{where}.max_turns", "must be at least 1")
+        fail(path, f"{where}.max_turns", "must be at least 1")
     return advance
 
 
 def _stage(path: Path, index: int, raw, defaults: dict, lists: dict) -> StageSpec:
     where = f"stages[{index}]"
     if not isinstance(raw, dict):
-        _fail(path, where, "must be a table")
+        fail(path, where, "must be a table")
     for name in raw:
         if name not in STAGE_FIELDS:
-            _fail(path, f"{where}.{name}", "unknown field")
-    key = _text(path, f"{where}.key", raw.get("key"))
+            fail(path, f"{where}.{name}", "unknown field")
+    key = text_field(path, f"{where}.key", raw.get("key"))
     where = f"stages[{index}] ({key})"
     collect = raw.get("collect", "")
     if collect not in COLLECT:
-        _fail(path, f"{where}.collect", f"must be one of {COLLECT}")
-    each = _text(path, f"{where}.each", raw.get("each", ""), required=False)
+        fail(path, f"{where}.collect", f"must be one of {COLLECT}")
+    each = text_field(path, f"{where}.each", raw.get("each", ""), required=False)
     if each and each not in lists:
-        _fail(path, f"{where}.each", f"names no list in [lists] (have: {sorted(lists)})")
-    fallback = _text(path, f"{where}.fallback", raw.get("fallback"), template=True)
+        fail(path, f"{where}.each", f"names no list in [lists] (have: {sorted(lists)})")
+    fallback = text_field(path, f"{where}.fallback", raw.get("fallback"), template=True)
     if not fallback.endswith("?"):
-        _fail(path, f"{where}.fallback", "must be a single question ending with '?'")
+        fail(path, f"{where}.fallback", "must be a single question ending with '?'")
     return StageSpec(
         key=key,
-        goal=_text(path, f"{where}.goal", raw.get("goal")),
-        questions=_templates(path, f"{where}.questions", raw.get("questions")),
-        probes=_templates(path, f"{where}.probes", raw.get("probes")),
+        goal=text_field(path, f"{where}.goal", raw.get("goal")),
+        questions=template_list(path, f"{where}.questions", raw.get("questions")),
+        probes=template_list(path, f"{where}.probes", raw.get("probes")),
         fallback=fallback,
         collect=collect,
         each=each,
-        offer=_text(path, f"{where}.offer", raw.get("offer", defaults["offer"]), template=True),
-        idea=_text(path, f"{where}.idea", raw.get("idea", defaults["idea"]), template=True),
+        offer=text_field(path, f"{where}.offer", raw.get("offer", defaults["offer"]), template=True),
+        idea=text_field(path, f"{where}.idea", raw.get("idea", defaults["idea"]), template=True),
         advance=_advance(path, f"{where}.advance", raw.get("advance")),
     )
 
@@ -192,35 +168,35 @@ def parse_mode(path: Path) -> Mode:
         raise ModeFileError(f"{path.name}: not valid TOML: {exc}") from exc
     for name in raw:
         if name not in MODE_FIELDS:
-            _fail(path, name, "unknown field")
-    key = _text(path, "key", raw.get("key"))
+            fail(path, name, "unknown field")
+    key = text_field(path, "key", raw.get("key"))
     if key != path.stem:
-        _fail(path, "key", f"must equal the file name ({path.stem!r})")
+        fail(path, "key", f"must equal the file name ({path.stem!r})")
     needs = raw.get("needs", "")
     if needs not in NEEDS:
-        _fail(path, "needs", f"must be one of {NEEDS}")
+        fail(path, "needs", f"must be one of {NEEDS}")
     lists = raw.get("lists", {})
     if not isinstance(lists, dict) or not all(
             isinstance(v, list) and v and all(isinstance(i, str) for i in v)
             for v in lists.values()):
-        _fail(path, "lists", "must be a table of non-empty lists of strings")
+        fail(path, "lists", "must be a table of non-empty lists of strings")
     order = raw.get("order", 100)
     if not isinstance(order, int) or isinstance(order, bool):
-        _fail(path, "order", "must be a whole number")
+        fail(path, "order", "must be a whole number")
     defaults = {"offer": raw.get("offer", ""), "idea": raw.get("idea", "")}
     stages_raw = raw.get("stages")
     if not isinstance(stages_raw, list) or not stages_raw:
-        _fail(path, "stages", "must have at least one [[stages]] table")
+        fail(path, "stages", "must have at least one [[stages]] table")
     stages = tuple(_stage(path, i, s, defaults, lists) for i, s in enumerate(stages_raw))
     seen: set[str] = set()
     for stage in stages:
         if stage.key in seen:
-            _fail(path, f"stages ({stage.key})", "duplicate stage key")
+            fail(path, f"stages ({stage.key})", "duplicate stage key")
         seen.add(stage.key)
         if not stage.offer or not stage.idea:
-            _fail(path, f"stages ({stage.key})", "needs an offer and an idea (own or mode default)")
-    return Mode(key=key, title=_text(path, "title", raw.get("title")),
-                description=_text(path, "description", raw.get("description")),
+            fail(path, f"stages ({stage.key})", "needs an offer and an idea (own or mode default)")
+    return Mode(key=key, title=text_field(path, "title", raw.get("title")),
+                description=text_field(path, "description", raw.get("description")),
                 needs=needs, stages=stages, lists=dict(lists), order=order)
 
 
