@@ -24,6 +24,9 @@ Schema of a mode file (unknown fields are rejected so typos surface at load time
                                  # used when the guard rejects two drafts in a row
     collect = ""                 # "", "commitments" or "help": what the summary draws from
                                  # the rep's answers in this stage
+    plan = false                 # true: every action the rep names here is a commitment, dated
+                                 # or not (collect = "commitments" implies it); elsewhere only
+                                 # "I will ..." with a date or a measure counts
     each = ""                    # name of a list in [lists]: ask once per item (`item` in the
                                  # templates); the stage ends when every item has an answer
     offer = "...?"               # optional: offers an idea as a question, after the rep asked
@@ -56,8 +59,8 @@ NEEDS = ("", "opportunity", "account")
 COLLECT = ("", "commitments", "help")
 MODE_FIELDS = {"key", "title", "description", "needs", "order", "offer", "idea", "lists",
                "stages"}
-STAGE_FIELDS = {"key", "goal", "questions", "probes", "fallback", "collect", "each", "offer",
-                "idea", "advance"}
+STAGE_FIELDS = {"key", "goal", "questions", "probes", "fallback", "collect", "plan", "each",
+                "offer", "idea", "advance"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class StageSpec:
     probes: tuple[str, ...]
     fallback: str
     collect: str = ""
+    plan: bool = False
     each: str = ""
     offer: str = ""
     idea: str = ""
@@ -141,6 +145,11 @@ def _stage(path: Path, index: int, raw, defaults: dict, lists: dict) -> StageSpe
     collect = raw.get("collect", "")
     if collect not in COLLECT:
         fail(path, f"{where}.collect", f"must be one of {COLLECT}")
+    plan = raw.get("plan", collect == "commitments")
+    if not isinstance(plan, bool):
+        fail(path, f"{where}.plan", "must be true or false")
+    if collect == "commitments" and not plan:
+        fail(path, f"{where}.plan", 'a stage that collects commitments is always a plan')
     each = text_field(path, f"{where}.each", raw.get("each", ""), required=False)
     if each and each not in lists:
         fail(path, f"{where}.each", f"names no list in [lists] (have: {sorted(lists)})")
@@ -154,6 +163,7 @@ def _stage(path: Path, index: int, raw, defaults: dict, lists: dict) -> StageSpe
         probes=template_list(path, f"{where}.probes", raw.get("probes")),
         fallback=fallback,
         collect=collect,
+        plan=plan,
         each=each,
         offer=text_field(path, f"{where}.offer", raw.get("offer", defaults["offer"]), template=True),
         idea=text_field(path, f"{where}.idea", raw.get("idea", defaults["idea"]), template=True),

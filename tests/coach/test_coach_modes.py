@@ -85,6 +85,10 @@ def test_a_new_mode_is_just_a_file(tmp_path):
     (("description = \"d\"", "description = \"d\"\norder = \"first\""), "order"),
     (("fallback = \"What else?\"\n", "fallback = \"What else?\"\n[stages.advance]\n"
       "max_turns = \"x\"\n"), "stages[0] (one).advance.max_turns"),
+    (("fallback = \"What else?\"\n", "fallback = \"What else?\"\nplan = \"yes\"\n"),
+     "stages[0] (one).plan: must be true or false"),
+    (("fallback = \"What else?\"\n", "fallback = \"What else?\"\ncollect = \"commitments\"\n"
+      "plan = false\n"), "stages[0] (one).plan: a stage that collects commitments is always a plan"),
 ])
 def test_bad_mode_files_name_file_and_field(tmp_path, change, message):
     path = _write(tmp_path, "demo", GOOD.replace(*change))
