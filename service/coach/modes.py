@@ -20,6 +20,10 @@ Schema of a mode file (unknown fields are rejected so typos surface at load time
                                  # offline coach tries them in order and skips one that was
                                  # already asked or that needs data the context lacks.
     probes = ["..."]             # required, non-empty; follow-ups for a short or vague answer
+    after_commitments = ["...?"] # only with collect = "commitments": what the offline coach
+                                 # asks here once the rep gave dated commitments, instead of the
+                                 # questions and probes that ask for the dates and measures given
+                                 # (default: whether they would add anything)
     fallback = "...?"            # required; one open question that renders with any context,
                                  # used when the guard rejects two drafts in a row
     collect = ""                 # "", "commitments" or "help": what the summary draws from
@@ -59,8 +63,8 @@ NEEDS = ("", "opportunity", "account")
 COLLECT = ("", "commitments", "help")
 MODE_FIELDS = {"key", "title", "description", "needs", "order", "offer", "idea", "lists",
                "stages"}
-STAGE_FIELDS = {"key", "goal", "questions", "probes", "fallback", "collect", "plan", "each",
-                "offer", "idea", "advance"}
+STAGE_FIELDS = {"key", "goal", "questions", "probes", "after_commitments", "fallback", "collect",
+                "plan", "each", "offer", "idea", "advance"}
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class StageSpec:
     questions: tuple[str, ...]
     probes: tuple[str, ...]
     fallback: str
+    after_commitments: tuple[str, ...] = ()
     collect: str = ""
     plan: bool = False
     each: str = ""
@@ -150,6 +155,13 @@ def _stage(path: Path, index: int, raw, defaults: dict, lists: dict) -> StageSpe
         fail(path, f"{where}.plan", "must be true or false")
     if collect == "commitments" and not plan:
         fail(path, f"{where}.plan", 'a stage that collects commitments is always a plan')
+    after_commitments = ()
+    if "after_commitments" in raw:
+        if collect != "commitments":
+            fail(path, f"{where}.after_commitments", 'only a stage with collect = "commitments" '
+                 "hears commitments")
+        after_commitments = template_list(path, f"{where}.after_commitments",
+                                          raw["after_commitments"])
     each = text_field(path, f"{where}.each", raw.get("each", ""), required=False)
     if each and each not in lists:
         fail(path, f"{where}.each", f"names no list in [lists] (have: {sorted(lists)})")
@@ -162,6 +174,7 @@ def _stage(path: Path, index: int, raw, defaults: dict, lists: dict) -> StageSpe
         questions=template_list(path, f"{where}.questions", raw.get("questions")),
         probes=template_list(path, f"{where}.probes", raw.get("probes")),
         fallback=fallback,
+        after_commitments=after_commitments,
         collect=collect,
         plan=plan,
         each=each,

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from service.coach import GuidedEngine, ModeFileError, load_modes
+from service.coach import Coach, GuidedEngine, ModeFileError, SessionState, load_modes
 from service.coach.guard import check
 from service.coach.modes import parse_mode
 from service.coach.prompt.context_block import render_context_block
@@ -20,7 +20,8 @@ def test_every_question_renders_with_a_realistic_context(modes, context):
     for mode in modes.values():
         for stage in mode.stages:
             item = mode.items(stage, context)[0] if stage.each else None
-            for source in (*stage.questions, *stage.probes, stage.fallback, stage.offer):
+            for source in (*stage.questions, *stage.probes, *stage.after_commitments,
+                           stage.fallback, stage.offer):
                 text = render_text(source, context, item=item)
                 assert text.endswith("?"), (mode.key, stage.key, text)
                 assert check(text, require_open=source != stage.offer).ok, (mode.key, text)
@@ -89,6 +90,10 @@ def test_a_new_mode_is_just_a_file(tmp_path):
      "stages[0] (one).plan: must be true or false"),
     (("fallback = \"What else?\"\n", "fallback = \"What else?\"\ncollect = \"commitments\"\n"
       "plan = false\n"), "stages[0] (one).plan: a stage that collects commitments is always a plan"),
+    (("fallback = \"What else?\"\n", "fallback = \"What else?\"\nafter_commitments = [\"More?\"]\n"),
+     "stages[0] (one).after_commitments: only a stage with collect"),
+    (("fallback = \"What else?\"\n", "fallback = \"What else?\"\ncollect = \"commitments\"\n"
+      "after_commitments = []\n"), "stages[0] (one).after_commitments: must be a non-empty list"),
 ])
 def test_bad_mode_files_name_file_and_field(tmp_path, change, message):
     path = _write(tmp_path, "demo", GOOD.replace(*change))
@@ -104,3 +109,15 @@ def test_guided_engine_is_the_default_kind():
 def test_pickers_list_modes_in_the_order_the_files_declare(modes):
     assert list(modes)[:2] == ["weekly_review", "opportunity_strategy"]
     assert list(modes)[-1] == "skills_audit"
+
+
+@pytest.mark.parametrize("mode_key, stage, question", [
+    ("territory_planning", "commit", "What number will tell you it is working?"),
+    ("weekly_review", "commit", "What else, if anything, would you add?"),
+])
+def test_once_dated_commitments_are_given_the_coach_asks_for_more_not_for_dates(
+        modes, context, mode_key, stage, question):
+    coach = Coach(GuidedEngine(), modes=modes)
+    state = SessionState(mode=mode_key, stage=stage, context=context)
+    reply = list(coach.respond(state, "I will call the five logistics accounts by Friday."))[-1]
+    assert reply.text == f"You'll call the five logistics accounts by Friday. {question}"

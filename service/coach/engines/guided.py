@@ -30,7 +30,6 @@ TURN_BACK_LEAD = [
     "I hear you want a clear way forward.",
 ]
 OFFER_LEAD = "You've asked a couple of times, so here is an offer."
-GIVEN = ("by when", "how will you know", "measure", "with dates")  # a dated commitment has them
 AFTER_COMMITMENTS = "What else, if anything, would you add?"
 CLOSE = [
     "What will you take away from today?",
@@ -78,9 +77,8 @@ class GuidedEngine:
     def _question(self, turn: CoachTurn) -> str:
         stage = turn.stage
         if turn.heard and stage.collect == "commitments":  # never ask again for what was given
-            fresh = [q for q in stage.questions + stage.probes
-                     if not any(k in q.lower() for k in GIVEN)]
-            found = self._pick(turn, fresh) or self._pick(turn, [AFTER_COMMITMENTS])
+            found = self._pick(turn, stage.after_commitments) or \
+                self._pick(turn, [AFTER_COMMITMENTS])
             if found:
                 return found
         if turn.intent == "probe":
