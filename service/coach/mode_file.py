@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from string import Formatter
 
 from jinja2 import TemplateSyntaxError
 
@@ -31,3 +32,34 @@ def template_list(path, where, value) -> tuple[str, ...]:
     if not isinstance(value, list) or not value:
         fail(path, where, "must be a non-empty list of strings")
     return tuple(text_field(path, f"{where}[{i}]", v, template=True) for i, v in enumerate(value))
+
+
+def summary_lead(path, where, value) -> str:
+    lead = text_field(path, where, value, required=False)
+    if lead:
+        try:
+            names = [name for _, name, _, _ in Formatter().parse(lead) if name is not None]
+        except ValueError as exc:
+            fail(path, where, f"braces: {exc}")
+        if names != ["p"]:
+            fail(path, where, "must hold {p} once: where the gist of the answers goes")
+    return lead
+
+
+def summary_order(path, value, stages) -> tuple[str, ...]:
+    """The stages with a summary lead, in the order the manager's summary names them."""
+    led = [stage.key for stage in stages if stage.summary]
+    if value is None:
+        return tuple(led)
+    if not isinstance(value, list):
+        fail(path, "summary_stages", "must be a list of stage keys")
+    for index, key in enumerate(value):
+        if key not in led:
+            fail(path, f"summary_stages[{index}]", f"names no stage with a summary lead "
+                 f"(have: {led})")
+    if len(set(value)) < len(value):
+        fail(path, "summary_stages", "names a stage twice")
+    if len(value) < len(led):
+        fail(path, "summary_stages", f"leaves out {[k for k in led if k not in value]}, "
+             "which have a summary lead")
+    return tuple(value)

@@ -9,6 +9,9 @@ Schema of a mode file (unknown fields are rejected so typos surface at load time
     order = 1                    # optional; where pickers list the mode (lowest first, then title)
     offer = "Would it help to ...?"   # optional default for stages (see below)
     idea = "..."                 # optional default for stages (see below)
+    summary_stages = ["..."]     # the stages with a `summary` lead, in the order a manager wants
+                                 # them (default: file order); the summary keeps the first two
+                                 # the rep answered
 
     [lists]                      # optional named lists a stage can walk (the context may
     skills = ["prospecting"]     # override one with a non-empty list of the same name)
@@ -37,6 +40,12 @@ Schema of a mode file (unknown fields are rejected so typos surface at load time
                                  # twice for the answer
     idea = "...?"                # optional: the brief, tentative idea given once they said yes;
                                  # ends with a question
+    summary = "Strategy: {p}."   # the lead of this stage's key point in the manager's summary;
+                                 # {p} is the gist of the rep's answers ("": not a key point;
+                                 # not with collect or each, which have sentences of their own)
+    summary_from = "all"         # what {p} draws on: "all" the answers, the "first" only (the
+                                 # later questions ask for something else), or "causes": the
+                                 # internal and the external causes apart when the rep named both
 
     [stages.advance]             # optional; when the session moves to the next stage
     min_answers = 1              # answers from the rep in this stage, at least
@@ -55,16 +64,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ModeFileError
-from .mode_file import fail, template_list, text_field
+from .mode_file import fail, summary_lead, summary_order, template_list, text_field
 from .prompt.render import PROMPTS_DIR
 
 MODES_DIR = PROMPTS_DIR / "modes"
 NEEDS = ("", "opportunity", "account")
 COLLECT = ("", "commitments", "help")
+SUMMARY_FROM = ("all", "first", "causes")
 MODE_FIELDS = {"key", "title", "description", "needs", "order", "offer", "idea", "lists",
-               "stages"}
+               "summary_stages", "stages"}
 STAGE_FIELDS = {"key", "goal", "questions", "probes", "after_commitments", "fallback", "collect",
-                "plan", "each", "offer", "idea", "advance"}
+                "plan", "each", "offer", "idea", "summary", "summary_from", "advance"}
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,8 @@ class StageSpec:
     each: str = ""
     offer: str = ""
     idea: str = ""
+    summary: str = ""
+    summary_from: str = "all"
     advance: Advance = field(default_factory=Advance)
 
 
@@ -101,6 +113,7 @@ class Mode:
     stages: tuple[StageSpec, ...]
     lists: dict = field(default_factory=dict)
     order: int = 100
+    summary_stages: tuple[str, ...] = ()
 
     def stage(self, key: str) -> StageSpec:
         for stage in self.stages:
@@ -165,6 +178,15 @@ def _stage(path: Path, index: int, raw, defaults: dict, lists: dict) -> StageSpe
     each = text_field(path, f"{where}.each", raw.get("each", ""), required=False)
     if each and each not in lists:
         fail(path, f"{where}.each", f"names no list in [lists] (have: {sorted(lists)})")
+    summary = summary_lead(path, f"{where}.summary", raw.get("summary", ""))
+    if summary and (collect or each):
+        fail(path, f"{where}.summary", "a stage with collect or each has its own sentence in "
+             "the summary")
+    summary_from = raw.get("summary_from", "all")
+    if summary_from not in SUMMARY_FROM:
+        fail(path, f"{where}.summary_from", f"must be one of {SUMMARY_FROM}")
+    if "summary_from" in raw and not summary:
+        fail(path, f"{where}.summary_from", "needs a summary lead in this stage")
     fallback = text_field(path, f"{where}.fallback", raw.get("fallback"), template=True)
     if not fallback.endswith("?"):
         fail(path, f"{where}.fallback", "must be a single question ending with '?'")
@@ -180,6 +202,8 @@ def _stage(path: Path, index: int, raw, defaults: dict, lists: dict) -> StageSpe
         each=each,
         offer=text_field(path, f"{where}.offer", raw.get("offer", defaults["offer"]), template=True),
         idea=text_field(path, f"{where}.idea", raw.get("idea", defaults["idea"]), template=True),
+        summary=summary,
+        summary_from=summary_from,
         advance=_advance(path, f"{where}.advance", raw.get("advance")),
     )
 
@@ -220,7 +244,8 @@ def parse_mode(path: Path) -> Mode:
             fail(path, f"stages ({stage.key})", "needs an offer and an idea (own or mode default)")
     return Mode(key=key, title=text_field(path, "title", raw.get("title")),
                 description=text_field(path, "description", raw.get("description")),
-                needs=needs, stages=stages, lists=dict(lists), order=order)
+                needs=needs, stages=stages, lists=dict(lists), order=order,
+                summary_stages=summary_order(path, raw.get("summary_stages"), stages))
 
 
 def load_modes(path: str | Path | None = None) -> dict[str, Mode]:

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -94,12 +95,26 @@ def test_a_new_mode_is_just_a_file(tmp_path):
      "stages[0] (one).after_commitments: only a stage with collect"),
     (("fallback = \"What else?\"\n", "fallback = \"What else?\"\ncollect = \"commitments\"\n"
       "after_commitments = []\n"), "stages[0] (one).after_commitments: must be a non-empty list"),
+    (("goal = \"g\"\n", "goal = \"g\"\nsummary = \"What happened.\"\n"),
+     "stages[0] (one).summary: must hold {p} once"),
+    (("goal = \"g\"\n", "goal = \"g\"\nsummary = 3\n"), "stages[0] (one).summary: must be a string"),
+    (("goal = \"g\"\n", "goal = \"g\"\nsummary = \"Said: {p}.\"\ncollect = \"help\"\n"),
+     "stages[0] (one).summary: a stage with collect or each"),
+    (("goal = \"g\"\n", "goal = \"g\"\nsummary = \"Said: {p}.\"\nsummary_from = \"last\"\n"),
+     "stages[0] (one).summary_from: must be one of"),
+    (("goal = \"g\"\n", "goal = \"g\"\nsummary_from = \"first\"\n"),
+     "stages[0] (one).summary_from: needs a summary lead"),
+    (("idea = \"One idea. How would that fit?\"\n", "idea = \"One idea. How would that fit?\"\n"
+      "summary_stages = [\"one\"]\n"), "summary_stages[0]: names no stage with a summary lead"),
+    (("idea = \"One idea. How would that fit?\"\n[[stages]]\nkey = \"one\"\n",
+      "idea = \"One idea. How would that fit?\"\nsummary_stages = []\n[[stages]]\nkey = \"one\"\n"
+      "summary = \"Said: {p}.\"\n"), "summary_stages: leaves out ['one']"),
 ])
 def test_bad_mode_files_name_file_and_field(tmp_path, change, message):
     path = _write(tmp_path, "demo", GOOD.replace(*change))
-    with pytest.raises(ModeFileError, match=message.replace("[", r"\[").replace("(", r"\(")
-                       .replace(")", r"\)")):
+    with pytest.raises(ModeFileError, match=re.escape(message)) as caught:
         parse_mode(path)
+    assert str(caught.value).startswith("demo.toml: ")
 
 
 def test_guided_engine_is_the_default_kind():

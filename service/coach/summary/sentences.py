@@ -14,27 +14,6 @@ from ..language.reflect import TRAILING, _shorten, lower_first, third_person
 from ..prompt.figures import NO_QUOTA, figure, pct
 
 STATUS = {"done": "done", "open": "not done yet", "dropped": "dropped"}
-# stage key -> sentence lead, in the order a manager most wants them
-LEADS = {
-    "gaps": "Biggest gaps, in their words: {p}.",
-    "observations": "On the call: {p}.",
-    "competition": "Competition: {p}.",
-    "strategy": "Strategy: {p}.",
-    "plan": "Focus chosen: {p}.",
-    "focus": "Focus chosen: {p}.",
-    "objectives": "Objective: {p}.",
-    "learning": "Learning: {p}.",
-    "client_goals": "Client goals: {p}.",
-    "alignment": "Alignment: {p}.",
-    "roles": "Roles: {p}.",
-    "manager_purpose": "The manager's part: {p}.",
-    "potential": "Potential: {p}.",
-    "agenda": "Agenda: {p}.",
-    "qualify": "Qualification: {p}.",
-    "resources": "Resources needed: {p}.",
-    "situation": "Situation: {p}.",
-    "picture": "Territory picture: {p}.",
-}
 INTERNAL = re.compile(r"\b(?:internal|inside my control|my fault|on me|was me|i (?:did not|didn'?t|"
                       r"never|spent|let|should have|missed|forgot)|my own)\b", re.I)
 EXTERNAL = re.compile(r"\b(?:external|outside (?:my|our) control|market|budgets?|freeze|"
@@ -155,30 +134,34 @@ def follow_up_sentence(transcript: list[dict]) -> str:
     return f"Of the commitments due, {'; '.join(outcomes)}."
 
 
-def causes_sentence(texts: list[str]) -> str:
+def causes(texts: list[str]) -> str:
     joined = " ".join(texts)
     inside, outside = gist(joined, INTERNAL), gist(joined, EXTERNAL)
     if inside and outside and inside != outside:
-        return f"Causes named: internal, {inside}; external, {outside}."
-    main = gist(joined)
-    return f"Causes named: {main}." if main else ""
+        return f"internal, {inside}; external, {outside}"
+    return gist(joined)
+
+
+def key_point(stage, texts: list[str]) -> str:
+    """The stage's summary lead around the gist of what the rep said there."""
+    if stage.summary_from == "causes":
+        phrase = causes(texts)
+    else:
+        phrase = gist(" ".join(texts[:1] if stage.summary_from == "first" else texts))
+    return stage.summary.format(p=phrase) if phrase else ""
 
 
 def stage_sentences(mode, answers: dict, limit: int = 2) -> list[str]:
+    """The key points of the first ``limit`` summarised stages the rep answered, in the
+    mode's ``summary_stages`` order."""
     lines = []
-    if answers.get("explore"):
-        lines.append(causes_sentence(answers["explore"]))
-    for key, lead in LEADS.items():
-        if len([x for x in lines if x]) >= limit:
+    for key in mode.summary_stages:
+        if len(lines) >= limit:
             break
-        stage = next((s for s in mode.stages if s.key == key), None)
-        if stage is None or stage.each or stage.collect or not answers.get(key):
-            continue
-        said = answers[key][:1] if key == "gaps" else answers[key]  # the gaps, not what they read
-        phrase = gist(" ".join(said))
-        if phrase:
-            lines.append(lead.format(p=phrase))
-    return [x for x in lines if x]
+        line = key_point(mode.stage(key), answers.get(key, []))
+        if line:
+            lines.append(line)
+    return lines
 
 
 def commitments_sentence(commitments: list[dict]) -> str:
