@@ -9,6 +9,10 @@ Schema of a mode file (unknown fields are rejected so typos surface at load time
     order = 1                    # optional; where pickers list the mode (lowest first, then title)
     offer = "Would it help to ...?"   # optional default for stages (see below)
     idea = "..."                 # optional default for stages (see below)
+    summary_opens_with = ["figures"]  # what the summary's first sentence draws on: the first of
+                                 # "opportunity", "account", "ratings" (a stage with each) and
+                                 # "figures" (the latest period's) the session has; default and
+                                 # when none: the mode's title alone
     summary_stages = ["..."]     # the stages with a `summary` lead, in the order a manager wants
                                  # them (default: file order); the summary keeps the first two
                                  # the rep answered
@@ -71,8 +75,9 @@ MODES_DIR = PROMPTS_DIR / "modes"
 NEEDS = ("", "opportunity", "account")
 COLLECT = ("", "commitments", "help")
 SUMMARY_FROM = ("all", "first", "causes")
+OPENINGS = ("opportunity", "account", "ratings", "figures")
 MODE_FIELDS = {"key", "title", "description", "needs", "order", "offer", "idea", "lists",
-               "summary_stages", "stages"}
+               "summary_opens_with", "summary_stages", "stages"}
 STAGE_FIELDS = {"key", "goal", "questions", "probes", "after_commitments", "fallback", "collect",
                 "plan", "each", "offer", "idea", "summary", "summary_from", "advance"}
 
@@ -113,6 +118,7 @@ class Mode:
     stages: tuple[StageSpec, ...]
     lists: dict = field(default_factory=dict)
     order: int = 100
+    summary_opens_with: tuple[str, ...] = ()
     summary_stages: tuple[str, ...] = ()
 
     def stage(self, key: str) -> StageSpec:
@@ -208,6 +214,18 @@ def _stage(path: Path, index: int, raw, defaults: dict, lists: dict) -> StageSpe
     )
 
 
+def _opening(path, value, stages) -> tuple[str, ...]:
+    if not isinstance(value, list) or len(set(map(str, value))) < len(value):
+        fail(path, "summary_opens_with", "must be a list naming each source once")
+    for index, source in enumerate(value):
+        if source not in OPENINGS:
+            fail(path, f"summary_opens_with[{index}]", f"must be one of {OPENINGS}")
+        if source == "ratings" and not any(stage.each for stage in stages):
+            fail(path, f"summary_opens_with[{index}]", "ratings come from a stage with each, "
+                 "and this mode has none")
+    return tuple(value)
+
+
 def parse_mode(path: Path) -> Mode:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -245,6 +263,7 @@ def parse_mode(path: Path) -> Mode:
     return Mode(key=key, title=text_field(path, "title", raw.get("title")),
                 description=text_field(path, "description", raw.get("description")),
                 needs=needs, stages=stages, lists=dict(lists), order=order,
+                summary_opens_with=_opening(path, raw.get("summary_opens_with", []), stages),
                 summary_stages=summary_order(path, raw.get("summary_stages"), stages))
 
 

@@ -77,6 +77,12 @@ def test_a_new_mode_is_just_a_file(tmp_path):
     assert modes["demo"].stages[0].advance.min_answers == 1
 
 
+def _adding(mode: str = "", stage: str = "") -> tuple[str, str]:
+    """A change to GOOD: these lines added to the mode's fields and to its one stage's."""
+    head = '[[stages]]\nkey = "one"\n'
+    return head, (f"{mode}\n" if mode else "") + head + (f"{stage}\n" if stage else "")
+
+
 @pytest.mark.parametrize("change, message", [
     (("key = \"demo\"", "key = \"other\""), "demo.toml: key"),
     (("goal = \"g\"\n", ""), "stages[0] (one).goal"),
@@ -87,28 +93,28 @@ def test_a_new_mode_is_just_a_file(tmp_path):
     (("description = \"d\"", "description = \"d\"\norder = \"first\""), "order"),
     (("fallback = \"What else?\"\n", "fallback = \"What else?\"\n[stages.advance]\n"
       "max_turns = \"x\"\n"), "stages[0] (one).advance.max_turns"),
-    (("fallback = \"What else?\"\n", "fallback = \"What else?\"\nplan = \"yes\"\n"),
-     "stages[0] (one).plan: must be true or false"),
-    (("fallback = \"What else?\"\n", "fallback = \"What else?\"\ncollect = \"commitments\"\n"
-      "plan = false\n"), "stages[0] (one).plan: a stage that collects commitments is always a plan"),
-    (("fallback = \"What else?\"\n", "fallback = \"What else?\"\nafter_commitments = [\"More?\"]\n"),
+    (_adding(stage='plan = "yes"'), "stages[0] (one).plan: must be true or false"),
+    (_adding(stage='collect = "commitments"\nplan = false'),
+     "stages[0] (one).plan: a stage that collects commitments is always a plan"),
+    (_adding(stage='after_commitments = ["More?"]'),
      "stages[0] (one).after_commitments: only a stage with collect"),
-    (("fallback = \"What else?\"\n", "fallback = \"What else?\"\ncollect = \"commitments\"\n"
-      "after_commitments = []\n"), "stages[0] (one).after_commitments: must be a non-empty list"),
-    (("goal = \"g\"\n", "goal = \"g\"\nsummary = \"What happened.\"\n"),
-     "stages[0] (one).summary: must hold {p} once"),
-    (("goal = \"g\"\n", "goal = \"g\"\nsummary = 3\n"), "stages[0] (one).summary: must be a string"),
-    (("goal = \"g\"\n", "goal = \"g\"\nsummary = \"Said: {p}.\"\ncollect = \"help\"\n"),
+    (_adding(stage='collect = "commitments"\nafter_commitments = []'),
+     "stages[0] (one).after_commitments: must be a non-empty list"),
+    (_adding(stage='summary = "What happened."'), "stages[0] (one).summary: must hold {p} once"),
+    (_adding(stage="summary = 3"), "stages[0] (one).summary: must be a string"),
+    (_adding(stage='summary = "Said: {p}."\ncollect = "help"'),
      "stages[0] (one).summary: a stage with collect or each"),
-    (("goal = \"g\"\n", "goal = \"g\"\nsummary = \"Said: {p}.\"\nsummary_from = \"last\"\n"),
+    (_adding(stage='summary = "Said: {p}."\nsummary_from = "last"'),
      "stages[0] (one).summary_from: must be one of"),
-    (("goal = \"g\"\n", "goal = \"g\"\nsummary_from = \"first\"\n"),
-     "stages[0] (one).summary_from: needs a summary lead"),
-    (("idea = \"One idea. How would that fit?\"\n", "idea = \"One idea. How would that fit?\"\n"
-      "summary_stages = [\"one\"]\n"), "summary_stages[0]: names no stage with a summary lead"),
-    (("idea = \"One idea. How would that fit?\"\n[[stages]]\nkey = \"one\"\n",
-      "idea = \"One idea. How would that fit?\"\nsummary_stages = []\n[[stages]]\nkey = \"one\"\n"
-      "summary = \"Said: {p}.\"\n"), "summary_stages: leaves out ['one']"),
+    (_adding(stage='summary_from = "first"'), "stages[0] (one).summary_from: needs a summary lead"),
+    (_adding('summary_stages = ["one"]'), "summary_stages[0]: names no stage with a summary lead"),
+    (_adding("summary_stages = []", 'summary = "Said: {p}."'), "summary_stages: leaves out ['one']"),
+    (_adding('summary_opens_with = "figures"'), "summary_opens_with: must be a list"),
+    (_adding('summary_opens_with = ["figures", "figures"]'),
+     "summary_opens_with: must be a list naming each source once"),
+    (_adding('summary_opens_with = ["weather"]'), "summary_opens_with[0]: must be one of"),
+    (_adding('summary_opens_with = ["ratings"]'),
+     "summary_opens_with[0]: ratings come from a stage with each"),
 ])
 def test_bad_mode_files_name_file_and_field(tmp_path, change, message):
     path = _write(tmp_path, "demo", GOOD.replace(*change))

@@ -66,46 +66,75 @@ def _first(rep_name: str) -> str:
     return (rep_name or "the rep").split()[0]
 
 
-def figures_sentence(mode, context: dict, answers: dict, rep_name: str) -> str:
-    who = _first(rep_name)
-    opp, account = context.get("opportunity"), context.get("account")
-    if mode.needs == "opportunity" and opp:
-        text = f"{mode.title} with {who} on {opp['name']} ({opp['account']}, " \
-               f"{figure('pipeline_value', opp['amount'], opp.get('currency', ''))}): " \
-               f"{opp['days_in_stage']} days in {opp['stage']}"
-        if opp.get("benchmark_days") is not None:
-            text += f" against a benchmark of {opp['benchmark_days']}"
-            text += ", past it" if opp.get("stalled") else ""
-        if opp.get("competitors"):
-            text += f"; competing with {', '.join(opp['competitors'])}"
-        return text + "."
-    if mode.needs == "account" and account:
-        count = account.get("open_opportunities", 0)
-        return f"{mode.title} with {who} on {account['name']}: " \
-               f"{count} open opportunit{'y' if count == 1 else 'ies'} worth " \
-               f"{figure('pipeline_value', account.get('open_value', 0), context.get('currency', ''))}."
+def _on_opportunity(mode, context, answers, who) -> str:
+    opp = context.get("opportunity")
+    if not opp:
+        return ""
+    text = f"{mode.title} with {who} on {opp['name']} ({opp['account']}, " \
+           f"{figure('pipeline_value', opp['amount'], opp.get('currency', ''))}): " \
+           f"{opp['days_in_stage']} days in {opp['stage']}"
+    if opp.get("benchmark_days") is not None:
+        text += f" against a benchmark of {opp['benchmark_days']}"
+        text += ", past it" if opp.get("stalled") else ""
+    if opp.get("competitors"):
+        text += f"; competing with {', '.join(opp['competitors'])}"
+    return text + "."
+
+
+def _on_account(mode, context, answers, who) -> str:
+    account = context.get("account")
+    if not account:
+        return ""
+    count = account.get("open_opportunities", 0)
+    return f"{mode.title} with {who} on {account['name']}: " \
+           f"{count} open opportunit{'y' if count == 1 else 'ies'} worth " \
+           f"{figure('pipeline_value', account.get('open_value', 0), context.get('currency', ''))}."
+
+
+def _on_ratings(mode, context, answers, who) -> str:
     ratings = _ratings(mode, context, answers)
-    if ratings:
-        low = min(r for _, r in ratings)
-        weakest = [s for s, r in ratings if r == low]
-        top = max(ratings, key=lambda x: x[1])
-        return f"{mode.title} with {who}: lowest ratings {', '.join(weakest)} ({low}/5), " \
-               f"highest {top[0]} ({top[1]}/5)."
+    if not ratings:
+        return ""
+    low = min(r for _, r in ratings)
+    weakest = [s for s, r in ratings if r == low]
+    top = max(ratings, key=lambda x: x[1])
+    return f"{mode.title} with {who}: lowest ratings {', '.join(weakest)} ({low}/5), " \
+           f"highest {top[0]} ({top[1]}/5)."
+
+
+def _on_figures(mode, context, answers, who) -> str:
     periods = context.get("periods") or []
-    if periods and "closed_value" in periods[0]["metrics"]:
-        kpi, currency = periods[0]["metrics"], context.get("currency", "")
-        cv = kpi["closed_value"]
-        text = f"{mode.title} with {who} for {periods[0].get('label', 'the period')}: closed " \
-               f"value {figure('closed_value', cv['value'], currency)}"
-        if cv.get("change_pct") is not None:
-            change = float(cv["change_pct"])
-            text += ", flat" if abs(change) < 0.5 else \
-                f", {'down' if change < 0 else 'up'} {pct(change)} on the previous period"
-        if (kpi.get("attainment") or {}).get("value") is not None:
-            text += f", {pct(kpi['attainment']['value'])} of quota"
-        elif "quota" in kpi:
-            text += f", {NO_QUOTA}"
-        return text + "."
+    if not periods or "closed_value" not in periods[0]["metrics"]:
+        return ""
+    kpi, currency = periods[0]["metrics"], context.get("currency", "")
+    cv = kpi["closed_value"]
+    text = f"{mode.title} with {who} for {periods[0].get('label', 'the period')}: closed " \
+           f"value {figure('closed_value', cv['value'], currency)}"
+    if cv.get("change_pct") is not None:
+        change = float(cv["change_pct"])
+        text += ", flat" if abs(change) < 0.5 else \
+            f", {'down' if change < 0 else 'up'} {pct(change)} on the previous period"
+    if (kpi.get("attainment") or {}).get("value") is not None:
+        text += f", {pct(kpi['attainment']['value'])} of quota"
+    elif "quota" in kpi:
+        text += f", {NO_QUOTA}"
+    return text + "."
+
+
+# what a mode's summary_opens_with names -> the opening drawn from it ("" when the session
+# lacks it); the keys are the values modes.py accepts
+OPENINGS = {"opportunity": _on_opportunity, "account": _on_account, "ratings": _on_ratings,
+            "figures": _on_figures}
+
+
+def figures_sentence(mode, context: dict, answers: dict, rep_name: str) -> str:
+    """The summary's first sentence: the first of the mode's ``summary_opens_with`` this
+    session has, else the mode's title alone."""
+    who = _first(rep_name)
+    for source in mode.summary_opens_with:
+        text = OPENINGS[source](mode, context, answers, who)
+        if text:
+            return text
     return f"{mode.title} with {who}."
 
 
