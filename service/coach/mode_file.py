@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from string import Formatter
 
@@ -62,4 +63,24 @@ def summary_order(path, value, stages) -> tuple[str, ...]:
     if len(value) < len(led):
         fail(path, "summary_stages", f"leaves out {[k for k in led if k not in value]}, "
              "which have a summary lead")
+    return tuple(value)
+
+
+def remembered_name(path, where, value) -> str:
+    """A name templates read as ``pre_call.<name>`` beside ``pre_call.date``."""
+    name = text_field(path, where, value, required=False)
+    if name and (not re.fullmatch(r"[a-z][a-z0-9_]*", name) or name == "date"):
+        fail(path, where, "must be a lower-case name of letters, digits and _ (not 'date')")
+    return name
+
+
+def summary_opening(path, value, stages, sources) -> tuple[str, ...]:
+    if not isinstance(value, list) or len(set(map(str, value))) < len(value):
+        fail(path, "summary_opens_with", "must be a list naming each source once")
+    for index, source in enumerate(value):
+        if source not in sources:
+            fail(path, f"summary_opens_with[{index}]", f"must be one of {sources}")
+        if source == "ratings" and not any(stage.each for stage in stages):
+            fail(path, f"summary_opens_with[{index}]", "ratings come from a stage with each, "
+                 "and this mode has none")
     return tuple(value)

@@ -50,6 +50,10 @@ Schema of a mode file (unknown fields are rejected so typos surface at load time
     summary_from = "all"         # what {p} draws on: "all" the answers, the "first" only (the
                                  # later questions ask for something else), or "causes": the
                                  # internal and the external causes apart when the rep named both
+    remember = ""                # a name: later sessions on the same deal find this stage's
+                                 # answers in the rep's latest session of this mode as
+                                 # `pre_call.<name>` (and its date as `pre_call.date`); only in
+                                 # a mode that needs an opportunity, and in one mode of a folder
 
     [stages.advance]             # optional; when the session moves to the next stage
     min_answers = 1              # answers from the rep in this stage, at least
@@ -68,7 +72,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ModeFileError
-from .mode_file import fail, summary_lead, summary_order, template_list, text_field
+from .mode_file import (
+    fail,
+    remembered_name,
+    summary_lead,
+    summary_opening,
+    summary_order,
+    template_list,
+    text_field,
+)
 from .prompt.render import PROMPTS_DIR
 
 MODES_DIR = PROMPTS_DIR / "modes"
@@ -79,7 +91,7 @@ OPENINGS = ("opportunity", "account", "ratings", "figures")
 MODE_FIELDS = {"key", "title", "description", "needs", "order", "offer", "idea", "lists",
                "summary_opens_with", "summary_stages", "stages"}
 STAGE_FIELDS = {"key", "goal", "questions", "probes", "after_commitments", "fallback", "collect",
-                "plan", "each", "offer", "idea", "summary", "summary_from", "advance"}
+                "plan", "each", "offer", "idea", "summary", "summary_from", "remember", "advance"}
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,7 @@ class StageSpec:
     idea: str = ""
     summary: str = ""
     summary_from: str = "all"
+    remember: str = ""
     advance: Advance = field(default_factory=Advance)
 
 
@@ -210,20 +223,9 @@ def _stage(path: Path, index: int, raw, defaults: dict, lists: dict) -> StageSpe
         idea=text_field(path, f"{where}.idea", raw.get("idea", defaults["idea"]), template=True),
         summary=summary,
         summary_from=summary_from,
+        remember=remembered_name(path, f"{where}.remember", raw.get("remember", "")),
         advance=_advance(path, f"{where}.advance", raw.get("advance")),
     )
-
-
-def _opening(path, value, stages) -> tuple[str, ...]:
-    if not isinstance(value, list) or len(set(map(str, value))) < len(value):
-        fail(path, "summary_opens_with", "must be a list naming each source once")
-    for index, source in enumerate(value):
-        if source not in OPENINGS:
-            fail(path, f"summary_opens_with[{index}]", f"must be one of {OPENINGS}")
-        if source == "ratings" and not any(stage.each for stage in stages):
-            fail(path, f"summary_opens_with[{index}]", "ratings come from a stage with each, "
-                 "and this mode has none")
-    return tuple(value)
 
 
 def parse_mode(path: Path) -> Mode:
@@ -260,10 +262,17 @@ def parse_mode(path: Path) -> Mode:
         seen.add(stage.key)
         if not stage.offer or not stage.idea:
             fail(path, f"stages ({stage.key})", "needs an offer and an idea (own or mode default)")
+        if stage.remember and needs != "opportunity":
+            fail(path, f"stages ({stage.key}).remember", 'answers are remembered per deal: only '
+                 'in a mode with needs = "opportunity"')
+    names = [stage.remember for stage in stages if stage.remember]
+    if len(set(names)) < len(names):
+        fail(path, "stages", "two stages remember under the same name")
     return Mode(key=key, title=text_field(path, "title", raw.get("title")),
                 description=text_field(path, "description", raw.get("description")),
                 needs=needs, stages=stages, lists=dict(lists), order=order,
-                summary_opens_with=_opening(path, raw.get("summary_opens_with", []), stages),
+                summary_opens_with=summary_opening(path, raw.get("summary_opens_with", []), stages,
+                                                   OPENINGS),
                 summary_stages=summary_order(path, raw.get("summary_stages"), stages))
 
 
@@ -275,4 +284,8 @@ def load_modes(path: str | Path | None = None) -> dict[str, Mode]:
     if not files:
         raise ModeFileError(f"{folder}: no mode files (*.toml)")
     modes = sorted((parse_mode(f) for f in files), key=lambda m: (m.order, m.title))
+    remembering = [m.key for m in modes if any(stage.remember for stage in m.stages)]
+    if len(remembering) > 1:
+        raise ModeFileError(f"{folder}: modes {', '.join(remembering)} all remember answers; "
+                            "later sessions keep one mode's (pre_call), so only one may")
     return {m.key: m for m in modes}

@@ -91,7 +91,7 @@ def create_session(s: Session, coach: Coach, rep: User, mode: str, *,
                        fields={"account_id": [f"The {spec.title} mode needs an account."]})
     _owned(s, Account, account_id, rep, "account")
     context = build_context(s, rep.id, opportunity_id=opportunity_id, account_id=account_id,
-                            today=today)
+                            today=today, modes=coach.modes)
     state = SessionState(mode=mode, stage=spec.stages[0].key, context=context, turns=[],
                          due_commitments=due_commitments(s, rep.id, today))
     row = CoachingSession(org_id=rep.org_id, rep_id=rep.id, mode=mode, status="active",

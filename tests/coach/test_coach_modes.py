@@ -115,12 +115,24 @@ def _adding(mode: str = "", stage: str = "") -> tuple[str, str]:
     (_adding('summary_opens_with = ["weather"]'), "summary_opens_with[0]: must be one of"),
     (_adding('summary_opens_with = ["ratings"]'),
      "summary_opens_with[0]: ratings come from a stage with each"),
+    (_adding(stage='remember = "Objectives!"'), "stages[0] (one).remember: must be a lower-case name"),
+    (_adding(stage='remember = "date"'), "stages[0] (one).remember: must be a lower-case name"),
+    (_adding(stage='remember = "hopes"'), "stages (one).remember: answers are remembered per deal"),
 ])
 def test_bad_mode_files_name_file_and_field(tmp_path, change, message):
     path = _write(tmp_path, "demo", GOOD.replace(*change))
     with pytest.raises(ModeFileError, match=re.escape(message)) as caught:
         parse_mode(path)
     assert str(caught.value).startswith("demo.toml: ")
+
+
+def test_only_one_mode_may_remember_answers_for_later_sessions(tmp_path):
+    for name in ("demo", "other"):
+        _write(tmp_path, name, GOOD.replace('key = "demo"', f'key = "{name}"')
+               .replace('description = "d"', 'description = "d"\nneeds = "opportunity"')
+               .replace('goal = "g"', 'goal = "g"\nremember = "hopes"'))
+    with pytest.raises(ModeFileError, match="modes demo, other all remember answers"):
+        load_modes(tmp_path)
 
 
 def test_guided_engine_is_the_default_kind():
