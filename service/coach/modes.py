@@ -62,7 +62,7 @@ Schema of a mode file (unknown fields are rejected so typos surface at load time
     probe_below_words = 6        # an answer shorter than this (or vague) earns a probe
     max_probes = 1               # probes in this stage, at most
 
-Every template is rendered with Jinja2 ``StrictUndefined`` (see ``templates.py``).
+Every template is rendered with Jinja2 ``StrictUndefined`` (see ``prompt/render.py``).
 """
 
 from __future__ import annotations
