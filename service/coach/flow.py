@@ -18,7 +18,6 @@ from .language.commitments import commitments_in, merge, spoken_due
 from .language.reading import asks_for_answer, classify_follow_up, is_vague, parse_rating, says_yes
 from .language.reflect import acknowledge, follow_up_ack
 from .modes import Mode, StageSpec
-from .summary.draft import plans
 
 FLOW_VERSION = 2
 
@@ -187,7 +186,7 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str) ->
     used = flow.probes.get(stage.key, 0)
     if stage.each:
         return _walk(state, mode, stage, rep_text, used, ack)
-    if dated and plans(stage) and stage.collect != "commitments":
+    if dated and stage.plan and stage.collect != "commitments":
         return Step(_advance(state, mode, stage), ack=ack)  # the plan is already a commitment
     if flow.heard and stage.collect == "commitments" and \
             is_vague(rep_text, stage.advance.probe_below_words, lang):
@@ -213,7 +212,7 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str) ->
 def _hear_commitments(state: SessionState, stage: StageSpec, rep_text: str):
     """Dated commitments in this answer, remembered, and the line that says them back."""
     today, lang = state.today(), language.of(state.context)
-    dated = [c for c in commitments_in(rep_text, today, strict=not plans(stage), lang=lang)
+    dated = [c for c in commitments_in(rep_text, today, strict=not stage.plan, lang=lang)
              if c["due_date"]]
     if not dated:
         return dated, ""

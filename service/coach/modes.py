@@ -9,6 +9,13 @@ Schema of a mode file (unknown fields are rejected so typos surface at load time
     order = 1                    # optional; where pickers list the mode (lowest first, then title)
     offer = "Would it help to ...?"   # optional default for stages (see below)
     idea = "..."                 # optional default for stages (see below)
+    summary_opens_with = ["figures"]  # what the summary's first sentence draws on: the first of
+                                 # "opportunity", "account", "ratings" (a stage with each) and
+                                 # "figures" (the latest period's) the session has; default and
+                                 # when none: the mode's title alone
+    summary_stages = ["..."]     # the stages with a `summary` lead, in the order a manager wants
+                                 # them (default: file order); the summary keeps the first two
+                                 # the rep answered
 
     [lists]                      # optional named lists a stage can walk (the context may
     skills = ["prospecting"]     # override one with a non-empty list of the same name)
@@ -20,16 +27,33 @@ Schema of a mode file (unknown fields are rejected so typos surface at load time
                                  # offline coach tries them in order and skips one that was
                                  # already asked or that needs data the context lacks.
     probes = ["..."]             # required, non-empty; follow-ups for a short or vague answer
+    after_commitments = ["...?"] # only with collect = "commitments": what the offline coach
+                                 # asks here once the rep gave dated commitments, instead of the
+                                 # questions and probes that ask for the dates and measures given
+                                 # (default: whether they would add anything)
     fallback = "...?"            # required; one open question that renders with any context,
                                  # used when the guard rejects two drafts in a row
     collect = ""                 # "", "commitments" or "help": what the summary draws from
                                  # the rep's answers in this stage
+    plan = false                 # true: every action the rep names here is a commitment, dated
+                                 # or not (collect = "commitments" implies it); elsewhere only
+                                 # "I will ..." with a date or a measure counts
     each = ""                    # name of a list in [lists]: ask once per item (`item` in the
                                  # templates); the stage ends when every item has an answer
     offer = "...?"               # optional: offers an idea as a question, after the rep asked
                                  # twice for the answer
     idea = "...?"                # optional: the brief, tentative idea given once they said yes;
                                  # ends with a question
+    summary = "Strategy: {p}."   # the lead of this stage's key point in the manager's summary;
+                                 # {p} is the gist of the rep's answers ("": not a key point;
+                                 # not with collect or each, which have sentences of their own)
+    summary_from = "all"         # what {p} draws on: "all" the answers, the "first" only (the
+                                 # later questions ask for something else), or "causes": the
+                                 # internal and the external causes apart when the rep named both
+    remember = ""                # a name: later sessions on the same deal find this stage's
+                                 # answers in the rep's latest session of this mode as
+                                 # `pre_call.<name>` (and its date as `pre_call.date`); only in
+                                 # a mode that needs an opportunity, and in one mode of a folder
 
     [stages.advance]             # optional; when the session moves to the next stage
     min_answers = 1              # answers from the rep in this stage, at least
@@ -38,7 +62,7 @@ Schema of a mode file (unknown fields are rejected so typos surface at load time
     probe_below_words = 6        # an answer shorter than this (or vague) earns a probe
     max_probes = 1               # probes in this stage, at most
 
-Every template is rendered with Jinja2 ``StrictUndefined`` (see ``templates.py``).
+Every template is rendered with Jinja2 ``StrictUndefined`` (see ``prompt/render.py``).
 """
 
 from __future__ import annotations
@@ -47,18 +71,27 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import TemplateSyntaxError
-
 from .errors import ModeFileError
-from .prompt.render import PROMPTS_DIR, env
+from .mode_file import (
+    fail,
+    remembered_name,
+    summary_lead,
+    summary_opening,
+    summary_order,
+    template_list,
+    text_field,
+)
+from .prompt.render import PROMPTS_DIR
 
 MODES_DIR = PROMPTS_DIR / "modes"
 NEEDS = ("", "opportunity", "account")
 COLLECT = ("", "commitments", "help")
+SUMMARY_FROM = ("all", "first", "causes")
+OPENINGS = ("opportunity", "account", "ratings", "figures")
 MODE_FIELDS = {"key", "title", "description", "needs", "order", "offer", "idea", "lists",
-               "stages"}
-STAGE_FIELDS = {"key", "goal", "questions", "probes", "fallback", "collect", "each", "offer",
-                "idea", "advance"}
+               "summary_opens_with", "summary_stages", "stages"}
+STAGE_FIELDS = {"key", "goal", "questions", "probes", "after_commitments", "fallback", "collect",
+                "plan", "each", "offer", "idea", "summary", "summary_from", "remember", "advance"}
 
 
 @dataclass(frozen=True)
@@ -77,10 +110,15 @@ class StageSpec:
     questions: tuple[str, ...]
     probes: tuple[str, ...]
     fallback: str
+    after_commitments: tuple[str, ...] = ()
     collect: str = ""
+    plan: bool = False
     each: str = ""
     offer: str = ""
     idea: str = ""
+    summary: str = ""
+    summary_from: str = "all"
+    remember: str = ""
     advance: Advance = field(default_factory=Advance)
 
 
@@ -93,6 +131,8 @@ class Mode:
     stages: tuple[StageSpec, ...]
     lists: dict = field(default_factory=dict)
     order: int = 100
+    summary_opens_with: tuple[str, ...] = ()
+    summary_stages: tuple[str, ...] = ()
 
     def stage(self, key: str) -> StageSpec:
         for stage in self.stages:
@@ -113,74 +153,77 @@ class Mode:
         return list(own) if isinstance(own, list) and own else list(self.lists[stage.each])
 
 
-def _fail(path: Path, where: str, problem: str):
-    raise ModeFileError(f"{path.name}: {where}: {problem}")
-
-
-def _text(path, where, value, *, required=True, template=False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str) or (required and not value.strip()):
-        _fail(path, where, "must be a non-empty string" if required else "must be a string")
-    if template and value:
-        try:
-            env.parse(value)
-        except TemplateSyntaxError as exc:
-            _fail(path, where, f"template error: {exc.message}")
-    return value.strip()
-
-
-def _templates(path, where, value) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
-        _fail(path, where, "must be a non-empty list of strings")
-    return tuple(_text(path, f"{where}[{i}]", v, template=True) for i, v in enumerate(value))
-
-
 def _advance(path, where, raw) -> Advance:
     if raw is None:
         return Advance()
     if not isinstance(raw, dict):
-        _fail(path, where, "must be a table")
+        fail(path, where, "must be a table")
     allowed = set(Advance.__dataclass_fields__)
     for name, value in raw.items():
         if name not in allowed:
-            _fail(path, f"{where}.{name}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
+            fail(path, f"{where}.{name}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            _fail(path, f"{where}.{name}", "must be a whole number >= 0")
+            fail(path, f"{where}.{name}", "must be a whole number >= 0")
     advance = Advance(**raw)
     if advance.max_turns < 1:
-        _fail(path, f"{where}.max_turns", "must be at least 1")
+        fail(path, f"{where}.max_turns", "must be at least 1")
     return advance
 
 
 def _stage(path: Path, index: int, raw, defaults: dict, lists: dict) -> StageSpec:
     where = f"stages[{index}]"
     if not isinstance(raw, dict):
-        _fail(path, where, "must be a table")
+        fail(path, where, "must be a table")
     for name in raw:
         if name not in STAGE_FIELDS:
-            _fail(path, f"{where}.{name}", "unknown field")
-    key = _text(path, f"{where}.key", raw.get("key"))
+            fail(path, f"{where}.{name}", "unknown field")
+    key = text_field(path, f"{where}.key", raw.get("key"))
     where = f"stages[{index}] ({key})"
     collect = raw.get("collect", "")
     if collect not in COLLECT:
-        _fail(path, f"{where}.collect", f"must be one of {COLLECT}")
-    each = _text(path, f"{where}.each", raw.get("each", ""), required=False)
+        fail(path, f"{where}.collect", f"must be one of {COLLECT}")
+    plan = raw.get("plan", collect == "commitments")
+    if not isinstance(plan, bool):
+        fail(path, f"{where}.plan", "must be true or false")
+    if collect == "commitments" and not plan:
+        fail(path, f"{where}.plan", 'a stage that collects commitments is always a plan')
+    after_commitments = ()
+    if "after_commitments" in raw:
+        if collect != "commitments":
+            fail(path, f"{where}.after_commitments", 'only a stage with collect = "commitments" '
+                 "hears commitments")
+        after_commitments = template_list(path, f"{where}.after_commitments",
+                                          raw["after_commitments"])
+    each = text_field(path, f"{where}.each", raw.get("each", ""), required=False)
     if each and each not in lists:
-        _fail(path, f"{where}.each", f"names no list in [lists] (have: {sorted(lists)})")
-    fallback = _text(path, f"{where}.fallback", raw.get("fallback"), template=True)
+        fail(path, f"{where}.each", f"names no list in [lists] (have: {sorted(lists)})")
+    summary = summary_lead(path, f"{where}.summary", raw.get("summary", ""))
+    if summary and (collect or each):
+        fail(path, f"{where}.summary", "a stage with collect or each has its own sentence in "
+             "the summary")
+    summary_from = raw.get("summary_from", "all")
+    if summary_from not in SUMMARY_FROM:
+        fail(path, f"{where}.summary_from", f"must be one of {SUMMARY_FROM}")
+    if "summary_from" in raw and not summary:
+        fail(path, f"{where}.summary_from", "needs a summary lead in this stage")
+    fallback = text_field(path, f"{where}.fallback", raw.get("fallback"), template=True)
     if not fallback.endswith("?"):
-        _fail(path, f"{where}.fallback", "must be a single question ending with '?'")
+        fail(path, f"{where}.fallback", "must be a single question ending with '?'")
     return StageSpec(
         key=key,
-        goal=_text(path, f"{where}.goal", raw.get("goal")),
-        questions=_templates(path, f"{where}.questions", raw.get("questions")),
-        probes=_templates(path, f"{where}.probes", raw.get("probes")),
+        goal=text_field(path, f"{where}.goal", raw.get("goal")),
+        questions=template_list(path, f"{where}.questions", raw.get("questions")),
+        probes=template_list(path, f"{where}.probes", raw.get("probes")),
         fallback=fallback,
+        after_commitments=after_commitments,
         collect=collect,
+        plan=plan,
         each=each,
-        offer=_text(path, f"{where}.offer", raw.get("offer", defaults["offer"]), template=True),
-        idea=_text(path, f"{where}.idea", raw.get("idea", defaults["idea"]), template=True),
+        offer=text_field(path, f"{where}.offer", raw.get("offer", defaults["offer"]), template=True),
+        idea=text_field(path, f"{where}.idea", raw.get("idea", defaults["idea"]), template=True),
+        summary=summary,
+        summary_from=summary_from,
+        remember=remembered_name(path, f"{where}.remember", raw.get("remember", "")),
         advance=_advance(path, f"{where}.advance", raw.get("advance")),
     )
 
@@ -192,36 +235,45 @@ def parse_mode(path: Path) -> Mode:
         raise ModeFileError(f"{path.name}: not valid TOML: {exc}") from exc
     for name in raw:
         if name not in MODE_FIELDS:
-            _fail(path, name, "unknown field")
-    key = _text(path, "key", raw.get("key"))
+            fail(path, name, "unknown field")
+    key = text_field(path, "key", raw.get("key"))
     if key != path.stem:
-        _fail(path, "key", f"must equal the file name ({path.stem!r})")
+        fail(path, "key", f"must equal the file name ({path.stem!r})")
     needs = raw.get("needs", "")
     if needs not in NEEDS:
-        _fail(path, "needs", f"must be one of {NEEDS}")
+        fail(path, "needs", f"must be one of {NEEDS}")
     lists = raw.get("lists", {})
     if not isinstance(lists, dict) or not all(
             isinstance(v, list) and v and all(isinstance(i, str) for i in v)
             for v in lists.values()):
-        _fail(path, "lists", "must be a table of non-empty lists of strings")
+        fail(path, "lists", "must be a table of non-empty lists of strings")
     order = raw.get("order", 100)
     if not isinstance(order, int) or isinstance(order, bool):
-        _fail(path, "order", "must be a whole number")
+        fail(path, "order", "must be a whole number")
     defaults = {"offer": raw.get("offer", ""), "idea": raw.get("idea", "")}
     stages_raw = raw.get("stages")
     if not isinstance(stages_raw, list) or not stages_raw:
-        _fail(path, "stages", "must have at least one [[stages]] table")
+        fail(path, "stages", "must have at least one [[stages]] table")
     stages = tuple(_stage(path, i, s, defaults, lists) for i, s in enumerate(stages_raw))
     seen: set[str] = set()
     for stage in stages:
         if stage.key in seen:
-            _fail(path, f"stages ({stage.key})", "duplicate stage key")
+            fail(path, f"stages ({stage.key})", "duplicate stage key")
         seen.add(stage.key)
         if not stage.offer or not stage.idea:
-            _fail(path, f"stages ({stage.key})", "needs an offer and an idea (own or mode default)")
-    return Mode(key=key, title=_text(path, "title", raw.get("title")),
-                description=_text(path, "description", raw.get("description")),
-                needs=needs, stages=stages, lists=dict(lists), order=order)
+            fail(path, f"stages ({stage.key})", "needs an offer and an idea (own or mode default)")
+        if stage.remember and needs != "opportunity":
+            fail(path, f"stages ({stage.key}).remember", 'answers are remembered per deal: only '
+                 'in a mode with needs = "opportunity"')
+    names = [stage.remember for stage in stages if stage.remember]
+    if len(set(names)) < len(names):
+        fail(path, "stages", "two stages remember under the same name")
+    return Mode(key=key, title=text_field(path, "title", raw.get("title")),
+                description=text_field(path, "description", raw.get("description")),
+                needs=needs, stages=stages, lists=dict(lists), order=order,
+                summary_opens_with=summary_opening(path, raw.get("summary_opens_with", []), stages,
+                                                   OPENINGS),
+                summary_stages=summary_order(path, raw.get("summary_stages"), stages))
 
 
 def load_modes(path: str | Path | None = None) -> dict[str, Mode]:
@@ -232,4 +284,8 @@ def load_modes(path: str | Path | None = None) -> dict[str, Mode]:
     if not files:
         raise ModeFileError(f"{folder}: no mode files (*.toml)")
     modes = sorted((parse_mode(f) for f in files), key=lambda m: (m.order, m.title))
+    remembering = [m.key for m in modes if any(stage.remember for stage in m.stages)]
+    if len(remembering) > 1:
+        raise ModeFileError(f"{folder}: modes {', '.join(remembering)} all remember answers; "
+                            "later sessions keep one mode's (pre_call), so only one may")
     return {m.key: m for m in modes}

@@ -24,6 +24,7 @@ from models import (
     SkillAssessment,
     User,
 )
+from service.coach import Mode, load_modes
 
 from ..access import get_own
 from ..coach.language import DEFAULT, ENGLISH, Language
@@ -122,19 +123,25 @@ def account(db, rep: User, account_id: int, today: date) -> dict:
                                "stage": o.stage.name} for o in open_[:10]]}
 
 
-def pre_call(db, rep_id: int, opportunity_id: int) -> dict | None:
-    """Objectives the rep gave in their latest pre-call planning session on this deal."""
+def pre_call(db, rep_id: int, opportunity_id: int, modes: dict[str, Mode]) -> dict | None:
+    """What the rep said in the stages a mode remembers (``remember = "name"``), from their
+    latest session of that mode on this deal: ``{"date", name: [answers]}``."""
+    # load_modes lets only one mode remember
+    mode = next((m for m in modes.values() if any(s.remember for s in m.stages)), None)
+    if mode is None:
+        return None
     session = db.scalars(select(CoachingSession).where(
         CoachingSession.rep_id == rep_id, CoachingSession.opportunity_id == opportunity_id,
-        CoachingSession.mode == "pre_call_planning")
+        CoachingSession.mode == mode.key)
         .order_by(CoachingSession.started_at.desc()).limit(1)).first()
     if session is None:
         return None
-    said = db.scalars(select(Message.text).where(
+    said = {stage.remember: list(db.scalars(select(Message.text).where(
         Message.session_id == session.id, Message.role == "rep",
-        Message.stage == "objectives").order_by(Message.id)).all()
-    return {"date": session.started_at.date().isoformat(), "objectives": list(said)} \
-        if said else None
+        Message.stage == stage.key).order_by(Message.id)).all())
+        for stage in mode.stages if stage.remember}
+    return {"date": session.started_at.date().isoformat(), **said} \
+        if any(said.values()) else None
 
 
 def open_commitments(db, rep_id: int) -> list[dict]:
@@ -148,9 +155,10 @@ def open_commitments(db, rep_id: int) -> list[dict]:
 
 def build_context(db, rep_id: int, *, opportunity_id: int | None = None,
                   account_id: int | None = None, today: date | None = None,
-                  language: str = DEFAULT) -> dict:
+                  language: str = DEFAULT, modes: dict[str, Mode] | None = None) -> dict:
     """The session's context; ``language`` (a code) words its period labels and is recorded
-    for the coach, which speaks it."""
+    for the coach, which speaks it; ``modes`` (default: the shipped ones) say which earlier
+    answers on the deal are remembered."""
     today = today or datetime.now(UTC).date()
     now = datetime.combine(today, datetime.max.time(), tzinfo=UTC)
     rep = db.get(User, rep_id)
@@ -167,7 +175,8 @@ def build_context(db, rep_id: int, *, opportunity_id: int | None = None,
     }
     if opportunity_id is not None:
         context["opportunity"] = opportunity(db, rep, opportunity_id, now)
-        context["pre_call"] = pre_call(db, rep_id, opportunity_id)
+        context["pre_call"] = pre_call(db, rep_id, opportunity_id,
+                                       modes if modes is not None else load_modes())
     if account_id is not None:
         context["account"] = account(db, rep, account_id, today)
     return context

@@ -85,7 +85,7 @@ def create_session(s: Session, coach: Coach, rep: User, mode: str, *,
     if account_id is not None:
         get_own(s, Account, account_id, rep, "account")
     context = build_context(s, rep.id, opportunity_id=opportunity_id, account_id=account_id,
-                            today=today)
+                            today=today, modes=coach.modes)
     state = SessionState(mode=mode, stage=spec.stages[0].key, context=context, turns=[],
                          due_commitments=due_commitments(s, rep.id, today))
     row = CoachingSession(org_id=rep.org_id, rep_id=rep.id, mode=mode, status="active",

@@ -12,6 +12,7 @@ from models import (
     CoachingSession,
     Commitment,
     KpiSnapshot,
+    Message,
     Opportunity,
     Organization,
     SkillAssessment,
@@ -20,7 +21,7 @@ from models import (
     default_process,
 )
 from models.db import make_engine
-from service.coach import Coach, FakeEngine, SessionState
+from service.coach import Coach, FakeEngine, GuidedEngine, SessionState, load_modes
 from service.coach.prompt.context_block import render_context_block
 from service.domain_errors import NotFound
 from service.sessions.context import build_context
@@ -118,3 +119,55 @@ def test_another_reps_data_never_reaches_the_engine(db):
         sent = str(turn.context) + " ".join(m["content"] for m in turn.messages)
         assert "Omar" not in sent and "Hidden Corp" not in sent and "77,777" not in sent
         assert "77777" not in sent and "99999" not in sent
+
+
+def _earlier_session(db, rep, opportunity, mode, said):
+    """A finished session of ``mode`` on the deal: the rep's answers by stage."""
+    session = CoachingSession(org_id=rep.org_id, rep_id=rep.id, mode=mode, status="confirmed",
+                              opportunity_id=opportunity.id,
+                              started_at=datetime(2025, 3, 3, 9, tzinfo=UTC))
+    db.add(session)
+    db.flush()
+    for stage, text in said:
+        db.add(Message(session_id=session.id, role="coach", text="What do you want?", stage=stage))
+        db.add(Message(session_id=session.id, role="rep", text=text, stage=stage))
+    db.commit()
+
+
+def test_a_debrief_opens_with_the_objectives_set_before_the_call(db):
+    dana, omar, accounts, opps = seed(db)
+    _earlier_session(db, dana, opps[dana.id], "pre_call_planning", [
+        ("objectives", "Agree a date for the pilot review"),
+        ("agenda", "Pricing first, then the pilot plan"),
+        ("objectives", "Meet the CFO")])
+    ctx = build_context(db, dana.id, opportunity_id=opps[dana.id].id, today=TODAY)
+    assert ctx["pre_call"] == {"date": "2025-03-03", "objectives": [
+        "Agree a date for the pilot review", "Meet the CFO"]}
+    state = SessionState(mode="call_debrief", stage="", context=ctx)
+    opening = list(Coach(GuidedEngine()).open(state))[-1].text
+    assert "Before the call you set out to Agree a date for the pilot review; Meet the CFO." \
+        in opening
+
+
+def test_the_mode_file_says_which_answers_later_sessions_remember(db, tmp_path):
+    dana, omar, accounts, opps = seed(db)
+    (tmp_path / "deal_prep.toml").write_text('''key = "deal_prep"
+title = "Deal prep"
+description = "d"
+needs = "opportunity"
+offer = "Would it help?"
+idea = "One idea. How would that fit?"
+[[stages]]
+key = "hopes"
+goal = "g"
+remember = "hoped_for"
+questions = ["What do you hope for?"]
+probes = ["Tell me more?"]
+fallback = "What else?"
+''')
+    _earlier_session(db, dana, opps[dana.id], "pre_call_planning",
+                     [("objectives", "Meet the CFO")])
+    _earlier_session(db, dana, opps[dana.id], "deal_prep", [("hopes", "A signed pilot")])
+    ctx = build_context(db, dana.id, opportunity_id=opps[dana.id].id, today=TODAY,
+                        modes=load_modes(tmp_path))
+    assert ctx["pre_call"] == {"date": "2025-03-03", "hoped_for": ["A signed pilot"]}

@@ -19,8 +19,6 @@ from ..summary.draft import extract_summary
 from ..summary.schema import validate_summary
 from .base import CoachTurn
 
-GIVEN = ("by when", "how will you know", "measure", "with dates")  # a dated commitment has them
-
 
 def _say(*parts: str) -> str:
     return " ".join(p.strip() for p in parts if p and p.strip())
@@ -57,9 +55,8 @@ class GuidedEngine:
     def _question(self, turn: CoachTurn, lang: language.Language) -> str:
         stage = turn.stage
         if turn.heard and stage.collect == "commitments":  # never ask again for what was given
-            fresh = [q for q in stage.questions + stage.probes
-                     if not any(k in q.lower() for k in GIVEN)]
-            found = self._pick(turn, fresh) or self._pick(turn, [lang.phrasing.coach.after_commitments])
+            found = self._pick(turn, stage.after_commitments) or \
+                self._pick(turn, [lang.phrasing.coach.after_commitments])
             if found:
                 return found
         if turn.intent == "probe":

@@ -73,7 +73,7 @@ PHRASING = {
         "follow_ups": Text("outcomes"), "follow_up": Text("name", "status", "note"),
         "follow_up_note": Text("note"), "earlier_commitment": Text(),
         "statuses": Table(FOLLOW_UP_STATUSES),
-        "causes_both": Text("internal", "external"), "causes": Text("causes"),
+        "causes_both": Text("internal", "external"),
         "no_commitments": Text(), "commitments": Text("counted", "dated", "rest"),
         "counted_one": Text("count"), "counted_many": Text("count"), "dated": Text("items"),
         "dated_item": Text("text", "due"), "rest_after_dated": Text("items"),

@@ -24,13 +24,6 @@ class SessionDraft:
     commitments: list[dict]  # {"text", "due_date": date|None, "measure", "kind", "opportunity_id"}
     help_asked: str
 
-PLAN_STAGES = ("plan", "commit", "next_steps", "actions", "action_plan")
-
-
-def plans(stage) -> bool:
-    """A planning stage: every action the rep names there is a commitment."""
-    return stage.collect == "commitments" or stage.key in PLAN_STAGES
-
 
 def extract_summary(mode, transcript: list[dict], today: date, rep_name: str = "",
                     context: dict | None = None) -> dict:
@@ -44,7 +37,7 @@ def extract_summary(mode, transcript: list[dict], today: date, rep_name: str = "
     help_texts: list[str] = []
     for stage in mode.stages:
         for text in answers.get(stage.key, []):
-            commitments.extend(commitments_in(text, today, strict=not plans(stage), lang=lang))
+            commitments.extend(commitments_in(text, today, strict=not stage.plan, lang=lang))
             if stage.collect == "help" and not is_vague(text, 3, lang):
                 help_texts.append(text)
     unique = merge(commitments, lang)

@@ -16,28 +16,6 @@ from ..language.reading import classify_follow_up, parse_rating
 from ..language.reflect import _shorten, lower_first, third_person
 from ..prompt.figures import figure, pct
 
-# stage key -> sentence lead, in the order a manager most wants them
-LEADS = {
-    "gaps": "Biggest gaps, in their words: {p}.",
-    "observations": "On the call: {p}.",
-    "competition": "Competition: {p}.",
-    "strategy": "Strategy: {p}.",
-    "plan": "Focus chosen: {p}.",
-    "focus": "Focus chosen: {p}.",
-    "objectives": "Objective: {p}.",
-    "learning": "Learning: {p}.",
-    "client_goals": "Client goals: {p}.",
-    "alignment": "Alignment: {p}.",
-    "roles": "Roles: {p}.",
-    "manager_purpose": "The manager's part: {p}.",
-    "potential": "Potential: {p}.",
-    "agenda": "Agenda: {p}.",
-    "qualify": "Qualification: {p}.",
-    "resources": "Resources needed: {p}.",
-    "situation": "Situation: {p}.",
-    "picture": "Territory picture: {p}.",
-}
-
 
 def gist(text: str, pick: re.Pattern | None = None, words: int = 14, first: bool = False,
          lang: Language = ENGLISH) -> str:
@@ -82,52 +60,80 @@ def _first(rep_name: str, lang: Language) -> str:
     return rep_name.split()[0] if rep_name and rep_name.split() else lang.phrasing.summary.the_rep
 
 
+def _on_opportunity(mode, context, answers, who, lang) -> str:
+    opp, says = context.get("opportunity"), lang.phrasing.summary
+    if not opp:
+        return ""
+    benchmark = competing = ""
+    if opp.get("benchmark_days") is not None:
+        benchmark = says.benchmark.format(days=opp["benchmark_days"],
+                                          past=says.past_benchmark if opp.get("stalled") else "")
+    if opp.get("competitors"):
+        competing = says.competing.format(names=", ".join(opp["competitors"]))
+    return says.opportunity.format(
+        title=mode.title, who=who, name=opp["name"], account=opp["account"],
+        amount=figure("pipeline_value", opp["amount"], opp.get("currency", ""), lang),
+        days=opp["days_in_stage"], stage=opp["stage"], benchmark=benchmark, competing=competing)
+
+
+def _on_account(mode, context, answers, who, lang) -> str:
+    account, says = context.get("account"), lang.phrasing.summary
+    if not account:
+        return ""
+    count = account.get("open_opportunities", 0)
+    return (says.account_one if count == 1 else says.account_many).format(
+        title=mode.title, who=who, name=account["name"], count=count,
+        value=figure("pipeline_value", account.get("open_value", 0),
+                     context.get("currency", ""), lang))
+
+
+def _on_ratings(mode, context, answers, who, lang) -> str:
+    ratings = _ratings(mode, context, answers, lang)
+    if not ratings:
+        return ""
+    low = min(r for _, r in ratings)
+    top = max(ratings, key=lambda x: x[1])
+    return lang.phrasing.summary.ratings.format(
+        title=mode.title, who=who, low=low, high=top[1], highest=top[0],
+        lowest=", ".join(s for s, r in ratings if r == low))
+
+
+def _on_figures(mode, context, answers, who, lang) -> str:
+    periods, says = context.get("periods") or [], lang.phrasing.summary
+    if not periods or "closed_value" not in periods[0]["metrics"]:
+        return ""
+    kpi, currency = periods[0]["metrics"], context.get("currency", "")
+    cv = kpi["closed_value"]
+    change = quota = ""
+    if cv.get("change_pct") is not None:
+        moved = float(cv["change_pct"])
+        change = says.flat if abs(moved) < 0.5 else \
+            (says.down if moved < 0 else says.up).format(pct=pct(moved, lang))
+    if (kpi.get("attainment") or {}).get("value") is not None:
+        quota = says.of_quota.format(pct=pct(kpi["attainment"]["value"], lang))
+    elif "quota" in kpi:
+        quota = says.without_quota.format(no_quota=lang.phrasing.figures.no_quota)
+    return says.period.format(
+        title=mode.title, who=who, period=periods[0].get("label", says.the_period),
+        value=figure("closed_value", cv["value"], currency, lang), change=change, quota=quota)
+
+
+# what a mode's summary_opens_with names -> the opening drawn from it ("" when the session
+# lacks it); the keys are the values modes.py accepts
+OPENINGS = {"opportunity": _on_opportunity, "account": _on_account, "ratings": _on_ratings,
+            "figures": _on_figures}
+
+
 def figures_sentence(mode, context: dict, answers: dict, rep_name: str,
                      lang: Language = ENGLISH) -> str:
-    says = lang.phrasing.summary
+    """The summary's first sentence: the first of the mode's ``summary_opens_with`` this
+    session has, else the mode's title alone."""
     who = _first(rep_name, lang)
-    opp, account = context.get("opportunity"), context.get("account")
-    if mode.needs == "opportunity" and opp:
-        benchmark = competing = ""
-        if opp.get("benchmark_days") is not None:
-            benchmark = says.benchmark.format(days=opp["benchmark_days"],
-                                              past=says.past_benchmark if opp.get("stalled") else "")
-        if opp.get("competitors"):
-            competing = says.competing.format(names=", ".join(opp["competitors"]))
-        return says.opportunity.format(
-            title=mode.title, who=who, name=opp["name"], account=opp["account"],
-            amount=figure("pipeline_value", opp["amount"], opp.get("currency", ""), lang),
-            days=opp["days_in_stage"], stage=opp["stage"], benchmark=benchmark,
-            competing=competing)
-    if mode.needs == "account" and account:
-        count = account.get("open_opportunities", 0)
-        return (says.account_one if count == 1 else says.account_many).format(
-            title=mode.title, who=who, name=account["name"], count=count,
-            value=figure("pipeline_value", account.get("open_value", 0),
-                         context.get("currency", ""), lang))
-    ratings = _ratings(mode, context, answers, lang)
-    if ratings:
-        low = min(r for _, r in ratings)
-        top = max(ratings, key=lambda x: x[1])
-        return says.ratings.format(title=mode.title, who=who, low=low, high=top[1], highest=top[0],
-                                   lowest=", ".join(s for s, r in ratings if r == low))
-    periods = context.get("periods") or []
-    if periods and "closed_value" in periods[0]["metrics"]:
-        kpi, currency = periods[0]["metrics"], context.get("currency", "")
-        cv = kpi["closed_value"]
-        change = quota = ""
-        if cv.get("change_pct") is not None:
-            moved = float(cv["change_pct"])
-            change = says.flat if abs(moved) < 0.5 else \
-                (says.down if moved < 0 else says.up).format(pct=pct(moved, lang))
-        if (kpi.get("attainment") or {}).get("value") is not None:
-            quota = says.of_quota.format(pct=pct(kpi["attainment"]["value"], lang))
-        elif "quota" in kpi:
-            quota = says.without_quota.format(no_quota=lang.phrasing.figures.no_quota)
-        return says.period.format(
-            title=mode.title, who=who, period=periods[0].get("label", says.the_period),
-            value=figure("closed_value", cv["value"], currency, lang), change=change, quota=quota)
-    return says.session.format(title=mode.title, who=who)
+    for source in mode.summary_opens_with:
+        text = OPENINGS[source](mode, context, answers, who, lang)
+        if text:
+            return text
+    return lang.phrasing.summary.session.format(title=mode.title, who=who)
 
 
 def _ratings(mode, context, answers, lang: Language) -> list[tuple[str, int]]:
@@ -157,31 +163,35 @@ def follow_up_sentence(transcript: list[dict], lang: Language = ENGLISH) -> str:
     return says.follow_ups.format(outcomes="; ".join(outcomes))
 
 
-def causes_sentence(texts: list[str], lang: Language = ENGLISH) -> str:
-    said, says = lang.lexicon.summary, lang.phrasing.summary
+def causes(texts: list[str], lang: Language = ENGLISH) -> str:
+    said = lang.lexicon.summary
     joined = " ".join(texts)
     inside, outside = gist(joined, said.internal, lang=lang), gist(joined, said.external, lang=lang)
     if inside and outside and inside != outside:
-        return says.causes_both.format(internal=inside, external=outside)
-    main = gist(joined, lang=lang)
-    return says.causes.format(causes=main) if main else ""
+        return lang.phrasing.summary.causes_both.format(internal=inside, external=outside)
+    return gist(joined, lang=lang)
+
+
+def key_point(stage, texts: list[str], lang: Language = ENGLISH) -> str:
+    """The stage's summary lead around the gist of what the rep said there."""
+    if stage.summary_from == "causes":
+        phrase = causes(texts, lang)
+    else:
+        phrase = gist(" ".join(texts[:1] if stage.summary_from == "first" else texts), lang=lang)
+    return stage.summary.format(p=phrase) if phrase else ""
 
 
 def stage_sentences(mode, answers: dict, limit: int = 2, lang: Language = ENGLISH) -> list[str]:
+    """The key points of the first ``limit`` summarised stages the rep answered, in the
+    mode's ``summary_stages`` order."""
     lines = []
-    if answers.get("explore"):
-        lines.append(causes_sentence(answers["explore"], lang))
-    for key, lead in LEADS.items():
-        if len([x for x in lines if x]) >= limit:
+    for key in mode.summary_stages:
+        if len(lines) >= limit:
             break
-        stage = next((s for s in mode.stages if s.key == key), None)
-        if stage is None or stage.each or stage.collect or not answers.get(key):
-            continue
-        said = answers[key][:1] if key == "gaps" else answers[key]  # the gaps, not what they read
-        phrase = gist(" ".join(said), lang=lang)
-        if phrase:
-            lines.append(lead.format(p=phrase))
-    return [x for x in lines if x]
+        line = key_point(mode.stage(key), answers.get(key, []), lang)
+        if line:
+            lines.append(line)
+    return lines
 
 
 def commitments_sentence(commitments: list[dict], lang: Language = ENGLISH) -> str:
