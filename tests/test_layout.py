@@ -108,3 +108,15 @@ def test_the_coaching_domain_loads_without_flask():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("loaded")
+
+
+def test_contributing_lists_every_module_and_nothing_that_is_gone():
+    import re
+
+    table = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([^`]+)` \|", table, re.M))
+    modules = {str(p.relative_to(ROOT)) for p in module_files().values()}
+    folders = {entry for entry in listed if entry.endswith("/")}
+    covered = {m for m in modules if any(m.startswith(f) for f in folders if f.count("/") > 1)}
+    assert modules - covered - listed == set(), "modules missing from CONTRIBUTING.md's layout"
+    assert {e for e in listed if not (ROOT / e).exists()} == set(), "listed but not in the tree"
