@@ -33,7 +33,7 @@ WIDGET_REACH = {
     "sessions.SessionCommitments": {"POST"},
     "sessions.Summary": {"PATCH"},
     "commitments.Commitments": {"GET"},
-    "commitments.CommitmentById": {"GET", "PATCH"},
+    "commitments.CommitmentById": {"GET", "PATCH", "DELETE"},  # DELETE: own drafts only
     "accounts.Accounts": {"GET"},
     "accounts.AccountById": {"GET"},
     "opportunities.Opportunities": {"GET"},

@@ -93,10 +93,16 @@ def test_the_widgets_own_flow_works_with_a_widget_token(api, allowed):
     changed = call(api, "PATCH", f"/commitments/{added.json['id']}", token,
                    json={"text": "Call Acme's CFO on Monday"})
     assert changed.status_code == 200, changed.json
+    draft = call(api, "POST", f"/sessions/{sid}/commitments", token, json={"text": "Scrap this"})
+    assert call(api, "DELETE", f"/commitments/{draft.json['id']}", token).status_code == 204
+    assert call(api, "GET", f"/commitments/{draft.json['id']}", token).status_code == 404
     confirmed = call(api, "PATCH", f"/sessions/{sid}/summary", token,
                      json={"summary": "Two deals moved.", "confirmed": True})
     assert confirmed.status_code == 200 and confirmed.json["status"] == "confirmed"
     assert call(api, "GET", "/commitments", token).json["items"][0]["id"] == added.json["id"]
+    # once shared, a commitment is the manager's record too: the widget cannot delete it
+    refused = call(api, "DELETE", f"/commitments/{added.json['id']}", token)
+    assert refused.status_code == 409 and call(api, "GET", "/commitments", token).json["total"] == 1
 
 
 def test_widget_js_calls_only_what_a_widget_token_may_reach(app):

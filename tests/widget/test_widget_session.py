@@ -59,6 +59,9 @@ def test_a_whole_session_streams_resumes_after_reload_and_confirms(demo, browser
     page.reload()  # the draft waits for the rep across reloads too
     expect(page.get_by_label("Summary", exact=True)).to_have_value(drafted_summary)
     drafted = page.get_by_label("What you'll do").count()
+    assert drafted >= 2, "the session gave several commitments"
+    removed = page.get_by_label("What you'll do").nth(0).input_value()
+    page.get_by_role("button", name="Remove commitment 1").click()
     page.get_by_role("button", name="Add a commitment").click()
     added = page.get_by_label("What you'll do").nth(drafted)
     expect(added).to_be_focused()
@@ -75,7 +78,10 @@ def test_a_whole_session_streams_resumes_after_reload_and_confirms(demo, browser
     assert newest["mode"] == "weekly_review" and newest["confirmed_at"]
     assert len([m for m in newest["messages"] if m["role"] == "rep"]) == len(ANSWERS)
     commitments = newest["commitments"]
-    assert len(commitments) == drafted + 1 and all(c["confirmed"] for c in commitments)
+    # the removed draft is gone, not kept as "dropped" against the rep's completion rate
+    assert len(commitments) == drafted and all(c["confirmed"] for c in commitments)
+    assert removed not in [c["text"] for c in commitments]
+    assert {c["status"] for c in commitments} == {"open"}
     assert {"text": "Call the Litware procurement lead on Tuesday to agree the signature date",
             "due_date": "2030-01-15", "measure": "signature date in the calendar"}.items() <= \
         commitments[-1].items()

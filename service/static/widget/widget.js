@@ -545,9 +545,10 @@
   function commitmentChange(row) {
     var was = row.original, now = row.read(), change = {};
     if (!was.id) return row.removed || !now.text ? null : ["POST", now];
-    if (row.removed) return ["PATCH", {status: "dropped"}];
+    // a draft the rep removes never happened: deleted, not "dropped" (that would count against them)
+    if (row.removed) return ["DELETE"];
     Object.keys(now).forEach(function (k) { if ((now[k] || null) !== (was[k] || null)) change[k] = now[k]; });
-    if (change.text === "") return ["PATCH", {status: "dropped"}];
+    if (change.text === "") return ["DELETE"];
     return Object.keys(change).length ? ["PATCH", change] : null;
   }
 
@@ -561,7 +562,7 @@
         if (change && change[0] === "POST") {
           rows[i].original = await this.client.json("POST", "/sessions/" + session.id + "/commitments", change[1]);
         } else if (change) {
-          await this.client.json("PATCH", "/commitments/" + rows[i].original.id, change[1]);
+          await this.client.json(change[0], "/commitments/" + rows[i].original.id, change[1]);
         }
         if (rows[i].original.id && !rows[i].removed && rows[i].read().text) kept += 1;
       }
