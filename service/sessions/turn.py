@@ -52,10 +52,13 @@ confirm_hooks: list[Callable[[Session, CoachingSession], None]] = []
 # -- starting a session ------------------------------------------------------------------------
 
 def due_commitments(s: Session, rep_id: int, today: date) -> list[dict]:
-    """The rep's confirmed open commitments due by today: the coach asks how each went."""
+    """The rep's confirmed open commitments due by today that no session has asked about yet:
+    the coach asks how each went, once (an answer 'not yet' is an answer; asking again in every
+    session, minutes later, taught reps to type anything to get past it)."""
     rows = s.scalars(select(Commitment).where(
         Commitment.rep_id == rep_id, Commitment.confirmed.is_(True),
-        Commitment.status == "open", Commitment.due_date.is_not(None),
+        Commitment.status == "open", Commitment.followed_up_session_id.is_(None),
+        Commitment.due_date.is_not(None),
         Commitment.due_date <= today).order_by(Commitment.due_date, Commitment.id))
     return [{"id": c.id, "text": c.text, "due_date": c.due_date.isoformat(),
              "measure": c.measure, "kind": c.kind} for c in rows]

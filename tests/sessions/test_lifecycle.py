@@ -47,6 +47,12 @@ def test_weekly_review_from_due_commitments_to_confirmed_commitments(api, world,
     followed = session.scalars(select(Commitment).where(Commitment.id.in_(world.due_ids))).all()
     assert all(c.followed_up_session_id == sid and c.outcome_note for c in followed)
     assert detail["metrics"]["rep_word_share"] > 0.4
+    # answered once ("Not done yet" leaves it open), never asked again: the next session, in
+    # any mode, opens on its own subject
+    after = api.post("/sessions", token, json={"mode": "skills_audit"}).get_json()
+    assert {c.status for c in followed} >= {"open"}
+    assert all(c.text not in after["messages"][0]["text"] for c in followed)
+    assert after["messages"][0]["stage"] != "follow_up"
     assert api.get(f"/sessions/{sid}", manager).status_code == 404
 
     ended = api.post(f"/sessions/{sid}/end", token).get_json()
