@@ -82,12 +82,13 @@ from .mode_file import (
     text_field,
 )
 from .prompt.render import PROMPTS_DIR
+from .summary.sentences import OPENINGS as SUMMARY_OPENINGS
 
 MODES_DIR = PROMPTS_DIR / "modes"
 NEEDS = ("", "opportunity", "account")
 COLLECT = ("", "commitments", "help")
 SUMMARY_FROM = ("all", "first", "causes")
-OPENINGS = ("opportunity", "account", "ratings", "figures")
+OPENINGS = tuple(SUMMARY_OPENINGS)  # what the summary knows how to open with
 MODE_FIELDS = {"key", "title", "description", "needs", "order", "offer", "idea", "lists",
                "summary_opens_with", "summary_stages", "stages"}
 STAGE_FIELDS = {"key", "goal", "questions", "probes", "after_commitments", "fallback", "collect",

@@ -119,7 +119,7 @@ def _on_figures(mode, context, answers, who, lang) -> str:
 
 
 # what a mode's summary_opens_with names -> the opening drawn from it ("" when the session
-# lacks it); the keys are the values modes.py accepts
+# lacks it); modes.py accepts exactly these keys
 OPENINGS = {"opportunity": _on_opportunity, "account": _on_account, "ratings": _on_ratings,
             "figures": _on_figures}
 
