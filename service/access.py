@@ -194,11 +194,18 @@ def readable_sessions(user: User):
         CoachingSession.rep_id == user.id, _shared_session(user)))
 
 
+def _one_or_404(session: Session, stmt, what: str, object_id: int):
+    """The one row a visibility SELECT narrowed to ``object_id`` finds, or 404 (never 403: what
+    the user may not read does not exist for them)."""
+    found = session.scalar(stmt)
+    if found is None:
+        raise NotFound(f"No {what} {object_id} here.")
+    return found
+
+
 def get_readable_session(session: Session, user: User, session_id: int) -> CoachingSession:
-    row = session.scalar(readable_sessions(user).where(CoachingSession.id == session_id))
-    if row is None:
-        raise NotFound(f"No session {session_id} here.")
-    return row
+    return _one_or_404(session, readable_sessions(user).where(CoachingSession.id == session_id),
+                       "session", session_id)
 
 
 def get_own_session(session: Session, user: User, session_id: int) -> CoachingSession:
@@ -212,11 +219,8 @@ def get_own_session(session: Session, user: User, session_id: int) -> CoachingSe
 def get_shared_session(session: Session, user: User, session_id: int,
                        options=()) -> CoachingSession:
     """One session shared with the user (loaded with ``options``), or 404."""
-    found = session.scalar(shared_sessions(user).where(CoachingSession.id == session_id)
-                           .options(*options))
-    if found is None:
-        raise NotFound(f"No session {session_id} here.")
-    return found
+    stmt = shared_sessions(user).where(CoachingSession.id == session_id).options(*options)
+    return _one_or_404(session, stmt, "session", session_id)
 
 
 def shares_transcripts(user: User) -> bool:
@@ -245,10 +249,8 @@ def readable_commitments(user: User):
 
 
 def get_readable_commitment(session: Session, user: User, commitment_id: int) -> Commitment:
-    found = session.scalar(readable_commitments(user).where(Commitment.id == commitment_id))
-    if found is None:
-        raise NotFound(f"No commitment {commitment_id} here.")
-    return found
+    return _one_or_404(session, readable_commitments(user).where(Commitment.id == commitment_id),
+                       "commitment", commitment_id)
 
 
 def get_own_commitment(session: Session, user: User, commitment_id: int) -> Commitment:
