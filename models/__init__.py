@@ -4,6 +4,7 @@ from .base import ZERO, Base, utcnow
 from .coaching import (
     COMMITMENT_KINDS,
     COMMITMENT_STATUSES,
+    FOLLOW_UP_ANSWERS,
     SESSION_STATUSES,
     CoachingSession,
     Commitment,
@@ -19,7 +20,8 @@ from .usage import OrgTokenUsage
 
 __all__ = [
     "Account", "ApiToken", "Base", "COMMITMENT_KINDS", "COMMITMENT_STATUSES", "CoachingSession",
-    "Commitment", "DEFAULT_SKILLS", "KPI_FIELDS", "KpiSnapshot", "ManagerNote", "Message",
+    "Commitment", "DEFAULT_SKILLS", "FOLLOW_UP_ANSWERS", "KPI_FIELDS", "KpiSnapshot", "ManagerNote",
+    "Message",
     "OPPORTUNITY_STATUSES", "Opportunity", "OrgTokenUsage", "Organization", "PERIOD_TYPES", "ROLES",
     "SESSION_STATUSES", "SalesProcess", "SkillAssessment", "SkillRating", "Stage", "StageChange",
     "Team", "User", "WebhookDelivery", "ZERO", "default_process", "month_start", "team_managers",

@@ -11,6 +11,8 @@ from .base import Base, utcnow
 SESSION_STATUSES = ("active", "ended", "confirmed")
 COMMITMENT_KINDS = ("keep", "drop", "create", "action")
 COMMITMENT_STATUSES = ("open", "done", "dropped")
+# The rep's answer when a session followed a due commitment up: partly and not_yet leave it open.
+FOLLOW_UP_ANSWERS = ("done", "partly", "not_yet", "dropped")
 
 
 class CoachingSession(Base):
@@ -86,6 +88,11 @@ class Message(Base):
     completion_tokens: Mapped[int] = mapped_column(default=0)
     guard_outcome: Mapped[str] = mapped_column(String(20), default="")
     guard_reasons: Mapped[list] = mapped_column(JSON, default=list)
+    # Coach messages: the quick replies offered with the question, {"kind": follow_up|rating|
+    # offer, "about": commitment id | skill | null, "options": [{"value", "label"}]}.
+    choices: Mapped[dict | None] = mapped_column(JSON)
+    # Rep messages: the value of the quick reply the rep picked (a record, not a reading).
+    choice: Mapped[str | None] = mapped_column(String(20))
 
     session: Mapped[CoachingSession] = relationship(back_populates="messages")
 
@@ -121,6 +128,8 @@ class Commitment(Base):
     # False while the rep has not confirmed the session's draft; only confirmed ones count.
     confirmed: Mapped[bool] = mapped_column(default=False)
     outcome_note: Mapped[str] = mapped_column(Text, default="")
+    # The rep's recorded follow-up answer (FOLLOW_UP_ANSWERS), "" while none is recorded.
+    follow_up: Mapped[str] = mapped_column(String(10), default="")
     followed_up_session_id: Mapped[int | None] = mapped_column(ForeignKey("coaching_sessions.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 11:13:10.390049
+Create Date: 2026-12-02 21:49:25.125023
 """
 from alembic import op
 import sqlalchemy as sa
@@ -249,6 +249,7 @@ def upgrade():
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('confirmed', sa.Boolean(), nullable=False),
     sa.Column('outcome_note', sa.Text(), nullable=False),
+    sa.Column('follow_up', sa.String(length=10), nullable=False),
     sa.Column('followed_up_session_id', sa.Integer(), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('closed_at', models.base.UTCDateTime(timezone=True), nullable=True),
@@ -291,6 +292,8 @@ def upgrade():
     sa.Column('completion_tokens', sa.Integer(), nullable=False),
     sa.Column('guard_outcome', sa.String(length=20), nullable=False),
     sa.Column('guard_reasons', sa.JSON(), nullable=False),
+    sa.Column('choices', sa.JSON(), nullable=True),
+    sa.Column('choice', sa.String(length=20), nullable=True),
     sa.ForeignKeyConstraint(['reply_to_id'], ['messages.id'], name=op.f('fk_messages_reply_to_id_messages')),
     sa.ForeignKeyConstraint(['session_id'], ['coaching_sessions.id'], name=op.f('fk_messages_session_id_coaching_sessions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_messages')),
