@@ -28,6 +28,9 @@ class TurnRecord:
     text: str
     stage: str | None = None  # mode stage key, or "follow_up" for due-commitment check-ins
     guard: dict | None = None  # coach turns: {"outcome", "reasons"}
+    # rep turns: "injection" when the text reads as an instruction to the coach; a flagged turn
+    # never enters the summary, the commitments or the ratings
+    flag: str | None = None
 
 
 @dataclass
@@ -42,6 +45,11 @@ class FlowState:
     heard: list[dict] = field(default_factory=list)  # dated commitments heard, ISO due dates
     complete: bool = False        # every stage is covered: the coach closes
     folded: int = 0               # turns folded into the running summary (prompt budget)
+    # the rep's answers the record needs: follow-ups {"kind": "follow_up", "commitment_id",
+    # "text", "value", "note", "source"} and ratings {"kind": "rating", "skill", "value",
+    # "note", "source"}; source "choice" (a quick reply: recorded) or "proposed" (read from
+    # free text: recorded only when the rep confirms the session)
+    answers: list[dict] = field(default_factory=list)
 
     @classmethod
     def from_extra(cls, extra: dict) -> FlowState:
@@ -70,7 +78,8 @@ class SessionState:
         return {"version": FLOW_VERSION, "mode": self.mode, "stage": self.stage,
                 "context": dict(self.context),
                 "turns": [{"role": t.role, "text": t.text, "stage": t.stage,
-                           "guard": t.guard and dict(t.guard)} for t in self.turns],
+                           "guard": t.guard and dict(t.guard), "flag": t.flag}
+                          for t in self.turns],
                 "digest": self.digest, "offer_state": self.offer_state,
                 "flow": asdict(self.flow),
                 "due_commitments": [
