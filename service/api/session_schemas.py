@@ -1,9 +1,9 @@
 """Marshmallow schemas of the sessions API (requests and responses)."""
 
 from flask import current_app
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
-from models import SESSION_STATUSES
+from models import FOLLOW_UP_ANSWERS, SESSION_STATUSES
 
 from ..pagination import PageArgs
 from .commitments import CommitmentRecordSchema
@@ -20,9 +20,16 @@ class SessionStartSchema(Schema):
 
 class MessageInSchema(Schema):
     # Documented here, checked in _length (the upper bound is configuration).
-    text = fields.String(required=True, metadata={
-        "minLength": 1, "pattern": r"\S",
-        "description": "1 to MAX_MESSAGE_CHARS (default 4000) characters, not only whitespace."})
+    text = fields.String(load_default="", metadata={
+        "description": "Up to MAX_MESSAGE_CHARS (default 4000) characters. Required unless "
+                       "`choice` is given (then the option's label is stored as the text)."})
+    choice = fields.String(load_default=None, validate=validate.Length(min=1, max=20), metadata={
+        "description": "A quick reply: the `value` of one of the `choices.options` the coach's "
+                       "last message offered (a follow-up's done / partly / not_yet / dropped, a "
+                       "rating 1-5, an offer's yes / no). A choice is recorded as the rep's "
+                       "answer; words alone are only read into a proposal the rep confirms when "
+                       "confirming the session. 422 when the last message offered no such "
+                       "option."})
     client_message_id = fields.String(required=True, validate=validate.Length(min=1, max=100),
                                       metadata={"description": "Resending the same id never "
                                                 "creates a second message; it returns the reply."})
@@ -30,8 +37,6 @@ class MessageInSchema(Schema):
     @validates("text")
     def _length(self, value, **_kwargs):
         limit = current_app.config.get("MAX_MESSAGE_CHARS", 4000)
-        if not value.strip():
-            raise ValidationError("Say something: the message is empty.")
         if len(value) > limit:
             raise ValidationError(f"At most {limit} characters.")
 
@@ -47,6 +52,11 @@ class ChatMessageSchema(Schema):
     guard_outcome = fields.String(metadata={
         "description": "coach messages: passed, regenerated or fallback."})
     guard_reasons = fields.List(fields.String())
+    choices = fields.Dict(allow_none=True, metadata={
+        "description": "Coach messages: the quick replies offered, {kind: follow_up | rating | "
+                       "offer, about: the commitment id or skill, options: [{value, label}]}."})
+    choice = fields.String(allow_none=True, metadata={
+        "description": "Rep messages: the quick reply picked, if any."})
 
 
 class SessionStatusSchema(Schema):
@@ -78,7 +88,22 @@ class ChatSessionSchema(Schema):
                        "the summary, commitments and figures."})
 
 
+class AnswerSchema(Schema):
+    kind = fields.String(metadata={"description": "follow_up or rating"})
+    commitment_id = fields.Integer(metadata={"description": "follow_up: the commitment"})
+    text = fields.String(metadata={"description": "follow_up: the commitment's text"})
+    skill = fields.String(metadata={"description": "rating: the skill"})
+    value = fields.Raw(metadata={"description": "follow_up: done, partly, not_yet, dropped or "
+                                                "'' (not understood: pick one); rating: 1-5"})
+    note = fields.String()
+    source = fields.String(metadata={
+        "description": "choice: the rep picked it (recorded); proposed: read from the rep's "
+                       "words, recorded only when the session is confirmed."})
+
+
 class ChatSessionDetailSchema(ChatSessionSchema):
+    answers = fields.List(fields.Nested(AnswerSchema), metadata={
+        "description": "The follow-ups and skill ratings heard in this session."})
     messages = fields.List(fields.Nested(ChatMessageSchema))
     commitments = fields.List(fields.Nested(CommitmentRecordSchema))
     metrics = fields.Dict()
@@ -90,8 +115,35 @@ class SessionListArgs(PageArgs):
     rep_id = fields.Integer()
 
 
+class AnswerEditSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(("follow_up", "rating")))
+    commitment_id = fields.Integer(metadata={"description": "follow_up: which commitment"})
+    skill = fields.String(validate=validate.Length(min=1, max=100),
+                          metadata={"description": "rating: which skill"})
+    value = fields.String(required=True, metadata={
+        "description": f"follow_up: one of {', '.join(FOLLOW_UP_ANSWERS)}; rating: 1 to 5."})
+    note = fields.String(validate=validate.Length(max=2000))
+
+    @validates_schema
+    def _value(self, data, **_kwargs):
+        if data["kind"] == "follow_up":
+            if "commitment_id" not in data:
+                raise ValidationError("Name the commitment.", "commitment_id")
+            if data["value"] not in FOLLOW_UP_ANSWERS:
+                raise ValidationError(f"One of {', '.join(FOLLOW_UP_ANSWERS)}.", "value")
+        else:
+            if "skill" not in data:
+                raise ValidationError("Name the skill.", "skill")
+            if data["value"] not in ("1", "2", "3", "4", "5"):
+                raise ValidationError("A rating from 1 to 5.", "value")
+            data["value"] = int(data["value"])
+
+
 class SummaryEditSchema(Schema):
     summary = fields.String(validate=validate.Length(max=20000))
     help_asked = fields.String(validate=validate.Length(max=5000))
+    answers = fields.List(fields.Nested(AnswerEditSchema), validate=validate.Length(max=50),
+                          metadata={"description": "Set or correct follow-up answers and "
+                                    "ratings heard in the session; each becomes your choice."})
     confirmed = fields.Boolean(validate=validate.Equal(True), metadata={
         "description": "true shares the session with your manager and confirms its commitments."})

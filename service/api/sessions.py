@@ -14,6 +14,7 @@ from ..coach_setup import get_coach
 from ..db import db
 from ..errors import ApiError
 from ..pagination import page_of, paginate
+from ..sessions.answers import answers_of
 from ..sessions.claim import accept_message, lookup_turn, turn_kind
 from ..sessions.ending import compute_metrics, edit_summary, end_session
 from ..sessions.turn import StoredTurn, create_session, open_session, run_turn, stored_turn
@@ -50,6 +51,7 @@ def dump(row: CoachingSession, detail: bool = False) -> dict:
     if detail:
         data["messages"] = row.messages if access.sees_transcript(g.user, row) else []
         data["commitments"] = row.commitments
+        data["answers"] = answers_of(row)
         data["metrics"] = compute_metrics(db.session, row) if row.status == "active" else row.metrics
     return data
 
@@ -65,7 +67,7 @@ def wants_stream() -> bool:
     return best == "text/event-stream"
 
 
-def accept_within_limits(found: dict, text: str, client_message_id: str):
+def accept_within_limits(found: dict, text: str, client_message_id: str, choice: str | None):
     """Store (and claim) a new message within the limits, charged once stored; a resend of a
     stored message is free: no rate-limit charge, no turn-cap count (its turn was counted)."""
     row, kind = found["row"], turn_kind(found, client_message_id)
@@ -74,6 +76,7 @@ def accept_within_limits(found: dict, text: str, client_message_id: str):
     elif kind == "resend":  # the model runs again: the organization's budget still applies
         limits.check_org_tokens(g.user.org_id)
     accepted = accept_message(db.session, row, text, client_message_id, found=found,
+                              choice=choice,
                               claim_seconds=current_app.config["TURN_CLAIM_SECONDS"])
     if kind == "new":
         limits.count_turn(g.user)
@@ -145,7 +148,8 @@ class Messages(MethodView):
         if found is None:  # not this rep's session: the same answer as every other write
             owned(session_id)
             raise ApiError(404, f"No session {session_id} here.")
-        rep, reply = accept_within_limits(found, data["text"], data["client_message_id"])
+        rep, reply = accept_within_limits(found, data["text"], data["client_message_id"],
+                                          data["choice"])
         return answer_turn(found["row"], rep, reply)
 
 

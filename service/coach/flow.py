@@ -13,9 +13,15 @@ import copy as _copy
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
-from . import language
+from . import language, quick_replies
 from .language.commitments import commitments_in, merge, spoken_due
-from .language.reading import asks_for_answer, classify_follow_up, is_vague, parse_rating, says_yes
+from .language.reading import (
+    asks_for_answer,
+    classify_follow_up,
+    is_vague,
+    ratings_in,
+    says_yes,
+)
 from .language.reflect import acknowledge, follow_up_ack
 from .modes import Mode, StageSpec
 
@@ -31,6 +37,7 @@ class TurnRecord:
     # rep turns: "injection" when the text reads as an instruction to the coach; a flagged turn
     # never enters the summary, the commitments or the ratings
     flag: str | None = None
+    choice: str | None = None  # rep turns: the quick reply picked (its label is the text)
 
 
 @dataclass
@@ -50,6 +57,7 @@ class FlowState:
     # "note", "source"}; source "choice" (a quick reply: recorded) or "proposed" (read from
     # free text: recorded only when the rep confirms the session)
     answers: list[dict] = field(default_factory=list)
+    offered: dict | None = None   # the quick replies of the last coach turn (quick_replies.py)
 
     @classmethod
     def from_extra(cls, extra: dict) -> FlowState:
@@ -78,7 +86,8 @@ class SessionState:
         return {"version": FLOW_VERSION, "mode": self.mode, "stage": self.stage,
                 "context": dict(self.context),
                 "turns": [{"role": t.role, "text": t.text, "stage": t.stage,
-                           "guard": t.guard and dict(t.guard), "flag": t.flag}
+                           "guard": t.guard and dict(t.guard), "flag": t.flag,
+                           "choice": t.choice}
                           for t in self.turns],
                 "digest": self.digest, "offer_state": self.offer_state,
                 "flow": asdict(self.flow),
@@ -116,9 +125,9 @@ class Step:
     intent: str                # open | ask | probe | follow_up | turn_back | offer | idea | close
     say: str = ""              # a line the flow speaks itself (the follow-up questions)
     ack: str = ""              # say back the dated commitments the rep just gave
-    followed: str = ""         # the rep just said how a due commitment went: done|open|dropped
-    update: dict | None = None  # {"id", "status", "note"} for that commitment
-    ratings: list[dict] = field(default_factory=list)  # [{"skill", "rating", "note"}] heard
+    followed: str = ""         # the rep just said how a due commitment went (FOLLOW_UP_STATUSES)
+    answers: list[dict] = field(default_factory=list)  # the answers heard this turn (FlowState)
+    choices: dict | None = None  # the quick replies to offer with this turn
 
 
 def _due(value, lang: language.Language) -> str:
@@ -142,47 +151,95 @@ def opening(state: SessionState, mode: Mode) -> Step:
     state.stage = state.stage or mode.stages[0].key
     if state.due_commitments:
         state.flow.follow_ups_asked += 1
-        return Step("follow_up", say=follow_up_question(state.due_commitments[0], 0,
-                                                        language.of(state.context)))
-    return Step("open")
+        lang = language.of(state.context)
+        first = state.due_commitments[0]
+        step = Step("follow_up", say=follow_up_question(first, 0, lang),
+                    choices=quick_replies.follow_up(first.get("id"), lang))
+    else:
+        step = Step("open")
+    return _offer(state, mode, step)
 
 
-def hear(state: SessionState, mode: Mode, rep_text: str) -> Step:
-    """Record the rep's answer and decide the next turn."""
+def hear(state: SessionState, mode: Mode, rep_text: str, choice: str | None = None) -> Step:
+    """Record the rep's answer (typed, or the quick reply ``choice`` picked from what the last
+    turn offered, with any words typed along) and decide the next turn."""
+    offered, state.flow.offered = state.flow.offered, None
+    label = quick_replies.label(offered, choice)
+    if label is None:
+        choice = None  # not one of the options offered: only the words count
+    note = "" if choice is not None and rep_text.strip().lower() == label.lower() else rep_text
     if state.offer_state == "accepted":
         state.offer_state = "none"
     if state.flow.follow_ups_answered < state.flow.follow_ups_asked:
-        return _follow_up_answer(state, rep_text)
+        return _offer(state, mode, _follow_up_answer(state, rep_text, choice, note))
     stage = mode.stage(state.stage)
-    state.turns.append(TurnRecord("rep", rep_text, stage.key))
-    return _decide(state, mode, stage, rep_text)
+    state.turns.append(TurnRecord("rep", rep_text, stage.key, choice=choice))
+    return _offer(state, mode, _decide(state, mode, stage, rep_text, choice, note))
 
 
-def _follow_up_answer(state: SessionState, rep_text: str) -> Step:
+def remember(state: SessionState, answer: dict) -> dict:
+    """Keep ``answer`` in the session's answers: it replaces an earlier one on the same
+    commitment or skill, unless that one was chosen and this one only read from text."""
+    key = "commitment_id" if answer["kind"] == "follow_up" else "skill"
+    answers = state.flow.answers
+    earlier = next((a for a in answers if a["kind"] == answer["kind"]
+                    and a[key] == answer[key]), None)
+    if earlier is not None:
+        if earlier["source"] == "choice" and answer["source"] != "choice":
+            return earlier
+        answers.remove(earlier)
+    answers.append(answer)
+    return answer
+
+
+def _follow_up_answer(state: SessionState, rep_text: str, choice: str | None,
+                      note: str) -> Step:
     lang = language.of(state.context)
-    state.turns.append(TurnRecord("rep", rep_text, "follow_up"))
+    state.turns.append(TurnRecord("rep", rep_text, "follow_up", choice=choice))
     done = state.due_commitments.pop(0)
     state.flow.follow_ups_answered += 1
-    status = classify_follow_up(rep_text, lang)
-    update = {"id": done.get("id"), "status": status, "note": rep_text[:500]}
-    said_back = follow_up_ack(rep_text, status, lang)
+    value = choice or classify_follow_up(note, lang)
+    answer = remember(state, {
+        "kind": "follow_up", "commitment_id": done.get("id"), "text": done["text"],
+        "value": "" if value == "unclear" else value, "note": note[:500],
+        "source": "choice" if choice else "proposed"})
+    said_back = follow_up_ack(note, value, lang)
     if state.due_commitments:
         state.flow.follow_ups_asked += 1
-        question = follow_up_question(state.due_commitments[0], state.flow.follow_ups_answered,
-                                      lang)
-        return Step("follow_up", say=f"{said_back} {question}".strip(), update=update)
+        following = state.due_commitments[0]
+        question = follow_up_question(following, state.flow.follow_ups_answered, lang)
+        return Step("follow_up", say=f"{said_back} {question}".strip(), answers=[answer],
+                    choices=quick_replies.follow_up(following.get("id"), lang))
     # say back how it went, then open the mode with the figures
-    return Step("open", ack=said_back, followed=status, update=update)
+    return Step("open", ack=said_back, followed=value, answers=[answer])
 
 
-def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str) -> Step:
+def _offer(state: SessionState, mode: Mode, step: Step) -> Step:
+    """The quick replies that go with the step's question: the flow offers them and a choice
+    must be one of them (hear)."""
+    if step.choices is None:
+        stage = mode.stage(state.stage)
+        if step.intent == "offer":
+            step.choices = quick_replies.offer(language.of(state.context))
+        elif stage.each and step.intent in ("ask", "probe", "open") and not state.flow.complete:
+            items = mode.items(stage, state.context)
+            if state.flow.item_index < len(items):
+                step.choices = quick_replies.rating(items[state.flow.item_index])
+    state.flow.offered = step.choices
+    return step
+
+
+def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
+            choice: str | None = None, note: str = "") -> Step:
     flow, lang = state.flow, language.of(state.context)
     if state.offer_state == "offered":
         state.offer_state = "none"
         flow.asks = 0
-        if says_yes(rep_text, lang):
+        if choice == "yes" or (choice is None and says_yes(rep_text, lang)):
             state.offer_state = "accepted"
             return Step("idea")
+        if choice == "no":
+            return Step("ask")
     if asks_for_answer(rep_text, lang):
         flow.asks += 1
         if flow.asks >= 2:
@@ -194,7 +251,7 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str) ->
         return Step("close", ack=ack)
     used = flow.probes.get(stage.key, 0)
     if stage.each:
-        return _walk(state, mode, stage, rep_text, used, ack)
+        return _walk(state, mode, stage, rep_text, choice, note, ack)
     if dated and stage.plan and stage.collect != "commitments":
         return Step(_advance(state, mode, stage), ack=ack)  # the plan is already a commitment
     if flow.heard and stage.collect == "commitments" and \
@@ -231,23 +288,46 @@ def _hear_commitments(state: SessionState, stage: StageSpec, rep_text: str):
     return dated, acknowledge(dated, lambda d: spoken_due(d, today, lang), lang)
 
 
-def _walk(state, mode, stage, rep_text, used, ack) -> Step:
-    """A stage that goes through a list (skills): one rating and note per item."""
+def _rated(state: SessionState) -> set[str]:
+    return {a["skill"] for a in state.flow.answers if a["kind"] == "rating"}
+
+
+def _walk(state, mode, stage, rep_text, choice, note, ack) -> Step:
+    """A stage that goes through a list (skills): a rating and note per item, picked or read
+    from the words (for the skill they name, whichever was asked), each item asked until it
+    has one or its probes are used, an item already rated never asked again."""
+    lang = language.of(state.context)
     items = mode.items(stage, state.context)
     index = state.flow.item_index
-    parsed = parse_rating(rep_text, language.of(state.context))
-    ratings = []
-    if parsed:
-        ratings = [{"skill": items[index], "rating": parsed[0], "note": parsed[1]}]
-    elif used < stage.advance.max_probes:
+    current = items[index] if index < len(items) else None
+    if choice is not None and current is not None:
+        heard = [remember(state, {"kind": "rating", "skill": current, "value": int(choice),
+                                  "note": note[:500], "source": "choice"})]
+    else:
+        heard = [remember(state, {"kind": "rating", **r, "note": r["note"][:500],
+                                  "source": "proposed"})
+                 for r in ratings_in(rep_text, items, current, lang)]
+    said = lang.phrasing.said_back
+    if heard:
+        noted = "; ".join(said.rating.format(skill=a["skill"], rating=a["value"]) for a in heard)
+        ack = " ".join(x for x in (said.ratings.format(items=noted), ack) if x)
+    used = state.flow.probes.get(stage.key, 0)
+    if current is not None and current not in _rated(state) \
+            and used < stage.advance.max_probes:
         state.flow.probes[stage.key] = used + 1
-        return Step("probe", ack=ack)
-    index += 1
+        return Step("probe", ack=ack, answers=heard)
     state.flow.probes[stage.key] = 0
-    state.flow.item_index = index
-    if index >= len(items):
-        return Step(_advance(state, mode, stage), ack=ack, ratings=ratings)
-    return Step("ask", ack=ack, ratings=ratings)
+    state.flow.item_index = _unrated(state, items, index + 1)
+    if state.flow.item_index >= len(items):
+        return Step(_advance(state, mode, stage), ack=ack, answers=heard)
+    return Step("ask", ack=ack, answers=heard)
+
+
+def _unrated(state: SessionState, items: list[str], start: int) -> int:
+    rated = _rated(state)
+    while start < len(items) and items[start] in rated:
+        start += 1
+    return start
 
 
 def _advance(state: SessionState, mode: Mode, stage: StageSpec) -> str:
@@ -257,4 +337,9 @@ def _advance(state: SessionState, mode: Mode, stage: StageSpec) -> str:
         return "close"
     state.stage = following.key
     state.flow.item_index = 0
+    if following.each:  # skills already rated in passing are not asked again
+        items = mode.items(following, state.context)
+        state.flow.item_index = _unrated(state, items, 0)
+        if items and state.flow.item_index >= len(items):
+            return _advance(state, mode, following)
     return "ask"

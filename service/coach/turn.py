@@ -44,8 +44,8 @@ class TurnResult:
     guard: dict                       # {"outcome": passed|regenerated|fallback, "reasons": [...]}
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
-    commitment_update: dict | None = None  # {"id", "status": done|open|dropped, "note"}
-    skill_ratings: list[dict] = field(default_factory=list)  # [{"skill", "rating", "note"}]
+    answers: list[dict] = field(default_factory=list)  # heard this turn (flow.FlowState.answers)
+    choices: dict | None = None  # the quick replies offered with it (quick_replies.py)
     intent: str = "ask"
 
 
@@ -63,10 +63,10 @@ class Coach:
         yield from self._speak(work, mode, flow.opening(work, mode))
         state.__dict__.update(work.__dict__)
 
-    def respond(self, state: SessionState, rep_text: str):
+    def respond(self, state: SessionState, rep_text: str, choice: str | None = None):
         work = state.copy()
         mode = self.modes[work.mode]
-        step = flow.hear(work, mode, " ".join((rep_text or "").split()))
+        step = flow.hear(work, mode, " ".join((rep_text or "").split()), choice)
         yield from self._speak(work, mode, step)
         state.__dict__.update(work.__dict__)
 
@@ -84,8 +84,8 @@ class Coach:
         yield Delta(step.say)
         outcome = {"outcome": "passed" if verdict.ok else "fallback", "reasons": verdict.reasons}
         work.turns.append(TurnRecord("coach", step.say, "follow_up", guard=outcome))
-        yield TurnResult(step.say, "follow_up", outcome, commitment_update=step.update,
-                         intent="follow_up")
+        yield TurnResult(step.say, "follow_up", outcome, answers=list(step.answers),
+                         choices=step.choices, intent="follow_up")
 
     def _messages(self, work: SessionState, mode: Mode, stage: StageSpec, intent, item):
         system = render_file("system.j2", mode=mode, stage=stage, intent=intent, item=item)
@@ -152,4 +152,4 @@ class Coach:
             text, stage.key, record,
             prompt_tokens=sum(u["prompt_tokens"] or 0 for u in known) if known else None,
             completion_tokens=sum(u["completion_tokens"] or 0 for u in known) if known else None,
-            commitment_update=step.update, skill_ratings=list(step.ratings), intent=intent)
+            answers=list(step.answers), choices=step.choices, intent=intent)

@@ -24,7 +24,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import CoachingSession, Message, User, utcnow
 
-from ..domain_errors import Conflict
+from ..coach import quick_replies
+from ..domain_errors import Conflict, Invalid
 
 # 2 model calls a turn at most (a guard regeneration), each up to COACH_TIMEOUT x (retries + 1).
 CLAIM_SECONDS = 2 * 30.0 * 3 + 10
@@ -146,14 +147,28 @@ def turn_kind(found: dict, client_message_id: str) -> str:
     return "resend" if existing is None else "answered"
 
 
+def offered_label(row: CoachingSession, choice: str) -> str:
+    """The label of the quick reply ``choice`` among those the coach's last turn offered, or
+    Invalid naming the ones it may be."""
+    offered = ((row.state or {}).get("flow") or {}).get("offered")
+    label = quick_replies.label(offered, choice)
+    if label is None:
+        values = ", ".join(o["value"] for o in (offered or {}).get("options", []))
+        raise Invalid({"choice": [f"Choose one of: {values}." if values else
+                                  "The coach's last message offers no quick replies."]})
+    return label
+
+
 def accept_message(s: Session, row: CoachingSession, text: str, client_message_id: str, *,
-                   found: dict | None = None,
+                   found: dict | None = None, choice: str | None = None,
                    claim_seconds: float = CLAIM_SECONDS) -> tuple[Message, Message | None]:
     """Store the rep's message and claim the session for its reply (committed), or find the
     earlier one; returns (rep, reply|None). A resend without a reply claims the session again,
     to retry the turn. reply_pending while another turn of the session is pending.
 
-    ``found`` is what :func:`lookup_turn` returned, when the caller already looked."""
+    ``found`` is what :func:`lookup_turn` returned, when the caller already looked. ``choice``
+    is a quick reply the coach's last turn offered; with no words typed, its label is the
+    message's text."""
     pairs = (found or lookup_turn(s, row.id, client_message_id))["pairs"]
     existing = next(((m, r) for m, r in pairs if m.client_message_id == client_message_id), None)
     if existing is not None and existing[1] is not None:
@@ -167,9 +182,14 @@ def accept_message(s: Session, row: CoachingSession, text: str, client_message_i
     pending = next((m for m, r in pairs if r is None), None)
     if pending is not None:
         raise reply_pending(pending)
+    if choice is not None:
+        label = offered_label(row, choice)
+        text = text if text and text.strip() else label
+    elif not (text or "").strip():
+        raise Invalid({"text": ["Say something: the message is empty."]})
     claim(s, row, claim_seconds)
     message = Message(session_id=row.id, role="rep", text=text, stage=row.stage,
-                      client_message_id=client_message_id)
+                      client_message_id=client_message_id, choice=choice)
     s.add(message)
     s.commit()
     return message, None

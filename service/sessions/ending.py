@@ -13,6 +13,7 @@ from models import CoachingSession, Commitment, utcnow
 
 from ..coach import Coach, SessionState, language, session_metrics
 from ..domain_errors import Conflict
+from .answers import apply_confirmed, correct
 from .turn import confirm_hooks
 
 
@@ -61,11 +62,16 @@ def edit_summary(s: Session, row: CoachingSession, data: dict) -> None:
     """The rep edits the draft; ``confirmed`` shares it with the manager."""
     if row.status == "active":
         raise Conflict("End the session first: there is no summary to edit yet.")
+    if row.status == "confirmed" and data.get("answers"):
+        raise Conflict("This session is confirmed: its answers are on the record.")
     for key in ("summary", "help_asked"):
         if key in data:
             setattr(row, key, data[key])
+    if data.get("answers"):
+        correct(s, row, data["answers"])
     if data.get("confirmed") and row.status != "confirmed":
         row.status, row.confirmed_at = "confirmed", utcnow()
+        apply_confirmed(s, row)
         for commitment in row.commitments:
             commitment.confirmed = True
         for hook in confirm_hooks:

@@ -24,8 +24,6 @@ from models import (
     Commitment,
     Message,
     Opportunity,
-    SkillAssessment,
-    SkillRating,
     User,
     utcnow,
 )
@@ -41,6 +39,7 @@ from ..coach import (
 )
 from ..domain_errors import Invalid
 from ..token_usage import charge_tokens
+from .answers import record_follow_up
 from .claim import CLAIM_SECONDS, TurnTaken, release, store_claimed
 
 log = logging.getLogger(__name__)
@@ -163,7 +162,8 @@ def run_turn(sm: sessionmaker, coach: Coach, session_id: int, rep_message_id: in
     try:
         reply = None
         try:
-            items = coach.open(state) if rep is None else coach.respond(state, rep.text)
+            items = coach.open(state) if rep is None else \
+                coach.respond(state, rep.text, rep.choice)
             for item in items:
                 if isinstance(item, Delta):
                     yield "delta", {"text": str(item)}
@@ -204,7 +204,9 @@ def stored_turn(events: Iterator[Event]) -> StoredTurn:
 
 def store_reply(sm: sessionmaker, row: CoachingSession, rep: Message | None,
                 state: SessionState, reply: TurnResult) -> StoredTurn:
-    """One transaction: the coach message, the new state, follow-ups and skill ratings.
+    """One transaction: the coach message (with the quick replies it offers), the new state,
+    and the follow-ups answered (a picked answer is written to its commitment; ratings wait for
+    the rep's confirmation, answers.py).
 
     ``row`` is the session as claimed for this turn and ``rep`` the rep's message, both
     detached; the state is written only if the session is still at the claimed version (else
@@ -216,7 +218,7 @@ def store_reply(sm: sessionmaker, row: CoachingSession, rep: Message | None,
                           prompt_tokens=reply.prompt_tokens or 0,
                           completion_tokens=reply.completion_tokens or 0,
                           guard_outcome=guard.get("outcome", ""),
-                          guard_reasons=list(guard.get("reasons", [])))
+                          guard_reasons=list(guard.get("reasons", [])), choices=reply.choices)
         store_claimed(s, row, state=state.to_dict(), stage=reply.stage or row.stage)
         s.add(message)
         rep_turn = next((t for t in reversed(state.turns) if t.role == "rep"), None)
@@ -224,38 +226,9 @@ def store_reply(sm: sessionmaker, row: CoachingSession, rep: Message | None,
                 and rep_turn.stage != rep.stage:
             s.add(rep)  # back into a session, so the new stage is written and kept on it
             rep.stage = rep_turn.stage
-        if reply.commitment_update:
-            _follow_up(s, row, reply.commitment_update)
-        if reply.skill_ratings:
-            _rate_skills(s, row, reply.skill_ratings)
+        for answer in reply.answers:
+            if answer["kind"] == "follow_up":
+                record_follow_up(s, row, answer)
         charge_tokens(s, row.org_id, message.prompt_tokens + message.completion_tokens)
         s.commit()
         return StoredTurn(message, rep, row)
-
-
-def _follow_up(s: Session, row: CoachingSession, update: dict) -> None:
-    commitment = s.get(Commitment, update.get("id"))
-    if commitment is None or commitment.rep_id != row.rep_id:
-        return  # the model named a commitment that is not this rep's: ignore it
-    status = update.get("status") or "open"
-    commitment.status = status if status in ("open", "done", "dropped") else "open"
-    commitment.outcome_note = (update.get("note") or "")[:2000]
-    commitment.followed_up_session_id = row.id
-    commitment.closed_at = utcnow() if commitment.status != "open" else None
-
-
-def _rate_skills(s: Session, row: CoachingSession, ratings: list[dict]) -> None:
-    assessment = s.scalar(select(SkillAssessment).where(SkillAssessment.session_id == row.id))
-    if assessment is None:
-        assessment = SkillAssessment(org_id=row.org_id, rep_id=row.rep_id, session_id=row.id)
-        s.add(assessment)
-    known = {r.skill: r for r in assessment.ratings}
-    for item in ratings:
-        rating = max(1, min(5, int(item["rating"])))
-        if item["skill"] in known:
-            known[item["skill"]].rating = rating
-            known[item["skill"]].note = item.get("note") or ""
-        else:
-            known[item["skill"]] = SkillRating(skill=item["skill"], rating=rating,
-                                               note=item.get("note") or "")
-            assessment.ratings.append(known[item["skill"]])

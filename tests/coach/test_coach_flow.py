@@ -38,14 +38,34 @@ def test_due_commitments_are_followed_up_one_at_a_time(context):
     state = SessionState(mode="weekly_review", stage="", context=context, due_commitments=due)
     first, _ = last(coach.open(state))
     assert "Call the three stalled accounts" in first.text and "7 March" in first.text
+    assert first.choices["kind"] == "follow_up" and first.choices["about"] == 1
+    assert [o["value"] for o in first.choices["options"]] == ["done", "partly", "not_yet",
+                                                            "dropped"]
     second, _ = last(coach.respond(state, "Not yet, I ran out of time with the trade show."))
-    assert second.commitment_update["id"] == 1 and second.commitment_update["status"] == "open"
+    assert second.answers == [{"kind": "follow_up", "commitment_id": 1,
+                               "text": "Call the three stalled accounts", "value": "not_yet",
+                               "note": "Not yet, I ran out of time with the trade show.",
+                               "source": "proposed"}]
     assert "Send the Globex proposal" in second.text and "4 March" in second.text
-    third, _ = last(coach.respond(state, "Done, sent it on Monday and they replied."))
-    assert third.commitment_update == {"id": 2, "status": "done",
-                                       "note": "Done, sent it on Monday and they replied."}
+    assert second.choices["about"] == 2
+    third, _ = last(coach.respond(state, "Sent on Monday and they replied.", "done"))
+    assert third.answers == [{"kind": "follow_up", "commitment_id": 2,
+                              "text": "Send the Globex proposal", "value": "done",
+                              "note": "Sent on Monday and they replied.", "source": "choice"}]
     assert third.stage == "acknowledge" and "EUR 42,000" in third.text
+    assert third.choices is None and state.flow.offered is None
     assert state.due_commitments == [] and state.flow.follow_ups_answered == 2
+    assert [a["value"] for a in state.flow.answers] == ["not_yet", "done"]
+
+
+def test_a_choice_that_was_not_offered_counts_as_words_only(context):
+    due = [{"id": 7, "text": "Send the Globex proposal", "due_date": "2025-03-04"}]
+    coach = Coach(make_engine("guided"))
+    state = SessionState(mode="weekly_review", stage="", context=context, due_commitments=due)
+    list(coach.open(state))
+    reply, _ = last(coach.respond(state, "Sí, la envié el lunes.", "4"))
+    assert reply.answers[0]["value"] == "" and reply.answers[0]["source"] == "proposed"
+    assert state.turns[-2].choice is None
 
 
 def test_asking_twice_earns_an_offer_and_yes_an_idea(context):

@@ -78,9 +78,11 @@ def test_every_mode_runs_as_real_coaching(mode_key, modes, context):
 
 def test_skills_audit_returns_parsed_ratings(context):
     _, state, replies = session("skills_audit", context, ["I want to see where I lost ground."] + RATINGS)
-    ratings = [r for reply in replies for r in reply.skill_ratings]
-    assert ratings[0] == {"skill": "prospecting", "rating": 3, "note": "I open well but lose momentum"}
-    assert ratings[1]["rating"] == 2 and ratings[1]["skill"] == "discovery questions"
+    ratings = [r for reply in replies for r in reply.answers]
+    assert ratings[0] == {"kind": "rating", "skill": "prospecting", "value": 3,
+                          "note": "I open well but lose momentum", "source": "proposed"}
+    assert ratings[1]["value"] == 2 and ratings[1]["skill"] == "discovery questions"
+    assert ratings == state.flow.answers
     skills = [r["skill"] for r in ratings]
     assert len(ratings) == 8 and len(set(skills)) == 8, skills
 

@@ -80,7 +80,7 @@ def test_every_shipped_language_loads_with_every_key(code):
     ({"phrasing.toml": {"reflect": {"frames": ["So {phrase}."]}}},
      "xx/phrasing.toml: reflect.frames: unknown placeholder {phrase} (allowed: {p}, {P})"),
     ({"phrasing.toml": {"said_back": {"follow_up_leads": {"done": "Done"}}}},
-     "xx/phrasing.toml: said_back.follow_up_leads: missing key 'open'"),
+     "xx/phrasing.toml: said_back.follow_up_leads: missing key 'partly'"),
 ])
 def test_a_malformed_language_fails_naming_the_file_and_the_key(tmp_path, changes, message):
     folder = write_language(tmp_path / "xx", changes)
@@ -134,14 +134,16 @@ TOY = {
     "phrasing.toml": {
         "dates": {"day_month": "{day}. {month}"},
         "reflect": {"frames": ["Zo {p}."], "neutral": ["Danke."]},
-        "said_back": {"follow_up_leads": {"done": "Fatto", "open": "Offen", "dropped": "Weg"}},
+        "said_back": {"follow_up_leads": {"done": "Fatto", "partly": "Halb", "not_yet": "Offen",
+                                          "dropped": "Weg", "unclear": "Danke"}},
         "follow_up": {"first_question": 'Qua war "{text}"{due}?', "due": ", bis {date}"},
         "coach": {"turn_back_lead": ["Du willst Rat."], "turn_back": ["Qua siehst du selbst?"],
                   "offer_lead": "Zweimal gefragt, also ein Angebot.",
                   "close": ["Qua nimmst du mit?"]},
         "summary": {"session": "{title} mit {who}.", "follow_ups": "Faellig: {outcomes}.",
                     "follow_up": "{name} ist {status}",
-                    "statuses": {"done": "erledigt", "open": "offen", "dropped": "weg"},
+                    "statuses": {"done": "erledigt", "partly": "halb", "not_yet": "offen",
+                                 "dropped": "weg", "unclear": "besprochen"},
                     "no_commitments": "Nichts datiert."},
         "figures": {"no_quota": "kein Soll"},
     },
@@ -207,7 +209,7 @@ def test_the_guided_coach_speaks_the_sessions_language(toy, tmp_path):
 
     assert run(coach.open(state)).text == 'Qua war "Call Bob", bis 4. Marx?'
     followed = run(coach.respond(state, "fertig"))
-    assert followed.commitment_update["status"] == "done"
+    assert followed.answers[0]["value"] == "done"
     assert followed.text == "Fatto. Qua ist los?"
     turned = run(coach.respond(state, "blorp, sag du es mir"))
     assert turned.text == "Du willst Rat. Qua siehst du selbst?"

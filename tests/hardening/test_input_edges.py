@@ -164,11 +164,18 @@ def test_money_is_a_string_in_the_spec_and_in_every_answer(api, orgs):
     assert all(prop["type"] in ("string", ["string", "null"]) for _, prop in money), money
 
 
-def test_a_message_text_is_documented_as_not_empty(api):
+def test_a_message_needs_words_or_a_quick_reply(api, orgs):
     spec = api.get("/api/v1/openapi.json").json
-    text = spec["components"]["schemas"]["MessageIn"]["properties"]["text"]
-    assert text["minLength"] == 1 and re.search(text["pattern"], " a ")
-    assert not re.search(text["pattern"], " \t\n")
+    body = spec["components"]["schemas"]["MessageIn"]["properties"]
+    assert "choice" in body and "Required unless `choice`" in body["text"]["description"]
+    token = orgs["one"].tokens["rep_a1"]
+    sid = api.post("/sessions", token, json={"mode": "weekly_review"}).get_json()["id"]
+    for text in ("", " \t\n"):
+        refused = api.post(f"/sessions/{sid}/messages", token,
+                           json={"text": text, "client_message_id": f"e{len(text)}"})
+        assert refused.status_code == 422 and "text" in refused.get_json()["error"]["fields"]
+    stored = api.get(f"/sessions/{sid}", token).get_json()["messages"]
+    assert [m["role"] for m in stored] == ["coach"]  # nothing stored for an empty message
 
 
 @pytest.fixture

@@ -45,7 +45,12 @@ def test_weekly_review_from_due_commitments_to_confirmed_commitments(api, world,
     assert any("49,400" in m["text"] for m in coach_turns)  # the real figures, acknowledged
     session.expire_all()
     followed = session.scalars(select(Commitment).where(Commitment.id.in_(world.due_ids))).all()
-    assert all(c.followed_up_session_id == sid and c.outcome_note for c in followed)
+    # answered in words: asked once, and the answers are proposals, shown, not yet recorded
+    assert all(c.followed_up_session_id == sid and c.follow_up == "" and not c.outcome_note
+               and c.status == "open" for c in followed)
+    proposed = {a["commitment_id"]: a for a in detail["answers"]}
+    assert {a["value"] for a in proposed.values()} == {"partly", "not_yet"}
+    assert all(a["source"] == "proposed" for a in proposed.values())
     assert detail["metrics"]["rep_word_share"] > 0.4
     # answered once ("Not done yet" leaves it open), never asked again: the next session, in
     # any mode, opens on its own subject
@@ -71,6 +76,9 @@ def test_weekly_review_from_due_commitments_to_confirmed_commitments(api, world,
         "help_asked": "Join the Fabrikam procurement call.", "confirmed": True}).get_json()
     assert confirmed["status"] == "confirmed" and confirmed["confirmed_at"]
     assert all(c["confirmed"] for c in confirmed["commitments"])
+    session.expire_all()
+    assert sorted(c.follow_up for c in followed) == ["not_yet", "partly"]  # confirmed: recorded
+    assert all(c.outcome_note and c.status == "open" for c in followed)
     seen = api.get(f"/sessions/{sid}", manager).get_json()
     assert seen["help_asked"] == "Join the Fabrikam procurement call." and seen["messages"]
     assert api.get(f"/sessions/{sid}", orgs["one"].tokens["manager_b"]).status_code == 404

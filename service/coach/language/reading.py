@@ -131,17 +131,72 @@ def is_vague(text: str, below_words: int, lang: Language = ENGLISH) -> bool:
 
 
 def classify_follow_up(text: str, lang: Language = ENGLISH) -> str:
-    """done | open (not done yet) | dropped, from the rep's account of a due commitment.
+    """done | partly | not_yet | dropped | unclear, read from the rep's account of a due
+    commitment: a proposal the rep confirms, never a record by itself.
 
-    The first sentence decides when it says ('I booked two of the three. ... so I parked the
-    third' is done); otherwise the whole answer."""
+    Some of it done decides first; then the first sentence when it says ('I booked it. The
+    second one slipped' is done); otherwise the whole answer. Nothing recognised is unclear
+    (another language, another subject): the rep picks at the end."""
     said = lang.lexicon.follow_up
+    if said.partly.search(text):
+        return "partly"
     first = re.split(r"(?<=[.!?;])\s+|\s+-\s+", text.strip(), maxsplit=1)[0]
     for part in (first, text):
         if said.dropped.search(part):
             return "dropped"
         if said.not_done.search(part):
-            return "open"
+            return "not_yet"
         if said.done.search(part):
             return "done"
-    return "open"
+    return "unclear"
+
+
+CLAUSES = re.compile(r"(?<=[.!?;])\s+|,\s+(?:and\s+)?|\s+and\s+|\s+but\s+")
+NEAR = 6  # words between a skill's name and the number that rates it
+
+
+def _names(skill: str) -> list[str]:
+    """The stems a rep may name a skill by: its words of five letters or more, cut to six."""
+    return [w[:6] for w in re.findall(r"[a-z]+", skill.lower()) if len(w) >= 5]
+
+
+def _skill_near(clause: str, at: int, skills: list[str], current: str | None) -> str | None:
+    """The skill named within NEAR words of the number at ``at``: the one being asked when it is
+    named too, else the nearest; None when none is."""
+    words = [(m.start(), m.group(0)[:6]) for m in re.finditer(r"[a-z]+", clause.lower())]
+    index = sum(1 for start, _ in words if start < at)
+    near = {stem: abs(i - index) for i, (_, stem) in enumerate(words) if abs(i - index) <= NEAR}
+    named = sorted((min(near[stem] for stem in _names(s) if stem in near), s)
+                   for s in skills if any(stem in near for stem in _names(s)))
+    if current is not None and any(s == current for _, s in named):
+        return current
+    return named[0][1] if named else None
+
+
+def ratings_in(text: str, skills: list[str], current: str | None,
+               lang: Language = ENGLISH) -> list[dict]:
+    """Every 1-5 rating in the answer, for the skill named next to it, else for ``current``
+    (the skill being asked): 'Closing I'd give a 3, discovery maybe a 4' gives closing 3 and
+    discovery 4 whatever was asked. A number word counts only where it reads as a rating ('maybe
+    a four', not 'the other one'); a skill's first rating in the answer stands. Each note is the
+    rep's words around the number. Proposals, never records by themselves."""
+    found: dict[str, dict] = {}
+    reading = lang.lexicon.reading
+    sentences = [p for p in re.split(r"(?<=[.!?;])\s+", " ".join(text.split())) if p]
+    for sentence in sentences:
+        matches = list(reading.rating.finditer(sentence))
+        clauses = [sentence] if len(matches) <= 1 else [c for c in CLAUSES.split(sentence) if c]
+        for clause in clauses:
+            m = next((m for m in reading.rating.finditer(clause)
+                      if not m.group(0).isalpha() or reading.rating_word_cue.search(
+                          clause[:m.start()]) or len(clause.split()) <= 3), None)
+            if m is None:
+                continue
+            skill = _skill_near(clause, m.start(), skills, current) or current
+            if skill is None or skill in found:
+                continue
+            around = (reading.rating_trail.sub("", clause[:m.start()]).strip(" ,.;:-"),
+                      reading.rating_lead.sub("", clause[m.end():].strip(" ,.;:-")).strip(" ,.;:-"))
+            found[skill] = {"skill": skill, "value": _number(next(g for g in m.groups() if g), lang),
+                            "note": ", ".join(p for p in around if p)}
+    return list(found.values())

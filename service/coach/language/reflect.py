@@ -158,7 +158,7 @@ def acknowledge(commitments: list[dict], spoken_due, lang: Language = ENGLISH) -
 def follow_up_ack(text: str, status: str, lang: Language = ENGLISH) -> str:
     """One short clause saying back how a due commitment went: 'Done, then: ...'."""
     said, says = lang.lexicon.reflect, lang.phrasing.said_back
-    lead = says.follow_up_leads.get(status, says.follow_up_leads["open"])
+    lead = says.follow_up_leads.get(status, says.follow_up_leads["unclear"])
     phrase = key_phrase(text, 10, lang) if text and text.strip() else ""
     if phrase.split(" ", 1)[0].lower() in said.stop | said.lower_after_lead:
         phrase = phrase[0].lower() + phrase[1:]

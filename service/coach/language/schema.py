@@ -10,7 +10,10 @@ from __future__ import annotations
 from .kinds import Alternatives, Map, Names, Ordered, Pattern, Patterns, Table, Text, Texts, Words
 
 VERB_KINDS = ("keep", "drop", "create", "action")  # a commitment's kind, by its first verb
-FOLLOW_UP_STATUSES = ("done", "open", "dropped")
+# the rep's answer on a due commitment (models.FOLLOW_UP_ANSWERS), "unclear" when no reading
+# of free text could tell: the rep picks one at the end
+FOLLOW_UP_STATUSES = ("done", "partly", "not_yet", "dropped", "unclear")
+OFFER_ANSWERS = ("yes", "no")
 FIGURES = ("pipeline_count", "proposals", "deals_closed", "pipeline_value", "closed_value", "quota",
            "attainment")
 DATE_KINDS = {  # kind -> the named groups its pattern must have
@@ -25,9 +28,11 @@ LEXICON = {
     "calendar": {"weekdays": Names(7), "months": Names(12), "numbers": Ordered()},
     "dates": {**{kind: Pattern(*groups) for kind, groups in DATE_KINDS.items()},
               "starts_before": Pattern(), "starts_with": Pattern()},
-    "reading": {"rating": Pattern(), "rating_lead": Pattern(), "asks_for_answer": Pattern(),
+    "reading": {"rating": Pattern(), "rating_lead": Pattern(), "rating_trail": Pattern(),
+                "rating_word_cue": Pattern(), "asks_for_answer": Pattern(),
                 "yes": Pattern(), "no": Pattern(), "vague": Pattern()},
-    "follow_up": {"done": Pattern(), "dropped": Pattern(), "not_done": Pattern()},
+    "follow_up": {"done": Pattern(), "dropped": Pattern(), "not_done": Pattern(),
+                  "partly": Pattern()},
     "commitments": {**{kind: Alternatives() for kind in VERB_KINDS},
                     "intent": Pattern(), "lead_in": Pattern(), "split": Pattern(),
                     "measure_lead": Pattern("measure"), "count": Pattern(), "help": Pattern(),
@@ -54,7 +59,10 @@ PHRASING = {
     "said_back": {"commitments": Text("action", "due", "more"), "commitments_due": Text("due"),
                   "commitments_more": Text("count"),
                   "follow_up_leads": Table(FOLLOW_UP_STATUSES), "follow_up": Text("lead", "note"),
-                  "follow_up_short": Text("lead")},
+                  "follow_up_short": Text("lead"), "rating": Text("skill", "rating"),
+                  "ratings": Text("items")},
+    "choices": {"follow_up": Table(FOLLOW_UP_STATUSES[:4]), "offer": Table(OFFER_ANSWERS),
+                "hint": Text()},
     "follow_up": {"first_question": Text("text", "due"), "next_question": Text("text", "due"),
                   "due": Text("date")},
     "coach": {"default_question": Text(), "turn_back_lead": Texts(), "turn_back": Texts(),
