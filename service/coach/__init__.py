@@ -13,10 +13,11 @@ from .errors import (
     EngineUnavailable,
     ModeFileError,
 )
-from .flow import FlowState, SessionState, TurnRecord, follow_up_question
+from .flow import follow_up_question
 from .guard import GuardVerdict, check
 from .metrics import session_metrics
 from .modes import Mode, StageSpec, load_modes
+from .state import FlowState, SessionState, TurnRecord
 from .summary.draft import SessionDraft
 from .turn import Coach, Delta, Replace, TurnResult
 

@@ -1,16 +1,14 @@
-"""The flow: the session state kept between turns, and the decision of what the next coach
-turn must do.
+"""The flow: the decision of what the next coach turn must do, from the session state
+(state.py) and what the rep just said.
 
 Follow-ups of due commitments come first, then the mode's stages top to bottom. What the rep
 just said decides the turn's *intent* (ask, probe, turn_back, offer, idea, close...); turn.py
-speaks it. The state is typed and versioned (``FLOW_VERSION``), so a stored session written by
-an older release still loads (see :meth:`SessionState.from_dict`).
+speaks it. Where an answer is a record (a follow-up, a rating, the offer) the step carries the
+quick replies to offer with it; a picked one is the rep's answer, words alone only propose.
 """
 
 from __future__ import annotations
 
-import copy as _copy
-from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from . import language, quick_replies
@@ -24,110 +22,10 @@ from .language.reading import (
 )
 from .language.reflect import acknowledge, follow_up_ack
 from .modes import Mode, StageSpec
+from .state import FLOW_VERSION, FlowState, SessionState, Step, TurnRecord
 
-FLOW_VERSION = 2
-
-
-@dataclass
-class TurnRecord:
-    role: str                 # "coach" | "rep"
-    text: str
-    stage: str | None = None  # mode stage key, or "follow_up" for due-commitment check-ins
-    guard: dict | None = None  # coach turns: {"outcome", "reasons"}
-    # rep turns: "injection" when the text reads as an instruction to the coach; a flagged turn
-    # never enters the summary, the commitments or the ratings
-    flag: str | None = None
-    choice: str | None = None  # rep turns: the quick reply picked (its label is the text)
-
-
-@dataclass
-class FlowState:
-    """The flow's bookkeeping between turns."""
-
-    follow_ups_asked: int = 0     # due commitments the coach has asked about
-    follow_ups_answered: int = 0  # ... and the rep has answered
-    asks: int = 0                 # times the rep asked for the answer since the last offer
-    probes: dict[str, int] = field(default_factory=dict)  # stage key -> probes used there
-    item_index: int = 0           # where a walking stage (skills) is in its list
-    heard: list[dict] = field(default_factory=list)  # dated commitments heard, ISO due dates
-    complete: bool = False        # every stage is covered: the coach closes
-    folded: int = 0               # turns folded into the running summary (prompt budget)
-    # the rep's answers the record needs: follow-ups {"kind": "follow_up", "commitment_id",
-    # "text", "value", "note", "source"} and ratings {"kind": "rating", "skill", "value",
-    # "note", "source"}; source "choice" (a quick reply: recorded) or "proposed" (read from
-    # free text: recorded only when the rep confirms the session)
-    answers: list[dict] = field(default_factory=list)
-    offered: dict | None = None   # the quick replies of the last coach turn (quick_replies.py)
-
-    @classmethod
-    def from_extra(cls, extra: dict) -> FlowState:
-        """The untyped ``extra`` dict of version 1 states (its unread keys are dropped)."""
-        return cls(follow_ups_asked=extra.get("follow_ups_asked", 0),
-                   follow_ups_answered=extra.get("followed_up", 0), asks=extra.get("asks", 0),
-                   probes=dict(extra.get("probes", {})), item_index=extra.get("item_index", 0),
-                   heard=list(extra.get("heard", [])), complete=bool(extra.get("complete")),
-                   folded=extra.get("folded", 0))
-
-
-@dataclass
-class SessionState:
-    mode: str
-    stage: str
-    context: dict
-    turns: list[TurnRecord] = field(default_factory=list)
-    digest: str = ""  # the turns folded out of the prompt, a line each (prompt/budget.py)
-    # [{"id", "text", "due_date", "measure"}] still to follow up, in order
-    due_commitments: list[dict] = field(default_factory=list)
-    offer_state: str = "none"  # "none" | "offered" | "accepted"
-    flow: FlowState = field(default_factory=FlowState)
-
-    def to_dict(self) -> dict:
-        """A JSON-ready dict (built by hand: dataclasses.asdict deep-copies the whole context)."""
-        return {"version": FLOW_VERSION, "mode": self.mode, "stage": self.stage,
-                "context": dict(self.context),
-                "turns": [{"role": t.role, "text": t.text, "stage": t.stage,
-                           "guard": t.guard and dict(t.guard), "flag": t.flag,
-                           "choice": t.choice}
-                          for t in self.turns],
-                "digest": self.digest, "offer_state": self.offer_state,
-                "flow": asdict(self.flow),
-                "due_commitments": [
-                    {**c, "due_date": c["due_date"].isoformat()
-                     if isinstance(c.get("due_date"), date) else c.get("due_date")}
-                    for c in self.due_commitments]}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> SessionState:
-        flow = FlowState(**data["flow"]) if "flow" in data else \
-            FlowState.from_extra(data.get("extra") or {})
-        return cls(mode=data["mode"], stage=data["stage"], context=dict(data.get("context", {})),
-                   turns=[t if isinstance(t, TurnRecord) else TurnRecord(**t)
-                          for t in data.get("turns", [])],
-                   digest=data.get("digest", data.get("running_summary", "")),
-                   due_commitments=[dict(c) for c in data.get("due_commitments", [])],
-                   offer_state=data.get("offer_state", "none"), flow=flow)
-
-    def copy(self) -> SessionState:
-        """A working copy the flow may change; the turns themselves are never changed in place."""
-        return replace(self, context=dict(self.context), turns=list(self.turns),
-                       due_commitments=_copy.deepcopy(self.due_commitments),
-                       flow=_copy.deepcopy(self.flow))
-
-    def today(self) -> date:
-        value = self.context.get("today")
-        return date.fromisoformat(value) if value else date.today()
-
-
-@dataclass
-class Step:
-    """What the next coach turn must do, as the flow decided it."""
-
-    intent: str                # open | ask | probe | follow_up | turn_back | offer | idea | close
-    say: str = ""              # a line the flow speaks itself (the follow-up questions)
-    ack: str = ""              # say back the dated commitments the rep just gave
-    followed: str = ""         # the rep just said how a due commitment went (FOLLOW_UP_STATUSES)
-    answers: list[dict] = field(default_factory=list)  # the answers heard this turn (FlowState)
-    choices: dict | None = None  # the quick replies to offer with this turn
+__all__ = ["FLOW_VERSION", "FlowState", "SessionState", "Step", "TurnRecord", "hear", "opening",
+           "remember"]
 
 
 def _due(value, lang: language.Language) -> str:

@@ -15,12 +15,12 @@ from dataclasses import replace as dc_replace
 from . import flow, guard, language
 from .engines.base import CoachTurn
 from .errors import EngineError
-from .flow import SessionState, Step, TurnRecord
 from .language.reflect import reflect
 from .modes import Mode, StageSpec, load_modes
 from .prompt.budget import fit
 from .prompt.context_block import data_message
 from .prompt.render import render_file, try_render
+from .state import SessionState, Step, TurnRecord
 from .summary.draft import SessionDraft, draft_summary
 
 
