@@ -144,7 +144,7 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
             state.offer_state = "offered"
             return Step("offer")
         return Step("turn_back")
-    dated, ack = _hear_commitments(state, stage, rep_text)
+    dated, ack = _hear_commitments(state, mode, stage, rep_text)
     if flow.complete:
         return Step("close", ack=ack)
     used = flow.probes.get(stage.key, 0)
@@ -152,7 +152,7 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
         return _walk(state, mode, stage, rep_text, choice, note, ack)
     if dated and stage.plan and stage.collect != "commitments":
         return Step(_advance(state, mode, stage), ack=ack)  # the plan is already a commitment
-    if flow.heard and stage.collect == "commitments" and \
+    if dated_heard(state) and stage.collect == "commitments" and \
             is_vague(rep_text, stage.advance.probe_below_words, lang):
         return Step(_advance(state, mode, stage), ack=ack)  # 'nothing else': the list is done
     if is_vague(rep_text, stage.advance.probe_below_words, lang) and \
@@ -173,17 +173,28 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
     return Step("ask", ack=ack)
 
 
-def _hear_commitments(state: SessionState, stage: StageSpec, rep_text: str):
-    """Dated commitments in this answer, remembered, and the line that says them back."""
+def _hear_commitments(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str):
+    """The commitments in this answer, structured and remembered with the stage that heard
+    them (the draft takes them from here), and the line that says the dated ones back. From the
+    first plan stage on, every action named counts; before it only a firm 'I will ... by'."""
     today, lang = state.today(), language.of(state.context)
-    dated = [c for c in commitments_in(rep_text, today, strict=not stage.plan, lang=lang)
-             if c["due_date"]]
+    planning = stage.plan or any(s.plan for s in mode.stages[:mode.stages.index(stage)])
+    found = [{**c, "stage": stage.key}
+             for c in commitments_in(rep_text, today, strict=not planning, lang=lang)]
+    dated = [c for c in found if c["due_date"]]
+    if not found:
+        return dated, ""
+    known = [{**c, "due_date": c["due_date"] and date.fromisoformat(c["due_date"])}
+             for c in state.flow.heard]
+    state.flow.heard = [{**c, "due_date": c["due_date"] and c["due_date"].isoformat()}
+                        for c in merge(known + found, lang)]
     if not dated:
         return dated, ""
-    known = [{**c, "due_date": date.fromisoformat(c["due_date"])} for c in state.flow.heard]
-    state.flow.heard = [{**c, "due_date": c["due_date"].isoformat()}
-                        for c in merge(known + dated, lang)]
     return dated, acknowledge(dated, lambda d: spoken_due(d, today, lang), lang)
+
+
+def dated_heard(state: SessionState) -> int:
+    return sum(1 for c in state.flow.heard if c.get("due_date"))
 
 
 def _rated(state: SessionState) -> set[str]:

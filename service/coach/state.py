@@ -32,7 +32,9 @@ class FlowState:
     asks: int = 0                 # times the rep asked for the answer since the last offer
     probes: dict[str, int] = field(default_factory=dict)  # stage key -> probes used there
     item_index: int = 0           # where a walking stage (skills) is in its list
-    heard: list[dict] = field(default_factory=list)  # dated commitments heard, ISO due dates
+    # every commitment heard, structured: {"text", "due_date" (ISO or None), "measure", "kind",
+    # "stage"}, repeats merged
+    heard: list[dict] = field(default_factory=list)
     complete: bool = False        # every stage is covered: the coach closes
     folded: int = 0               # turns folded into the running summary (prompt budget)
     # the rep's answers the record needs: follow-ups {"kind": "follow_up", "commitment_id",

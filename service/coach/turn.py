@@ -121,7 +121,7 @@ class Coach:
                          self._messages(work, mode, stage, intent, item),
                          max_tokens=self.max_reply_tokens, intent=intent, item=item,
                          asked=asked, turn_index=len(asked), ack=step.ack,
-                         heard=len(work.flow.heard), followed=step.followed)
+                         heard=flow.dated_heard(work), followed=step.followed)
         rules = {"offer_accepted": intent == "idea", "require_open": intent != "offer",
                  "lang": language.of(work.context)}
         parts = []
