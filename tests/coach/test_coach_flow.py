@@ -84,6 +84,18 @@ def test_asking_twice_earns_an_offer_and_yes_an_idea(context):
     assert state.offer_state == "none" and after.intent in ("ask", "probe")
 
 
+def test_the_offer_comes_with_yes_and_no_and_a_picked_no_declines(context):
+    coach = Coach(make_engine("guided"))
+    state = SessionState(mode="weekly_review", stage="", context=context)
+    list(coach.open(state))
+    list(coach.respond(state, "What should I do about it?"))
+    offer, _ = last(coach.respond(state, "Just tell me what to do."))
+    assert [o["label"] for o in offer.choices["options"]] == ["Yes", "No"]
+    declined, _ = last(coach.respond(state, "Yes, but I'd rather find it myself.", "no"))
+    assert declined.intent == "ask" and state.offer_state == "none"
+    assert declined.choices is None
+
+
 def test_prompt_stays_under_budget_however_long_the_session(context):
     engine = FakeEngine(default=GOOD)
     coach = Coach(engine, token_budget=1200, max_reply_tokens=200)
