@@ -92,7 +92,9 @@ def test_a_session_with_a_turn_running_is_not_discarded(api, world, session):
     refused = api.delete(f"/sessions/{sid}", world.token)
     assert refused.status_code == 409
     assert refused.get_json()["error"]["code"] == "reply_pending"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 30
     assert count(session, CoachingSession, CoachingSession.id == sid) == 1
+    assert count(session, Message, Message.session_id == sid) == 1
 
 
 def test_a_second_start_names_the_active_session_unless_a_new_one_is_asked(api, world, session):
