@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 
 from . import ENGLISH, Language
-from .reading import date_patterns, find_date, is_start
+from .dates import date_patterns, find_date, is_start
 from .schema import VERB_KINDS
 
 SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+|\s*(?:^|\s)[-*\u2022]\s+")
