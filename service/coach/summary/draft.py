@@ -1,6 +1,6 @@
 """Drafting the session summary: the deterministic extraction the offline coach uses
-(commitments from planning stages, the help asked from 'help' stages) and the engine call
-that drafts it for any engine."""
+(commitments from the first planning stage on, as the flow hears them; the help asked from
+'help' stages) and the engine call that drafts it for any engine."""
 
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ def extract_summary(mode, transcript: list[dict], today: date, rep_name: str = "
     help_texts: list[str] = []
     for stage in mode.stages:
         for text in answers.get(stage.key, []):
-            commitments.extend(commitments_in(text, today, strict=not stage.plan, lang=lang))
+            commitments.extend(commitments_in(text, today, strict=not mode.planning(stage),
+                                              lang=lang))
             if stage.collect == "help" and not is_vague(text, 3, lang):
                 help_texts.append(text)
     unique = merge(commitments, lang)
