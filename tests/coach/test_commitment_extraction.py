@@ -11,7 +11,7 @@ import pytest
 from service.coach import Coach, GuidedEngine, SessionState, language
 from service.coach.language import LANGUAGES_DIR
 from service.coach.language.commitments import commitments_in
-from service.coach.language.dates import find_date
+from service.coach.language.dates import find_date, parse
 from service.coach.language.schema import FILES
 
 SUNDAY = date(2026, 11, 22)
@@ -56,6 +56,15 @@ def test_two_prospecting_mornings_are_due_by_the_later_day_and_measured_by_the_c
         "due_date": date(2026, 11, 27), "measure": "20 new calls each time", "kind": "create"}]
     # said on a Wednesday, the coming Tuesday comes after the coming Friday
     assert structured(said, WEDNESDAY)[0]["due_date"] == date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("said", [
+    "I'll call Anna tomorrow and by Friday I'll send the deck.",
+    "Tomorrow I'll call Anna, and end of next week I will send the deck.",
+])
+def test_two_actions_in_one_sentence_keep_their_own_dates(said):
+    assert [(c["text"], c["due_date"]) for c in structured(said, strict=True)] == [
+        ("Call Anna", date(2026, 11, 23)), ("Send the deck", date(2026, 11, 27))]
 
 
 @pytest.mark.parametrize("said, text", [
@@ -235,5 +244,6 @@ def test_a_spanish_commitment_is_structured_like_an_english_one(spanish):
     assert structured("Voy a enviar la propuesta el viernes.", lang=spanish) == [{
         "text": "Enviar la propuesta", "due_date": date(2026, 11, 27), "measure": "",
         "kind": "action"}]
-    # English words read in Spanish are no date: the session's language only
-    assert find_date("I will send it by Friday.", SUNDAY, spanish) == (None, "")
+    # read in the session's language only: an English day is no date in Spanish, and back
+    assert find_date("Voy a enviarla el Friday.", SUNDAY, spanish) == (None, "")
+    assert parse("viernes", SUNDAY, "en") is None and parse("Friday", SUNDAY, "es") is None
