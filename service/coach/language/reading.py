@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from . import ENGLISH, Language
+from .dates import date_patterns, find_date, is_start  # noqa: F401 - their home before dates.py
 
 
 def _number(word: str, lang: Language, default: int | None = None) -> int:
