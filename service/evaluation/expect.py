@@ -87,32 +87,39 @@ def _ratings(s, row: CoachingSession, expect: list[dict]) -> tuple[list[dict], l
     return checks, [f"rating {skill} {rating}" for skill, rating in stored if skill not in named]
 
 
-def _describe(due: date | None, measure: str | None, kind: str | None) -> str:
-    return (f"due {due.isoformat() if due else 'none'}, "
-            f"measure {repr(measure) if measure else 'none'}, kind {kind or '-'}")
+def _shown(field: str, value) -> str:
+    if field == "due":
+        return f"due {value.isoformat() if value else 'none'}"
+    if field == "measure":
+        return f"measure {value!r}" if value else "measure none"
+    return f"kind {value}"
 
 
 def _commitments(row: CoachingSession, expect: list[dict],
                  today: date) -> tuple[list[dict], list[str]]:
+    """Each expected commitment is matched to the first stored one not yet matched whose text
+    holds its words; only the fields it names are compared (a null measure: none stored)."""
     stored, matched, checks = list(row.commitments), set(), []
     for item in expect:
         words = item["text_contains"]
         found = next((c for c in stored if c.id not in matched
                       and words.lower() in c.text.lower()), None)
         has_due, due = expected_due(item, today)
-        measure = item.get("measure", "")
-        want = _describe(due if has_due else None, measure, item.get("kind"))
+        want = {"due": due} if has_due else {}
+        want.update({k: item[k] or "" for k in ("measure", "kind") if k in item})
         if found is None:
-            checks.append(_check("commitment", words, False, want, "not recorded"))
+            checks.append(_check("commitment", words, False,
+                                 ", ".join(_shown(k, v) for k, v in want.items()) or "it",
+                                 "nothing"))
             continue
         matched.add(found.id)
-        wrong = [has_due and found.due_date != due,
-                 "measure" in item and (measure.lower() not in found.measure.lower()
-                                        if measure else bool(found.measure)),
-                 "kind" in item and found.kind != item["kind"]]
-        checks.append(_check("commitment", words, not any(wrong), want,
-                             f"{found.text!r}: " + _describe(found.due_date, found.measure,
-                                                             found.kind)))
+        got = {"due": found.due_date, "measure": found.measure, "kind": found.kind}
+        wrong = [k for k, v in want.items() if not (
+            v.lower() in got[k].lower() and bool(v) == bool(got[k]) if k == "measure"
+            else v == got[k])]
+        checks.append(_check(
+            "commitment", words, not wrong, ", ".join(_shown(k, want[k]) for k in wrong),
+            f"{', '.join(_shown(k, got[k]) for k in wrong)} (in {found.text!r})"))
     return checks, [f"commitment {c.text!r}" for c in stored if c.id not in matched]
 
 
