@@ -14,7 +14,7 @@ def test_eval_scripts_coach_by_asking(app):
     assert len(SCRIPTS) >= 7
     result = app.test_cli_runner().invoke(args=["coach", "eval", "--json", *SCRIPTS])
     rows = json.loads(result.output)
-    # every script ran; whether each record is right is tests/test_evaluation.py's subject
+    # every script ran; whether each record is right is tests/sessions/test_evaluation.py's subject
     assert [r["error"] for r in rows if "error" in r] == []
     assert {r["mode"] for r in rows} >= {
         "weekly_review", "opportunity_strategy", "account_planning", "territory_planning",
