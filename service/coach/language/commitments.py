@@ -16,7 +16,8 @@ from . import ENGLISH, Language
 from .dates import date_patterns, find_date, is_start
 from .schema import VERB_KINDS
 
-SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+|\s*(?:^|\s)[-*\u2022]\s+")
+# a colon starts a sentence too: 'My focus is Fabrikam: I will book the CFO by Friday'
+SENTENCES = re.compile(r"(?<=[.!?;:])\s+|\n+|\s*(?:^|\s)[-*\u2022]\s+")
 
 
 @cache
