@@ -199,7 +199,10 @@ def _hear_commitments(state: SessionState, mode: Mode, stage: StageSpec, rep_tex
     first plan stage on, every action named counts; before it only a firm 'I will ... by'."""
     today, lang = state.today(), language.of(state.context)
     found = [{**c, "stage": stage.key} for c in
-             commitments_in(rep_text, today, strict=not mode.planning(stage), lang=lang)]
+             commitments_in(rep_text, today, strict=not mode.planning(stage), lang=lang)
+             # an answer about help ('I can run this one on my own') commits to nothing
+             # undated, but a keep/drop/create list given late still counts
+             if stage.collect != "help" or c["kind"] != "action" or c["due_date"]]
     dated = [c for c in found if c["due_date"]]
     if not found:
         return dated, ""

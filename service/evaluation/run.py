@@ -99,7 +99,8 @@ def run_script(path, coach_factory) -> dict:
         with sm() as s:
             try:
                 edit_summary(s, s.get(CoachingSession, session_id), {
-                    "answers": _end_answers(script, ids["due"], due_texts), "confirmed": True})
+                    "answers": _end_answers(script, ids["due"], due_texts), "confirmed": True},
+                    coach)
             except Invalid as exc:
                 raise ScriptError(f"end_answers: {_said(exc)}") from None
         with sm() as s:

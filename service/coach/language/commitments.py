@@ -98,10 +98,15 @@ def commitments_in(text: str, today: date, *, strict: bool = False,
             if said.conditional.match(core):
                 continue
             items.append({"text": core[0].upper() + core[1:], "due_date": due,
-                          "measure": measure, "kind": _kind(core, lang)})
-        for item, after in zip(items, items[1:], strict=False):  # 'rebuild X and review it by the 15th'
-            if item["due_date"] is None and item["kind"] == after["kind"] == "action":
+                          "measure": measure, "kind": _kind(core, lang),
+                          "opens": bool(said.intent.search(" ".join(part.split()[:4])))})
+        # 'rebuild X and review it by the 15th': one date for both; not across a new 'I will'
+        for item, after in zip(items, items[1:], strict=False):
+            if item["due_date"] is None and item["kind"] == after["kind"] == "action" \
+                    and not after["opens"]:
                 item["due_date"] = after["due_date"]
+        for item in items:
+            del item["opens"]
         if strict and not promised:
             continue
         if not promised and not any(i["kind"] != "action" or i["due_date"] for i in items) \
