@@ -108,6 +108,6 @@ def draft_summary(engine, mode, state, token_budget: int) -> SessionDraft:
     commitments = [{**c, "opportunity_id": opportunity_id}
                    for c in heard_commitments(state.flow.heard) or data["commitments"]]
     help_asked = data["help_asked"].strip()
-    parts = drawn.parts_for(opening, answers, data["summary"].strip(), commitments, help_asked,
-                            lang)
+    points = drawn.named_as_written(data["summary"].strip(), ctx)
+    parts = drawn.parts_for(opening, answers, points, commitments, help_asked, lang)
     return SessionDraft(drawn.compose(parts), commitments, help_asked, parts)

@@ -11,6 +11,8 @@ prose the rep wrote around them.
 
 from __future__ import annotations
 
+import re
+
 from ..language import ENGLISH, Language
 from .sentences import commitments_sentence, gist
 
@@ -46,6 +48,22 @@ def help_sentence(help_asked: str, lang: Language = ENGLISH) -> str:
     if not help_asked:
         return ""
     return lang.phrasing.summary.help_asked.format(help=help_asked[:1].lower() + help_asked[1:])
+
+
+def _names(context: dict) -> list[str]:
+    opp, account = context.get("opportunity") or {}, context.get("account") or {}
+    names = [*opp.get("competitors", []), opp.get("account", ""), opp.get("name", ""),
+             account.get("name", ""), *(o.get("name", "") for o in context.get("opportunities", [])
+                                         if isinstance(o, dict))]
+    return sorted({n for n in names if n and n[:1].isupper()}, key=len, reverse=True)
+
+
+def named_as_written(text: str, context: dict) -> str:
+    """A name from the rep's data keeps its capitals ('Proseware', never 'proseware', when a
+    gist put it first in a clause)."""
+    for name in _names(context):
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", name, text, flags=re.I)
+    return text
 
 
 def parts_for(opening: str, answers: list[dict], points: str, commitments: list[dict],

@@ -53,6 +53,9 @@ def _trim(words: list[str], limit: int, lang: Language) -> list[str]:
             cut = cut[:-1]
     while len(cut) > 2 and cut[-1].lower() in trailing | lang.lexicon.summary.relative:
         cut = cut[:-1]
+    comma = max((i for i, w in enumerate(cut[:-1]) if w.endswith(",")), default=-1)
+    if len(cut) < len(words) and 0 < len(cut) - comma - 1 <= 2 and comma >= 2:
+        cut = cut[:comma + 1]  # 'by Friday, and ask' was cut mid-clause: end at the comma
     return cut
 
 
