@@ -12,8 +12,8 @@ from models import COMMITMENT_KINDS, COMMITMENT_STATUSES, Commitment, utcnow
 
 from ..access import get_own_commitment, get_readable_commitment, readable_commitments
 from ..db import db
-from ..errors import ApiError
 from ..pagination import PageArgs, page_of, paginate
+from ..sessions.drafts import apply, remove_draft
 from . import blueprint
 from .common import save
 
@@ -45,15 +45,6 @@ class CommitmentListArgs(PageArgs):
     session_id = fields.Integer()
     due_before = fields.Date(metadata={"description": "Due on or before this date."})
     overdue = fields.Boolean(metadata={"description": "Open and due before today."})
-
-
-def apply(commitment: Commitment, data: dict) -> None:
-    for key in ("text", "due_date", "measure", "kind"):
-        if key in data:
-            setattr(commitment, key, data[key])
-    if "status" in data and data["status"] != commitment.status:
-        commitment.status = data["status"]
-        commitment.closed_at = None if data["status"] == "open" else utcnow()
 
 
 @blp.route("")
@@ -91,8 +82,4 @@ class CommitmentById(MethodView):
     @blp.response(204)
     def delete(self, commitment_id):
         """Delete a draft commitment (before its session is confirmed)."""
-        commitment = get_own_commitment(db.session, g.user, commitment_id)
-        if commitment.confirmed:
-            raise ApiError(409, "This commitment is confirmed; mark it dropped instead.")
-        db.session.delete(commitment)
-        save()
+        remove_draft(db.session, get_own_commitment(db.session, g.user, commitment_id))
