@@ -209,8 +209,10 @@ class Chat:
                 # the coach had closed: its last question answered, the end view comes next
                 closing = self.complete
                 choice, text = read_reply(line, self.offered)
-                if self._send(uuid.uuid4().hex, text, choice) and closing and self._end_view():
-                    return
+                if self._send(uuid.uuid4().hex, text, choice) and closing:
+                    click.echo("(The coach has what it needs: here is the draft.)")
+                    if self._end_view():
+                        return
 
     def _end_view(self) -> bool:
         """True when the session is settled (confirmed, discarded, left); False to talk on."""

@@ -150,3 +150,17 @@ def test_a_rating_picked_by_number_becomes_the_assessment_on_confirmation(app, w
         SkillAssessment.session_id == row.id))
     assert [(r.skill, r.rating, r.note) for r in assessment.ratings] == [
         ("prospecting", 4, "I prepare every call")]
+
+
+def test_answering_the_coachs_closing_question_opens_the_end_view(app, world, session):
+    causes = ("Closed value dropped because two deals slid into next month and procurement "
+              "stalled at the bank.")
+    plan = ("I will send the Fabrikam proposal by Friday and call the CFO by next Wednesday to "
+            "confirm the budget.")
+    output = chat(app, world, "1", "1", "1", causes, causes, causes, plan, plan, plan,
+                  "I know the first step to take tomorrow morning.", "/confirm")
+    assert "(The coach has what it needs: here is the draft.)" in output
+    [row] = sessions_of(session, world)
+    assert row.status == "confirmed"
+    assert [c.text for c in row.commitments] == [
+        "Send the Fabrikam proposal", "Call the CFO to confirm the budget"]
