@@ -4,18 +4,18 @@ A rep sees and edits their own. Managers and admins see only confirmed ones (a d
 to the rep until they confirm the session), of the reps access.py lets them see.
 """
 
-from flask import g
+from flask import current_app, g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from models import COMMITMENT_KINDS, COMMITMENT_STATUSES, Commitment, utcnow
 
 from ..access import get_own_commitment, get_readable_commitment, readable_commitments
+from ..coach_setup import get_coach
 from ..db import db
 from ..pagination import PageArgs, page_of, paginate
-from ..sessions.drafts import apply, remove_draft
+from ..sessions.drafts import edit_draft, remove_draft
 from . import blueprint
-from .common import save
 
 blp = blueprint("commitments", __name__, "/commitments", "Commitments from coaching sessions.")
 
@@ -76,10 +76,10 @@ class CommitmentById(MethodView):
     def patch(self, data, commitment_id):
         """Edit your commitment, or report it done or dropped."""
         commitment = get_own_commitment(db.session, g.user, commitment_id)
-        apply(commitment, data)
-        return save(commitment)
+        return edit_draft(db.session, get_coach(current_app), commitment, data)
 
     @blp.response(204)
     def delete(self, commitment_id):
         """Delete a draft commitment (before its session is confirmed)."""
-        remove_draft(db.session, get_own_commitment(db.session, g.user, commitment_id))
+        remove_draft(db.session, get_coach(current_app),
+                     get_own_commitment(db.session, g.user, commitment_id))

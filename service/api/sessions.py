@@ -195,7 +195,7 @@ class Summary(MethodView):
     def patch(self, data, session_id):
         """Edit the drafted summary; `confirmed: true` shares it with your manager."""
         row = owned(session_id)
-        edit_summary(db.session, row, data)
+        edit_summary(db.session, row, data, get_coach(current_app))
         return dump(row, detail=True)
 
 
@@ -205,4 +205,4 @@ class SessionCommitments(MethodView):
     @blp.response(201, CommitmentRecordSchema)
     def post(self, data, session_id):
         """Add a commitment to the session (a draft until the session is confirmed)."""
-        return add_draft(db.session, owned(session_id), data)
+        return add_draft(db.session, get_coach(current_app), owned(session_id), data)

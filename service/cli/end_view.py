@@ -123,7 +123,7 @@ class EndView:
             commitment, _ = self._numbered(self._load(s)[2], text, "commitment")
             if commitment is None:
                 return
-            remove_draft(s, commitment)
+            remove_draft(s, self.coach, commitment)
         self.show()
 
     def _add(self, text: str) -> None:
@@ -134,7 +134,7 @@ class EndView:
             row = s.get(CoachingSession, self.session_id)
             state = SessionState.from_dict(row.state)
             words, due = _dated(text, state.today(), language.of(state.context))
-            add_draft(s, row, {"text": words[:2000], "due_date": due})
+            add_draft(s, self.coach, row, {"text": words[:2000], "due_date": due})
         self.show()
 
     def _answer(self, text: str) -> None:
@@ -149,7 +149,7 @@ class EndView:
                 click.echo("A follow-up is done, partly, not_yet or dropped (or 1-4)."
                            if answer["kind"] == "follow_up" else "A rating is 1 to 5.")
                 return
-            edit_summary(s, row, {"answers": [edit]})
+            edit_summary(s, row, {"answers": [edit]}, self.coach)
         self.show()
 
     def _summary(self, text: str) -> None:

@@ -52,7 +52,11 @@ def discard(s: Session, row: CoachingSession) -> None:
     confirmed one and while a turn runs: the session is claimed here, so no turn stores a reply
     into what is being deleted (a turn that finishes later finds it gone, TurnTaken)."""
     _refuse_confirmed(row, "discarded")
-    claim(s, row, seconds=60)  # reply_pending while a turn holds it
+    try:
+        claim(s, row, seconds=60)
+    except Conflict as busy:  # a turn holds it
+        raise Conflict("The coach is answering a message of this session: discard it once the "
+                       "reply is in.", code="reply_pending", retry_after=busy.retry_after) from busy
     _remove(s, row)
     s.commit()
 
@@ -93,5 +97,7 @@ def reopen(s: Session, row: CoachingSession) -> None:
     s.execute(delete(Commitment).where(Commitment.session_id == row.id,
                                        Commitment.confirmed.is_(False)))
     row.status, row.ended_at, row.summary, row.help_asked = "active", None, "", ""
+    # The parts the draft was drawn from go too: ending again draws them from the whole chat.
+    row.state = {k: v for k, v in (row.state or {}).items() if k != "drawn"}
     s.commit()
     s.refresh(row)

@@ -92,7 +92,9 @@ def test_a_session_with_a_turn_running_is_not_discarded(api, world, session):
     refused = api.delete(f"/sessions/{sid}", world.token)
     assert refused.status_code == 409
     assert refused.get_json()["error"]["code"] == "reply_pending"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 30
     assert count(session, CoachingSession, CoachingSession.id == sid) == 1
+    assert count(session, Message, Message.session_id == sid) == 1
 
 
 def test_a_second_start_names_the_active_session_unless_a_new_one_is_asked(api, world, session):
@@ -125,7 +127,10 @@ def test_back_to_chat_reopens_an_ended_session_and_the_chat_goes_on(api, world, 
     assert turn.status_code == 200, turn.get_json()
     assert [m["role"] for m in api.get(f"/sessions/{sid}", world.token).get_json()["messages"]] \
         == ["coach", "rep", "coach", "rep", "coach"]
-    assert api.post(f"/sessions/{sid}/end", world.token).get_json()["status"] == "ended"
+    again = api.post(f"/sessions/{sid}/end", world.token).get_json()
+    assert again["status"] == "ended" and again["summary"]
+    answered = {a["commitment_id"]: a["value"] for a in again["answers"]}
+    assert answered == dict(zip(world.due_ids, ["done", "not_yet"], strict=True))
 
 
 def test_a_widget_token_discards_and_reopens_its_own_users_sessions(api, allowed, session):  # noqa: F811
