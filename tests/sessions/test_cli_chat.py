@@ -118,6 +118,8 @@ def test_remove_deletes_the_draft_and_add_dates_a_new_one(app, world, session):
         ("Send the Fabrikam proposal", drafts[0].due_date.isoformat(), True),
         ("Book the pilot kickoff", "2026-12-20", True)]
     assert not any("CFO" in c.text for c in session.scalars(select(Commitment)))  # not "dropped"
+    assert "book the pilot kickoff by 20 December" in row.summary  # redrawn after the edits
+    assert "call the CFO by" not in row.summary
 
 
 def test_back_reopens_the_session_to_keep_talking(app, world, session):
