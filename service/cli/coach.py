@@ -72,16 +72,24 @@ def chat(email, org_id, mode, opportunity, account, engine):
 @click.option("--engine", type=EngineChoice(), help="Default: COACH_ENGINE.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with transcripts).")
 def evaluate(files, engine, as_json):
-    """Run scripted conversations (tests/scripts/*.json) and print coaching figures."""
+    """Run scripted conversations (tests/scripts/*.json): coaching figures and record accuracy.
+
+    Exits 1 when any script fails: a record not as expected, something recorded that nobody
+    gave, a summary leak, a script the session refused, or a crash."""
     from ..coach_setup import get_coach
-    from ..evaluation import run_script, table
+    from ..evaluation import failure_lines, passed, record_table, run_all, table
 
     app = current_app._get_current_object()
-    rows = [run_script(path, lambda: get_coach(app, engine)) for path in files]
+    rows = run_all(files, lambda: get_coach(app, engine))
     if as_json:
         click.echo(json.dumps(rows, indent=2, default=str))
     else:
-        click.echo(table(rows))
+        click.echo(table(rows) + "\n\n" + record_table(rows))
+        failures = failure_lines(rows)
+        if failures:
+            click.echo("\nFailures:\n" + "\n".join("  " + line for line in failures))
+    if not all(passed(row) for row in rows):
+        raise SystemExit(1)
 
 
 @coach_cli.command("fake-llm")

@@ -198,9 +198,8 @@ def _hear_commitments(state: SessionState, mode: Mode, stage: StageSpec, rep_tex
     them (the draft takes them from here), and the line that says the dated ones back. From the
     first plan stage on, every action named counts; before it only a firm 'I will ... by'."""
     today, lang = state.today(), language.of(state.context)
-    planning = stage.plan or any(s.plan for s in mode.stages[:mode.stages.index(stage)])
-    found = [{**c, "stage": stage.key}
-             for c in commitments_in(rep_text, today, strict=not planning, lang=lang)]
+    found = [{**c, "stage": stage.key} for c in
+             commitments_in(rep_text, today, strict=not mode.planning(stage), lang=lang)]
     dated = [c for c in found if c["due_date"]]
     if not found:
         return dated, ""

@@ -150,6 +150,11 @@ class Mode:
         index = keys.index(key) + 1
         return self.stages[index] if index < len(keys) else None
 
+    def planning(self, stage: StageSpec) -> bool:
+        """From the first plan stage on, every action the rep names is a commitment (a
+        keep/drop/create list given late counts); before it only a firm 'I will ... by'."""
+        return any(s.plan for s in self.stages[:self.stages.index(stage) + 1])
+
     def items(self, stage: StageSpec, context: dict) -> list[str]:
         """The list a walking stage goes through: the context's own, else the mode's."""
         if not stage.each:

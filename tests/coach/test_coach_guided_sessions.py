@@ -92,7 +92,8 @@ def test_weekly_review_summary_extracts_commitments_and_help(context):
     draft = coach.draft_summary(state)
     by_text = {c["text"]: c for c in draft.commitments}
     assert by_text["Book 6 first meetings"]["due_date"] == date(2025, 3, 7)
-    assert by_text["Book 6 first meetings"]["measure"] == "6 first meetings"
+    # the count is what is booked, not a measure the rep named (issue 11)
+    assert by_text["Book 6 first meetings"]["measure"] == ""
     assert by_text["Send two proposals"]["due_date"] == date(2025, 3, 14)
     assert by_text["Keep the Monday pipeline review"]["kind"] == "keep"
     assert by_text["Drop the cold email blast"]["kind"] == "drop"

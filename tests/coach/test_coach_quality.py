@@ -19,7 +19,9 @@ def test_one_commitment_per_action_with_date_and_measure():
     kinds = commitments_in("Keep the weekly pipeline review, drop the low-value renewals calls, "
                            "create a Monday prospecting block of 2 hours.", TODAY)
     assert [c["kind"] for c in kinds] == ["keep", "drop", "create"]
-    assert kinds[2]["measure"] == "2 hours"
+    # the block's length is part of the action, not how the rep will know (issue 11)
+    assert kinds[2]["text"] == "Create a Monday prospecting block of 2 hours"
+    assert kinds[2]["measure"] == ""
     assert commitments_in("It would help if Maya could join the Fabrikam CFO call.", TODAY) == []
 
 

@@ -13,8 +13,9 @@ SCRIPTS = sorted(str(p) for p in (Path(__file__).parents[1] / "scripts").glob("*
 def test_eval_scripts_coach_by_asking(app):
     assert len(SCRIPTS) >= 7
     result = app.test_cli_runner().invoke(args=["coach", "eval", "--json", *SCRIPTS])
-    assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
+    # every script ran; whether each record is right is tests/sessions/test_evaluation.py's subject
+    assert [r["error"] for r in rows if "error" in r] == []
     assert {r["mode"] for r in rows} >= {
         "weekly_review", "opportunity_strategy", "account_planning", "territory_planning",
         "pre_call_planning", "call_debrief", "skills_audit"}

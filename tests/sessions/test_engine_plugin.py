@@ -73,10 +73,14 @@ def test_coach_engine_picks_an_installed_engine_for_a_session(toy_installed, app
     assert stored.engine == "toy"
 
 
-def test_flask_coach_eval_runs_an_installed_engine(toy_installed, app):
+def test_flask_coach_eval_runs_an_installed_engine(toy_installed, app, tmp_path):
     app.config["TOY_QUESTION"] = QUESTION
+    script = json.loads(Path(SCRIPTS[0]).read_text(encoding="utf-8"))
+    del script["expect"]  # the toy records nothing: only whether it ran is asked here
+    path = tmp_path / "toy.json"
+    path.write_text(json.dumps(script), encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["coach", "eval", "--json", "--engine", "toy",
-                                                SCRIPTS[0]])
+                                                str(path)])
     assert result.exit_code == 0, result.output
     row = json.loads(result.output)[0]
     assert QUESTION in [t["text"] for t in row["transcript"] if t["role"] == "coach"]

@@ -13,10 +13,11 @@ from datetime import date
 from functools import cache
 
 from . import ENGLISH, Language
-from .reading import date_patterns, find_date, is_start
+from .dates import date_patterns, find_date, is_start
 from .schema import VERB_KINDS
 
-SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+|\s*(?:^|\s)[-*\u2022]\s+")
+# a colon starts a sentence too: 'My focus is Fabrikam: I will book the CFO by Friday'
+SENTENCES = re.compile(r"(?<=[.!?;:])\s+|\n+|\s*(?:^|\s)[-*\u2022]\s+")
 
 
 @cache
@@ -27,21 +28,35 @@ def _verb(lang: Language) -> str:
 
 
 def strip_dates(text: str, lang: Language = ENGLISH) -> str:
-    """The text with every date phrase (and its 'by'/'on'...) removed."""
-    for _, pattern in date_patterns(lang):
-        text = pattern.sub(lambda m: m.group(0) if is_start(m.string, m, lang) else "\0", text)
+    """The text with every due-date phrase (and its 'by'/'on'...) removed. A list of weekdays
+    stays: 'Tuesday and Friday' says when the action happens, not only when it is due."""
+    for kind, pattern in date_patterns(lang):
+        if kind != "weekdays":
+            text = pattern.sub(lambda m: m.group(0) if is_start(m.string, m, lang) else "\0", text)
     text = re.sub(lang.lexicon.commitments.before_date.pattern + r"\0", "", text, flags=re.I)
-    return " ".join(text.replace("\0", "").split()).strip(" ,;:-")
+    text = re.sub(r"\s*,(?:\s*,)+", ",", text.replace("\0", ""))  # 'prospecting, , 20 calls'
+    return " ".join(text.split()).strip(" ,;:-")
 
 
 def _measure(clause: str, lang: Language) -> tuple[str, str]:
-    """(measure, clause without a 'measured by ...' tail)."""
+    """(measure, clause without it when it was said apart: 'measured by ...', ', 20 new calls
+    each time'). A count is a measure only with its cue or outcome (see the lexicon's count)."""
     said = lang.lexicon.commitments
     lead = said.measure_lead.search(clause)
     if lead:
         return strip_dates(lead["measure"], lang).strip(" .,"), clause[:lead.start()]
-    m = said.count.search(strip_dates(clause, lang))
-    return (" ".join(m.group(0).split()) if m else ""), clause
+    text = strip_dates(clause, lang)
+    for m in said.count.finditer(text):
+        cue = said.measure_cue.search(text[:m.start()])
+        tail = said.measure_tail.match(text[m.end():])
+        if not (cue or tail):
+            continue
+        start, end = (cue.start() if cue else m.start()), m.end() + (tail.end() if tail else 0)
+        measure = " ".join(text[start:end].split())
+        if text[:start].rstrip().endswith(","):
+            return measure, text[:start] + text[end:]
+        return measure, clause
+    return "", clause
 
 
 def _kind(core: str, lang: Language) -> str:
@@ -77,7 +92,8 @@ def commitments_in(text: str, today: date, *, strict: bool = False,
             measure, rest = _measure(part, lang)
             due, _ = find_date(part, today, lang)
             core = _clean(strip_dates(rest, lang), lang)
-            if len(core.split()) < 2 or not re.match(verb, core, re.I):
+            outcome = due is not None and bool(said.outcome.search(core))
+            if len(core.split()) < 2 or not (outcome or re.match(verb, core, re.I)):
                 continue
             if said.conditional.match(core):
                 continue

@@ -1,4 +1,5 @@
-"""Deterministic reading of the rep's words: dates, commitments, ratings, intents.
+"""Deterministic reading of the rep's words: ratings, intents, follow-up outcomes (dates are
+in dates.py, commitments in commitments.py).
 
 Used by the offline coach and by the flow (follow-ups, offers, skills audit), so both engines
 understand the rep the same way. The words come from the language's lexicon.toml (English
@@ -7,17 +8,10 @@ unless ``lang`` says otherwise); tolerant rather than clever.
 
 from __future__ import annotations
 
-import calendar
 import re
-from datetime import date, timedelta
 
 from . import ENGLISH, Language
-from .schema import DATE_KINDS
-
-
-def date_patterns(lang: Language = ENGLISH) -> list[tuple[str, re.Pattern]]:
-    """(kind, pattern) in the order they are tried."""
-    return [(kind, getattr(lang.lexicon.dates, kind)) for kind in DATE_KINDS]
+from .dates import date_patterns, find_date, is_start  # noqa: F401 - their home before dates.py
 
 
 def _number(word: str, lang: Language, default: int | None = None) -> int:
@@ -30,78 +24,6 @@ def _number(word: str, lang: Language, default: int | None = None) -> int:
     if default is None:
         raise KeyError(word)
     return default
-
-
-def _end_of_month(day: date, months_ahead: int = 0) -> date:
-    year, month = day.year, day.month + months_ahead
-    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _weekday(today: date, target: int, *, next_week: bool = False) -> date:
-    ahead = (target - today.weekday()) % 7 or 7
-    found = today + timedelta(days=ahead)
-    if next_week and found.isocalendar()[1] == today.isocalendar()[1]:
-        found += timedelta(days=7)
-    return found
-
-
-def _resolve(kind: str, m: re.Match, today: date, lang: Language) -> date | None:
-    names = lang.lexicon.calendar
-    if kind == "iso":
-        return date(int(m["year"]), int(m["month"]), int(m["day"]))
-    if kind in ("day_month", "month_day"):
-        found = date(today.year, names.months.number(m["month"]) + 1, int(m["day"]))
-        return found if found >= today - timedelta(days=31) else found.replace(year=today.year + 1)
-    if kind in ("next_weekday", "weekday"):
-        return _weekday(today, names.weekdays.number(m["weekday"]),
-                        next_week=kind == "next_weekday")
-    if kind == "end_month":
-        return _end_of_month(today)
-    if kind == "next_month":
-        return _end_of_month(today, 1)
-    if kind == "end_quarter":
-        return _end_of_month(today, (3 - today.month % 3) % 3)
-    if kind == "nth":
-        found = date(today.year, today.month, 1)
-        if int(m["day"]) < today.day:
-            found = _end_of_month(today) + timedelta(days=1)
-        return found.replace(day=int(m["day"]))
-    if kind in ("next_week", "end_next_week"):
-        return today + timedelta(days=7 - today.weekday() + 4)
-    if kind == "this_week":
-        return max(today, today + timedelta(days=4 - today.weekday()))
-    if kind in ("in_days", "in_weeks", "in_months"):
-        n = _number(m["n"], lang, default=1)  # 'in a week'
-        if kind == "in_months":
-            return _end_of_month(today, n - 1) if n else today
-        return today + timedelta(days=n * (7 if kind == "in_weeks" else 1))
-    if kind == "fortnight":
-        return today + timedelta(days=14)
-    if kind == "tomorrow":
-        return today + timedelta(days=1)
-    return today
-
-
-def is_start(text: str, m: re.Match, lang: Language = ENGLISH) -> bool:
-    """'starting next Monday', 'from the 1st': when the action begins, not when it is due."""
-    dates = lang.lexicon.dates
-    return bool(dates.starts_with.match(m.group(0)) or dates.starts_before.search(text[:m.start()]))
-
-
-def find_date(text: str, today: date, lang: Language = ENGLISH) -> tuple[date | None, str]:
-    """The first due date mentioned, and the words that said it (a start date is no due date)."""
-    best = None
-    for kind, pattern in date_patterns(lang):
-        for m in (m for m in pattern.finditer(text) if not is_start(text, m, lang)):
-            try:
-                found = _resolve(kind, m, today, lang)
-            except (ValueError, KeyError):
-                continue
-            if best is None or m.start() < best[2]:
-                best = (found, m.group(0).strip(), m.start())
-            break
-    return (best[0], best[1]) if best else (None, "")
 
 
 def parse_rating(text: str, lang: Language = ENGLISH) -> tuple[int, str] | None:

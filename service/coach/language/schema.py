@@ -2,7 +2,7 @@
 less is accepted, so a typo or a key a new language forgot fails at load time.
 
 Date patterns are tried in DATE_KINDS order (an earlier kind wins a tie at the same place);
-reading.py resolves each kind to a date from its named groups.
+dates.py resolves each kind: dateparser reads most, a few stay rules (see its docstring).
 """
 
 from __future__ import annotations
@@ -28,18 +28,19 @@ FOLLOW_UP_STATUSES = ("done", "partly", "not_yet", "dropped", "unclear")
 OFFER_ANSWERS = ("yes", "no")
 FIGURES = ("pipeline_count", "proposals", "deals_closed", "pipeline_value", "closed_value", "quota",
            "attainment")
-DATE_KINDS = {  # kind -> the named groups its pattern must have
-    "iso": ("year", "month", "day"), "day_month": ("day", "month"), "month_day": ("day", "month"),
-    "end_next_week": (), "nth": ("day",), "next_weekday": ("weekday",), "weekday": ("weekday",),
+DATE_KINDS = {  # kind -> the named groups its pattern must have (dates.py resolves each kind)
+    # read by dateparser: the whole phrase, or its (?P<when>...) group when it has one
+    "date": (), "end_next_week": (), "nth": ("day",), "next_weekday": (), "weekdays": (),
+    "weekday": (),
+    # periods, due on their last (working) day: rules, dateparser has no 'end of'
     "end_month": (), "next_month": (), "end_quarter": (), "next_week": (), "this_week": (),
-    "in_days": ("n",), "in_weeks": ("n",), "in_months": ("n",), "fortnight": (),
-    "tomorrow": (), "today": (),
+    "today": (),
 }
 
 LEXICON = {
     "calendar": {"weekdays": Names(7), "months": Names(12), "numbers": Ordered()},
     "dates": {**{kind: Pattern(*groups) for kind, groups in DATE_KINDS.items()},
-              "starts_before": Pattern(), "starts_with": Pattern()},
+              "starts_before": Pattern(), "starts_with": Pattern(), "locale": Text()},
     "reading": {"rating": Pattern(), "rating_lead": Pattern(), "rating_trail": Pattern(),
                 "rating_word_cue": Pattern(), "asks_for_answer": Pattern(),
                 "yes": Pattern(), "no": Pattern(), "vague": Pattern(), "injection": Pattern()},
@@ -47,7 +48,8 @@ LEXICON = {
                   "partly": Pattern()},
     "commitments": {**{kind: Alternatives() for kind in VERB_KINDS},
                     "intent": Pattern(), "lead_in": Pattern(), "split": Pattern(),
-                    "measure_lead": Pattern("measure"), "count": Pattern(), "help": Pattern(),
+                    "measure_lead": Pattern("measure"), "count": Pattern(), "measure_cue": Pattern(),
+                    "measure_tail": Pattern(), "outcome": Pattern(), "help": Pattern(),
                     "before_date": Pattern(), "conditional": Pattern(), "merge_ignore": Words()},
     "reflect": {"second_person": Map(), "second_person_after_subject": Map(),
                 "third_person": Map(), "third_person_after_subject": Map(), "subjects": Words(),

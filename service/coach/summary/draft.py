@@ -56,7 +56,8 @@ def extract_summary(mode, transcript: list[dict], today: date, rep_name: str = "
     for stage in mode.stages:
         for text in answers.get(stage.key, []):
             if record is None:
-                commitments.extend(commitments_in(text, today, strict=not stage.plan, lang=lang))
+                commitments.extend(commitments_in(text, today, strict=not mode.planning(stage),
+                                                  lang=lang))
             if stage.collect == "help" and not is_vague(text, 3, lang):
                 help_texts.append(text)
     unique = heard_commitments(record.get("heard", [])) if record is not None \

@@ -1,0 +1,62 @@
+"""Whether the coach really coached: one session's figures, and their table."""
+
+from __future__ import annotations
+
+from models import CoachingSession
+
+from ..coach import guard
+
+
+def figures(row: CoachingSession, name: str, script: dict) -> dict:
+    coach_texts = [m.text for m in row.messages if m.role == "coach"]
+    one_question = sum(1 for t in coach_texts if guard.check(t).questions == 1)
+    metrics = dict(row.metrics)
+    return {"script": name, "mode": row.mode, **metrics,
+            "one_question_turns": one_question,
+            "due_commitments": len(script.get("commitments", [])),
+            "transcript": [{"role": m.role, "stage": m.stage, "text": m.text,
+                            "choice": m.choice, "guard": m.guard_outcome}
+                           for m in row.messages],
+            "summary": row.summary, "help_asked": row.help_asked,
+            "commitments": [{"text": c.text, "due_date": c.due_date and c.due_date.isoformat(),
+                             "measure": c.measure, "kind": c.kind} for c in row.commitments]}
+
+
+COLUMNS = [
+    ("script", lambda r: r["script"]),
+    ("turns", lambda r: str(r["coach_turns"])),
+    ("q/turn", lambda r: f"{r['questions']}/{r['coach_turns']}={_num(r['questions_per_coach_turn'])}"),
+    ("one q", lambda r: f"{r['one_question_turns']}/{r['coach_turns']}"),
+    ("open q", lambda r: f"{r['open_questions']}/{r['coach_turns_with_question']}="
+                         f"{_pct(r['open_question_share'])}"),
+    ("telling", lambda r: f"{r['telling_count']} ({_pct(r['telling_rate'])})"),
+    ("praise", lambda r: str(r["praise_count"])),
+    ("rep words", lambda r: f"{r['rep_words']}/{r['rep_words'] + r['coach_words']}="
+                            f"{_pct(r['rep_word_share'])}"),
+    ("stages", lambda r: str(r["stages_covered_count"])),
+    ("commit", lambda r: str(r["commitments_made"])),
+    ("followed", lambda r: f"{r['due_followed_up']}/{r['due_commitments']}"),
+]
+
+
+def _num(value) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _pct(value) -> str:
+    return "-" if value is None else f"{value * 100:.0f}%"
+
+
+def grid(cells: list[list[str]]) -> str:
+    """Rows of cells as aligned columns, a rule under the header."""
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+             for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def table(rows: list[dict]) -> str:
+    """The coaching figures of the scripts that ran (a crashed script has none)."""
+    ran = [r for r in rows if "coach_turns" in r]
+    return grid([[name for name, _ in COLUMNS]] + [[fmt(r) for _, fmt in COLUMNS] for r in ran])
