@@ -17,7 +17,7 @@ from sqlalchemy import select
 from models import FOLLOW_UP_ANSWERS, CoachingSession, Commitment
 
 from ..coach import EngineError, SessionState, language
-from ..coach.language.reading import find_date
+from ..coach.language.dates import find_date
 from ..domain_errors import DomainError
 from ..errors import error_event
 from ..sessions.answers import answers_of
