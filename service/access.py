@@ -124,6 +124,12 @@ def get_own(session: Session, model, object_id: int, user: User, label: str):
     return obj
 
 
+def own_pipeline(model, user: User):
+    """A SELECT of the accounts or opportunities the user owns themselves: what a session can be
+    about (the terminal's picker lists them, as get_own checks the one chosen)."""
+    return select(model).where(model.org_id == user.org_id, model.owner_id == user.id)
+
+
 # -- people, teams and tokens ------------------------------------------------------------------
 
 def get_visible_user(session: Session, user: User, user_id: int) -> User:

@@ -13,11 +13,9 @@ from models import COMMITMENT_KINDS, COMMITMENT_STATUSES, Commitment, utcnow
 from ..access import get_own_commitment, get_readable_commitment, readable_commitments
 from ..coach_setup import get_coach
 from ..db import db
-from ..errors import ApiError
 from ..pagination import PageArgs, page_of, paginate
-from ..sessions.ending import redraw_summary
+from ..sessions.drafts import edit_draft, remove_draft
 from . import blueprint
-from .common import save
 
 blp = blueprint("commitments", __name__, "/commitments", "Commitments from coaching sessions.")
 
@@ -49,15 +47,6 @@ class CommitmentListArgs(PageArgs):
     overdue = fields.Boolean(metadata={"description": "Open and due before today."})
 
 
-def apply(commitment: Commitment, data: dict) -> None:
-    for key in ("text", "due_date", "measure", "kind"):
-        if key in data:
-            setattr(commitment, key, data[key])
-    if "status" in data and data["status"] != commitment.status:
-        commitment.status = data["status"]
-        commitment.closed_at = None if data["status"] == "open" else utcnow()
-
-
 @blp.route("")
 class Commitments(MethodView):
     @blp.arguments(CommitmentListArgs, location="query")
@@ -87,16 +76,10 @@ class CommitmentById(MethodView):
     def patch(self, data, commitment_id):
         """Edit your commitment, or report it done or dropped."""
         commitment = get_own_commitment(db.session, g.user, commitment_id)
-        apply(commitment, data)
-        redraw_summary(db.session, get_coach(current_app), commitment.session)
-        return save(commitment)
+        return edit_draft(db.session, get_coach(current_app), commitment, data)
 
     @blp.response(204)
     def delete(self, commitment_id):
         """Delete a draft commitment (before its session is confirmed)."""
-        commitment = get_own_commitment(db.session, g.user, commitment_id)
-        if commitment.confirmed:
-            raise ApiError(409, "This commitment is confirmed; mark it dropped instead.")
-        db.session.delete(commitment)
-        redraw_summary(db.session, get_coach(current_app), commitment.session)
-        save()
+        remove_draft(db.session, get_coach(current_app),
+                     get_own_commitment(db.session, g.user, commitment_id))

@@ -7,7 +7,7 @@ of the reps access.py lets them see; a rep's unconfirmed sessions are never show
 from flask import current_app, g, request
 from flask.views import MethodView
 
-from models import CoachingSession, Commitment, Message
+from models import CoachingSession, Message
 
 from .. import access, limits
 from ..coach_setup import get_coach
@@ -16,13 +16,13 @@ from ..errors import ApiError
 from ..pagination import page_of, paginate
 from ..sessions.answers import answers_of
 from ..sessions.claim import accept_message, lookup_turn, turn_kind
-from ..sessions.ending import compute_metrics, edit_summary, end_session, redraw_summary
+from ..sessions.drafts import add_draft
+from ..sessions.ending import compute_metrics, edit_summary, end_session
 from ..sessions.lifecycle import discard, reopen
 from ..sessions.turn import StoredTurn, create_session, open_session, run_turn, stored_turn
 from ..streaming import event_stream, sse_response
 from . import ErrorSchema, blueprint
-from .commitments import CommitmentRecordSchema, apply
-from .common import save
+from .commitments import CommitmentRecordSchema
 from .session_schemas import (
     ChatSessionDetailSchema,
     ChatSessionSchema,
@@ -205,11 +205,4 @@ class SessionCommitments(MethodView):
     @blp.response(201, CommitmentRecordSchema)
     def post(self, data, session_id):
         """Add a commitment to the session (a draft until the session is confirmed)."""
-        row = owned(session_id)
-        commitment = Commitment(org_id=row.org_id, session_id=row.id, rep_id=row.rep_id,
-                                opportunity_id=row.opportunity_id, status="open",
-                                confirmed=row.status == "confirmed")
-        apply(commitment, data)
-        db.session.add(commitment)
-        redraw_summary(db.session, get_coach(current_app), row)
-        return save(commitment)
+        return add_draft(db.session, get_coach(current_app), owned(session_id), data)

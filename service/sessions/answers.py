@@ -70,7 +70,8 @@ def answers_of(row: CoachingSession) -> list[dict]:
 
 def correct(s: Session, row: CoachingSession, edits: list[dict]) -> None:
     """The rep sets or corrects answers in the end view: each becomes their choice."""
-    state = SessionState.from_dict(row.state)
+    # A copy: edited in place, the stored JSON would equal the new one and never be written.
+    state = SessionState.from_dict(row.state).copy()
     known = {(a["kind"], a.get("commitment_id"), a.get("skill")): a for a in state.flow.answers}
     for edit in edits:
         key = (edit["kind"], edit.get("commitment_id"), edit.get("skill"))

@@ -50,7 +50,7 @@ def test_the_coach_cli_asks_which_organization_when_the_email_is_in_two(app, api
     assert ambiguous.exit_code != 0 and "pass --org" in ambiguous.output
     assert str(orgs["one"].id) in ambiguous.output and "Two Corp" in ambiguous.output
     chosen = runner.invoke(args=["coach", "chat", "--email", ANNA, "--org", str(orgs["two"].id)],
-                           input="/quit\n")
+                           input="1\n/quit\n")
     assert chosen.exit_code == 0, chosen.output
     assert "left session" in chosen.output
 

@@ -32,7 +32,7 @@ def test_chat_in_the_terminal_stores_and_confirms(app, world, session):
         "I booked two of the three meetings.",
         "The proposal slipped because procurement wanted a new scope.",
         "Closed value dropped because two deals slid into next month.",
-        "/end", "y", ""])
+        "/end", "/confirm"])
     result = app.test_cli_runner().invoke(
         args=["coach", "chat", "--email", world.rep.email, "--mode", "weekly_review"],
         input=typed)

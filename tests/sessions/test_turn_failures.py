@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from models import CoachingSession
 from service.coach import EngineRateLimited, EngineRefused, EngineTimeout, FakeEngine
@@ -101,7 +101,7 @@ def test_the_summary_waits_for_the_end_of_the_session(api, world, fake):
 def test_the_terminal_coach_says_why_ending_failed_and_ends_on_the_next_try(app, world):
     app.config["COACH_ENGINE_INSTANCE"] = FakeEngine(REPLY, EngineTimeout("slow"), {
         "summary": "Two of three meetings are booked.", "commitments": [], "help_asked": ""})
-    typed = "\n".join(["I booked two of the three.", "The proposal went out on time.",
+    typed = "\n".join(["1", "I booked two of the three.", "The proposal went out on time.",
                        "/end", "/end", "n", ""])
     result = app.test_cli_runner().invoke(
         args=["coach", "chat", "--email", world.rep.email], input=typed)
@@ -110,7 +110,11 @@ def test_the_terminal_coach_says_why_ending_failed_and_ends_on_the_next_try(app,
     assert "Two of three meetings are booked." in result.output
 
 
-def test_the_terminal_coach_names_the_field_at_fault(app, world):
-    result = app.test_cli_runner().invoke(
-        args=["coach", "chat", "--email", world.rep.email, "--mode", "opportunity_strategy"])
-    assert result.exit_code != 0 and "needs an opportunity" in result.output
+def test_the_terminal_coach_names_the_deal_at_fault(app, world, session):
+    result = app.test_cli_runner().invoke(args=[
+        "coach", "chat", "--email", world.rep.email, "--mode", "opportunity_strategy",
+        "--opportunity", str(world.other_opportunity_id)])
+    assert result.exit_code != 0
+    assert f"No opportunity {world.other_opportunity_id} of yours here." in result.output
+    assert session.scalar(select(func.count(CoachingSession.id)).where(
+        CoachingSession.rep_id == world.rep.id, CoachingSession.status == "active")) == 0
