@@ -18,6 +18,7 @@ from .language.reading import (
     classify_follow_up,
     is_injection,
     is_vague,
+    needs_no_help,
     ratings_in,
     says_yes,
 )
@@ -175,6 +176,8 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
     if dated_heard(state) and stage.collect == "commitments" and \
             is_vague(rep_text, stage.advance.probe_below_words, lang):
         return Step(_advance(state, mode, stage), ack=ack)  # 'nothing else': the list is done
+    if stage.collect == "help" and needs_no_help(rep_text, lang):
+        return Step(_advance(state, mode, stage), ack=ack)  # answered: no help wanted
     if is_vague(rep_text, stage.advance.probe_below_words, lang) and \
             used < stage.advance.max_probes:
         flow.probes[stage.key] = used + 1

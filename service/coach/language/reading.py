@@ -47,6 +47,11 @@ def is_injection(text: str, lang: Language = ENGLISH) -> bool:
     return bool(lang.lexicon.reading.injection.search(text))
 
 
+def needs_no_help(text: str, lang: Language = ENGLISH) -> bool:
+    """'I don't need any help': an answer to the help question, not a vague one."""
+    return bool(lang.lexicon.summary.no_help.search(text))
+
+
 def says_yes(text: str, lang: Language = ENGLISH) -> bool:
     reading = lang.lexicon.reading
     return bool(reading.yes.search(text)) and not reading.no.search(text)
