@@ -1,6 +1,7 @@
 """Organizations, teams, users and their API tokens."""
 
-from datetime import datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -69,6 +70,8 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(300), active_history=True)
     active: Mapped[bool] = mapped_column(default=True, active_history=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # IANA name ('Europe/Madrid'): the rep's 'today', so 'by Friday' is their Friday
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     # Written into each browser session at login; a session carrying an older number is over.
     session_version: Mapped[int] = mapped_column(default=0)
 
@@ -78,6 +81,14 @@ class User(Base):
         secondary=team_managers, back_populates="managers"
     )
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
+
+    def today(self) -> date:
+        """Today's date where the user is (UTC when the zone is unknown)."""
+        try:
+            zone = ZoneInfo(self.time_zone or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = UTC
+        return utcnow().astimezone(zone).date()
 
     @validates("email")
     def _normalize_email(self, _key, value: str) -> str:

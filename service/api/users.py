@@ -1,8 +1,11 @@
 """Users of an organization: admins manage them; others read who they may see."""
 
+from functools import cache
+from zoneinfo import available_timezones
+
 from flask import g
 from flask.views import MethodView
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -19,6 +22,16 @@ from .common import name_field, save
 blp = blueprint("users", __name__, "/users", "Reps, managers and admins.")
 
 
+@cache  # the zone database is read from disk once
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def known_zone(value: str) -> None:
+    if value not in _zones():
+        raise ValidationError("Not a known IANA time zone (for example Europe/Madrid).")
+
+
 class UserSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = name_field(required=True)
@@ -30,6 +43,9 @@ class UserSchema(Schema):
     password = fields.String(load_only=True, validate=validate.Length(min=10, max=200),
                              metadata={"description": "For browser login (managers, admins)."})
     active = fields.Boolean(load_default=True)
+    time_zone = fields.String(load_default="UTC", validate=known_zone, metadata={
+        "description": "IANA time zone (Europe/Madrid): the user's today, so a rep's 'by Friday' "
+                       "is their Friday."})
     created_at = fields.DateTime(dump_only=True)
 
 
@@ -40,7 +56,7 @@ class UserListArgs(PageArgs):
 
 def dump_user(user: User) -> dict:
     data = {c: getattr(user, c) for c in ("id", "name", "email", "role", "team_id", "active",
-                                          "created_at")}
+                                          "time_zone", "created_at")}
     data["led_team_ids"] = [t.id for t in user.led_teams]
     return data
 
@@ -59,7 +75,7 @@ def _apply(user: User, data: dict) -> None:
     # No autoflush: loading user.led_teams to replace it would flush a changed email early and
     # raise its uniqueness conflict here, outside save(), which answers it with 409.
     with db.session.no_autoflush:
-        for key in ("name", "email", "role", "active"):
+        for key in ("name", "email", "role", "active", "time_zone"):
             if key in data:
                 setattr(user, key, data[key].lower() if key == "email" else data[key])
         if "team_id" in data:

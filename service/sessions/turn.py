@@ -76,7 +76,7 @@ def create_session(s: Session, coach: Coach, rep: User, mode: str, *,
 
     from .context import build_context
 
-    today = today or utcnow().date()
+    today = today or rep.today()  # the rep's date: 'by Friday' is their Friday
     spec = coach.modes.get(mode)
     if spec is None:
         raise Invalid({"mode": [f"Unknown mode; choose from {', '.join(coach.modes)}."]})
