@@ -54,3 +54,32 @@ def test_an_injection_is_flagged_and_the_question_asked_again(context):
     rep, reply = state.turns[-2], state.turns[-1]
     assert rep.flag == "injection" and state.stage == stage
     assert "prompt" not in reply.text and reply.text.endswith("?")
+
+
+def test_an_answer_off_the_subject_gets_no_label_in_the_summary(context):
+    from datetime import date
+
+    from service.coach import load_modes
+    from service.coach.summary.draft import extract_summary
+
+    mode = load_modes()["opportunity_strategy"]
+    transcript = [
+        {"role": "coach", "text": "Who else is bidding, and how do they look to the buyer?",
+         "stage": "competition"},
+        {"role": "rep", "text": "Honestly I still don't know who signs. The IT lead likes us but "
+         "the decision sits somewhere in finance and nobody has named the person.",
+         "stage": "competition"},
+        {"role": "coach", "text": "What is your strategy?", "stage": "strategy"},
+        {"role": "rep", "text": "Lead with the pilot results, because they show the cost per "
+         "ticket falling by a third.", "stage": "strategy"},
+    ]
+    data = extract_summary(mode, transcript, date(2026, 12, 3), "Omar Haddad", context,
+                           record={"heard": [], "answers": []})
+    assert "Competition:" not in data["summary"]  # the decision-maker gap is no competitor
+    assert data["summary"].startswith("Strategy: lead with the pilot results")
+    competing = transcript[:1] + [{"role": "rep", "stage": "competition",
+                                   "text": "Initech is cheaper on hardware, but their "
+                                   "reporting is weak."}] + transcript[2:]
+    data = extract_summary(mode, competing, date(2026, 12, 3), "Omar Haddad", context,
+                           record={"heard": [], "answers": []})
+    assert "Competition: Initech is cheaper on hardware" in data["summary"]

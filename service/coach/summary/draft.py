@@ -62,7 +62,8 @@ def extract_summary(mode, transcript: list[dict], today: date, rep_name: str = "
                 help_texts.append(text)
     unique = heard_commitments(record.get("heard", [])) if record is not None \
         else merge(commitments, lang)
-    return {"summary": " ".join(sentences.stage_sentences(mode, answers, 2, lang)),
+    points = " ".join(sentences.stage_sentences(mode, answers, 2, lang))
+    return {"summary": drawn.named_as_written(points, context or {}),
             "commitments": [{**c, "due_date": c["due_date"] and c["due_date"].isoformat()}
                             for c in unique],
             "help_asked": sentences.help_phrase(help_texts, lang)}
