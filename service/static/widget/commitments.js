@@ -1,0 +1,1 @@
+/* ---------- My commitments: the rep's open commitments, marked done outside a session ---------- */
