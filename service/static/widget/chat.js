@@ -11,7 +11,11 @@ Widget.prototype.chat = function (session) {
   this.subtitle.textContent = this.modeTitle(session.mode);
   this.remember({session_id: session.id});
   this.log = el("div", {class: "log", role: "log", "aria-live": "off", "aria-label": "Conversation", tabindex: "0"});
-  (session.messages || []).forEach(function (m) { self.bubble(m.role, m.text); });
+  var offered = null;
+  (session.messages || []).forEach(function (m) {
+    self.bubble(m.role, m.text, null, m.role === "rep" ? labelOf(offered, m.choice) : null);
+    offered = m.role === "rep" ? null : m.choices;
+  });
   this.input = el("textarea", {id: "sc-input", rows: "1", "data-autofocus": true, maxlength: "4000",
     placeholder: "Type your answer…", onkeydown: function (e) {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); self.submit(); }
@@ -20,21 +24,86 @@ Widget.prototype.chat = function (session) {
   var composer = el("form", {class: "composer", onsubmit: function (e) { e.preventDefault(); self.submit(); }}, [
     el("label", {for: "sc-input", class: "sr", text: "Your message (Enter sends, Shift+Enter adds a line)"}),
     this.input, this.sendButton]);
-  var visibility = VISIBILITY[session.transcript_visibility] || VISIBILITY.full;
-  var bar = el("div", {class: "toolbar"}, [
-    el("p", {class: "visibility", text: visibility}),
-    el("button", {class: "link", type: "button", text: "End session", onclick: function () { self.end(); }})]);
-  this.show("chat", [bar, this.log, composer]);
+  this.toolbar = el("div", {class: "toolbar"});
+  this.toolbarIdle(session);
+  this.show("chat", [this.toolbar, this.log, composer]);
+  // the last coach message still waiting for an answer offers its quick replies again
+  if (offered) this.quickReplies(offered);
   this.scroll();
 };
 
-Widget.prototype.bubble = function (role, text, extra) {
+/* The chat toolbar: who will see this, and "End session" (asked once more before it ends). */
+Widget.prototype.toolbarIdle = function (session) {
+  var self = this, visibility = VISIBILITY[session.transcript_visibility] || VISIBILITY.full;
+  this.toolbar.classList.remove("asking");
+  this.toolbar.replaceChildren(el("p", {class: "visibility", text: visibility}),
+    el("button", {class: "link", type: "button", text: "End session", onclick: function () { self.askEnd(); }}));
+};
+
+Widget.prototype.askEnd = function () {
+  var self = this, session = this.state.session;
+  if (this.state.busy) return;
+  var keep = el("button", {class: "ghost small", type: "button", text: "Keep talking", onclick: function () {
+    self.toolbarIdle(session); self.input.focus(); }});
+  this.toolbar.classList.add("asking");
+  this.toolbar.replaceChildren(
+    el("p", {class: "visibility", text: "End now? The coach drafts a summary for you to check."}),
+    keep, el("button", {class: "primary small", type: "button", text: "End now", onclick: function () { self.end(); }}));
+  keep.focus();
+};
+
+function labelOf(choices, value) {
+  if (!choices || value === null || value === undefined) return null;
+  var option = (choices.options || []).filter(function (o) { return o.value === value; })[0];
+  return option ? option.label : String(value);
+}
+
+Widget.prototype.bubble = function (role, text, extra, picked) {
   var who = role === "rep" ? "You" : this.title();
+  // a pick with words: the pick as a tag, the words as the message
+  var tag = picked && picked !== text ? el("span", {class: "pick", text: picked}) : null;
   var node = el("div", {class: "msg " + (role === "rep" ? "rep" : "coach") + (extra ? " " + extra : "")}, [
-    el("span", {class: "sr", text: who + ": "}), el("p", {class: "text", text: text || ""})]);
+    el("span", {class: "sr", text: who + ": "}), tag, el("p", {class: "text", text: text || ""})]);
   this.log.appendChild(node);
   this.scroll();
   return node;
+};
+
+/* ---------- quick replies: a pick records the answer; words can go with it ---------- */
+var REPLY_PROMPTS = {
+  follow_up: ["How did it go?", "Pick one; add what happened…"],
+  rating: ["Your rating, 1 (weak) to 5 (strong)", "Pick one; add why…"],
+  offer: ["Your answer", "Pick one, or say it in words…"]
+};
+
+Widget.prototype.quickReplies = function (choices) {
+  var self = this, prompt = REPLY_PROMPTS[choices.kind] || ["Quick replies", "Type your answer…"];
+  this.clearReplies();
+  var buttons = (choices.options || []).map(function (option) {
+    return el("button", {class: "reply" + (choices.kind === "rating" ? " square" : ""), type: "button",
+      text: option.label, "aria-label": choices.kind === "rating" ? option.label + " out of 5" : null,
+      onclick: function () { self.pick(option); }});
+  });
+  this.replies = el("div", {class: "quick", role: "group", "aria-label": prompt[0]}, buttons);
+  this.log.appendChild(this.replies);
+  this.input.placeholder = prompt[1];
+  this.scroll();
+};
+
+Widget.prototype.clearReplies = function () {
+  if (this.replies) { this.replies.remove(); this.replies = null; }
+  if (this.input) this.input.placeholder = "Type your answer…";
+};
+
+Widget.prototype.pick = function (option) {
+  if (this.state.busy || (this.state.pending && this.state.pending.failure)) {
+    this.announce("Retry your last message first.", true); return;
+  }
+  var words = this.input.value.trim();
+  this.input.value = ""; this.grow();
+  this.clearReplies();
+  this.deliver({text: words, choice: option.value, client_message_id: uid(),
+    node: this.bubble("rep", words || option.label, null, option.label)});
 };
 
 Widget.prototype.scroll = function () { if (this.log) this.log.scrollTop = this.log.scrollHeight; };
@@ -52,12 +121,13 @@ Widget.prototype.submit = function () {
     if (again) { again.focus(); return; }
   }
   this.input.value = ""; this.grow();
+  this.clearReplies();  // the coach's next message brings its own
   this.deliver({text: text, client_message_id: uid(), node: this.bubble("rep", text)});
 };
 
 /* Sends (or resends, with the same client_message_id) one rep message and streams the reply. */
 Widget.prototype.deliver = async function (pending) {
-  var self = this, reply = null, text = "";
+  var self = this, reply = null, text = "", offered = null;
   this.state.busy = true; this.state.pending = pending;
   this.sendButton.disabled = true;
   if (pending.failure) { pending.failure.remove(); pending.failure = null; }
@@ -78,6 +148,7 @@ Widget.prototype.deliver = async function (pending) {
     done: function (d) {
       if (d.text !== undefined && d.text !== null) paint(d.text);
       if (d.stage) self.state.session.stage = d.stage;
+      offered = d.choices || null;
       pending.done = true;
     },
     error: function (d) { throw new ApiError(500, d.code || "model_error",
@@ -85,12 +156,13 @@ Widget.prototype.deliver = async function (pending) {
   };
   try {
     await this.client.stream("/sessions/" + this.state.session.id + "/messages",
-      {text: pending.text, client_message_id: pending.client_message_id}, handlers);
+      {text: pending.text, choice: pending.choice, client_message_id: pending.client_message_id}, handlers);
     if (!pending.done) throw new ApiError(0, "network", "The reply was cut off.", true);
     typing.remove();
     if (reply) reply.classList.remove("streaming");
     this.state.pending = null;
     this.announce(this.title() + ": " + text);
+    if (offered) this.quickReplies(offered);
   } catch (e) {
     typing.remove();
     if (reply) reply.remove();
@@ -113,7 +185,7 @@ Widget.prototype.fail = function (pending, error) {
   this.scroll();
 };
 
-/* ---------- end: edit and confirm the summary and commitments ---------- */
+/* ---------- end: the coach drafts, the rep checks in the end view (review.js) ---------- */
 Widget.prototype.end = async function () {
   if (this.state.busy) return;
   if (this.state.pending && !this.state.pending.done) {
