@@ -119,7 +119,9 @@ def rep(port: int, token: str, turns: int, out: dict) -> None:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     try:
         conn = http.client.HTTPConnection(HOST, port, timeout=120)
-        conn.request("POST", "/api/v1/sessions", json.dumps({"mode": "weekly_review"}), headers)
+        # new: a rep reused by a later run leaves its earlier session active; that is not measured
+        conn.request("POST", "/api/v1/sessions", json.dumps({"mode": "weekly_review", "new": True}),
+                     headers)
         response = conn.getresponse()
         body = response.read()
         if response.status != 201:

@@ -59,7 +59,8 @@ def run(url: str, turns: int, warmup: int) -> dict:
     headers = {"Authorization": f"Bearer {token}"}
 
     def new_session() -> int:
-        response = client.post("/api/v1/sessions", json={"mode": "weekly_review"},
+        # new: one rep starts a session every TURNS_PER_SESSION turns, leaving the last active
+        response = client.post("/api/v1/sessions", json={"mode": "weekly_review", "new": True},
                                headers=headers)
         assert response.status_code == 201, response.get_json()
         return response.get_json()["id"]

@@ -27,9 +27,10 @@ WIDGET_REACH = {
     "me.me": {"GET"},
     "modes.Modes": {"GET"},
     "sessions.Sessions": {"GET", "POST"},
-    "sessions.SessionById": {"GET"},
+    "sessions.SessionById": {"GET", "DELETE"},  # DELETE: own unconfirmed sessions only
     "sessions.Messages": {"POST"},
     "sessions.EndSession": {"POST"},
+    "sessions.ReopenSession": {"POST"},
     "sessions.SessionCommitments": {"POST"},
     "sessions.Summary": {"PATCH"},
     "commitments.Commitments": {"GET"},

@@ -133,7 +133,8 @@ class ReviewActivitySchema(Schema):
 ReviewCommitmentCountsSchema = Schema.from_dict({
     **{status: fields.Integer() for status in ("open", "overdue", "done", "dropped")},
     "completion_rate": fields.Float(allow_none=True, metadata={
-        "description": "done / (done + dropped + overdue): of the commitments whose date came."}),
+        "description": "done / the confirmed commitments whose due date came (before today, or "
+                       "today and closed; undated ones never count). null when none came due."}),
 }, name="ReviewCommitmentCountsSchema")
 
 

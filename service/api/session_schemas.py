@@ -16,6 +16,10 @@ class SessionStartSchema(Schema):
                                     metadata={"description": "One of your opportunities."})
     account_id = fields.Integer(allow_none=True, load_default=None,
                                 metadata={"description": "One of your accounts."})
+    new = fields.Boolean(load_default=False, metadata={
+        "description": "Start a new session even though you have one in progress (that one "
+                       "stays active). Without it, a start while a session is active answers "
+                       "409 `session_active` with `fields.session_id` naming the one to resume."})
 
 
 class MessageInSchema(Schema):

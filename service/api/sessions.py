@@ -17,6 +17,7 @@ from ..pagination import page_of, paginate
 from ..sessions.answers import answers_of
 from ..sessions.claim import accept_message, lookup_turn, turn_kind
 from ..sessions.ending import compute_metrics, edit_summary, end_session
+from ..sessions.lifecycle import discard, reopen
 from ..sessions.turn import StoredTurn, create_session, open_session, run_turn, stored_turn
 from ..streaming import event_stream, sse_response
 from . import ErrorSchema, blueprint
@@ -109,13 +110,16 @@ class Sessions(MethodView):
 
     @blp.arguments(SessionStartSchema)
     @blp.response(201, ChatSessionDetailSchema)
+    @blp.alt_response(409, schema=ErrorSchema, description=(
+        "`session_active`: you have a session in progress, `fields.session_id` names it; "
+        "resume it, or send `new: true` to start another."))
     def post(self, data):
         """Start a session for yourself; the coach speaks first."""
         limits.check_session_start(g.user)
         coach = get_coach(current_app)
         row = create_session(db.session, coach, g.user, data["mode"],
                              opportunity_id=data.get("opportunity_id"),
-                             account_id=data.get("account_id"),
+                             account_id=data.get("account_id"), new=data["new"],
                              claim_seconds=current_app.config["TURN_CLAIM_SECONDS"])
         session_id = row.id
         db.session.close()
@@ -129,6 +133,14 @@ class SessionById(MethodView):
     def get(self, session_id):
         """Read a session: transcript, metrics, summary, commitments, help asked."""
         return dump(readable(session_id), detail=True)
+
+    @blp.response(204)
+    @blp.alt_response(409, schema=ErrorSchema, description=(
+        "`session_confirmed`: a confirmed session is on the record and stays. "
+        "`reply_pending`: the coach is answering a message of this session; try again."))
+    def delete(self, session_id):
+        """Discard your unconfirmed session with all it made (follow-up answers undone)."""
+        discard(db.session, owned(session_id))
 
 
 @blp.route("/<int:session_id>/messages")
@@ -162,6 +174,18 @@ class EndSession(MethodView):
         db.session.close()
         end_session(db.sessionmaker, get_coach(current_app), row.id)
         return dump(readable(session_id), detail=True)
+
+
+@blp.route("/<int:session_id>/reopen")
+class ReopenSession(MethodView):
+    @blp.response(200, ChatSessionDetailSchema)
+    @blp.alt_response(409, schema=ErrorSchema,
+                      description="`session_confirmed`: a confirmed session stays ended.")
+    def post(self, session_id):
+        """Back to the chat from the end view: the session is active again, its draft dropped."""
+        row = owned(session_id)
+        reopen(db.session, row)
+        return dump(row, detail=True)
 
 
 @blp.route("/<int:session_id>/summary")

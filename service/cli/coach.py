@@ -129,8 +129,9 @@ def chat(email, org_id, mode, opportunity, account, engine):
     with sm() as s:
         rep = _find_rep(s, email, org_id)
         try:
+            # new: each run starts its own session until the terminal resumes the active one
             session_id = create_session(s, coach, rep, mode, opportunity_id=opportunity,
-                                        account_id=account).id
+                                        account_id=account, new=True).id
         except DomainError as exc:
             raise click.ClickException(f"{exc.message} {exc.fields or ''}".strip()) from exc
     click.echo(f"session {session_id} ({mode}) - /end to finish, /quit to leave")

@@ -94,21 +94,26 @@ def _no_commitments() -> dict:
 
 
 def _commitments(session, user, ids, today) -> dict[int, dict]:
+    """Each rep's confirmed commitments by state, and the completion rate as the README defines
+    it: done / commitments whose due date came. A date "came" once it is past, or today for one
+    already closed (an open one due today still has its day); undated commitments, drafts and
+    removed drafts (deleted) never count; one done before its date counts when the date comes."""
     open_ = Commitment.status == "open"
     overdue = open_ & (Commitment.due_date < today)
+    came = (Commitment.due_date < today) | (~open_ & (Commitment.due_date == today))
 
     def count(cond):
         return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
     stmt = (shared_commitments(user).with_only_columns(
         Commitment.rep_id, count(open_ & ((Commitment.due_date >= today) | Commitment.due_date.is_(None))),
-        count(overdue), count(Commitment.status == "done"), count(Commitment.status == "dropped"))
+        count(overdue), count(Commitment.status == "done"), count(Commitment.status == "dropped"),
+        count(came & (Commitment.status == "done")), count(came))
         .where(Commitment.rep_id.in_(ids)).group_by(Commitment.rep_id))
     out = {}
-    for rep_id, open_n, overdue_n, done, dropped in session.execute(stmt):
-        due = done + dropped + overdue_n  # commitments whose time has come
+    for rep_id, open_n, overdue_n, done, dropped, done_due, due in session.execute(stmt):
         out[rep_id] = {"open": open_n, "overdue": overdue_n, "done": done, "dropped": dropped,
-                       "completion_rate": round(done / due, 2) if due else None}
+                       "completion_rate": round(done_due / due, 2) if due else None}
     return out
 
 

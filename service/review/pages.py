@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from models import CoachingSession, Opportunity, Team
 
-from ..access import visible_rep_ids, visible_teams
+from ..access import shared_sessions, visible_rep_ids, visible_teams
 from ..db import db
 from ..errors import ApiError
 from . import charts, export, quality, schemas
@@ -50,8 +50,9 @@ def ask_now_page():
 
 def _filter_choices() -> dict:
     reps = db.session.scalars(visible_reps(g.user)).unique().all()
-    modes = db.session.scalars(select(CoachingSession.mode).distinct().where(
-        CoachingSession.org_id == g.user.org_id).order_by(CoachingSession.mode)).all()
+    # The modes of shared sessions only: a rep's unconfirmed session is not even a filter here.
+    modes = db.session.scalars(shared_sessions(g.user).with_only_columns(CoachingSession.mode)
+                               .distinct().order_by(CoachingSession.mode)).all()
     opps = db.session.execute(select(Opportunity.id, Opportunity.name).where(
         Opportunity.org_id == g.user.org_id, Opportunity.owner_id.in_(visible_rep_ids(g.user)))
         .order_by(Opportunity.name).limit(300)).all()

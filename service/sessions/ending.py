@@ -36,13 +36,13 @@ def end_session(sm: sessionmaker, coach: Coach, session_id: int) -> None:
     an EngineError leaves the session active, to end again."""
     with sm() as s:
         row = s.get(CoachingSession, session_id)
-        if row.status != "active":
+        if row is None or row.status != "active":  # discarded meanwhile, or already ended
             return
         state = SessionState.from_dict(row.state)
     draft = coach.draft_summary(state)
     with sm() as s:
         row = s.get(CoachingSession, session_id, with_for_update=True)
-        if row.status != "active":  # another request ended it meanwhile
+        if row is None or row.status != "active":  # another request ended or discarded it
             return
         row.summary, row.help_asked = draft.summary, draft.help_asked
         for item in draft.commitments:

@@ -41,6 +41,7 @@ from ..domain_errors import Invalid
 from ..token_usage import charge_tokens
 from .answers import record_follow_up
 from .claim import CLAIM_SECONDS, TurnTaken, release, store_claimed
+from .lifecycle import check_none_active, discard_unopened
 
 log = logging.getLogger(__name__)
 Event = tuple[str, object]  # delta, replace: {"text"}; done: a StoredTurn; error: the exception
@@ -65,10 +66,12 @@ def due_commitments(s: Session, rep_id: int, today: date) -> list[dict]:
 
 def create_session(s: Session, coach: Coach, rep: User, mode: str, *,
                    opportunity_id: int | None = None, account_id: int | None = None,
-                   today: date | None = None,
+                   today: date | None = None, new: bool = False,
                    claim_seconds: float = CLAIM_SECONDS) -> CoachingSession:
     """Validate, gather the rep's context and store an active session (committed), claimed
-    by its opening turn (a message sent before the opening is stored gets reply_pending)."""
+    by its opening turn (a message sent before the opening is stored gets reply_pending).
+    While the rep has an active session this is refused (``session_active``, naming it) unless
+    ``new``: a start resumes the open conversation rather than leaving it behind."""
     from models import Account
 
     from .context import build_context
@@ -86,6 +89,8 @@ def create_session(s: Session, coach: Coach, rep: User, mode: str, *,
         raise Invalid({"account_id": [f"The {spec.title} mode needs an account."]})
     if account_id is not None:
         get_own(s, Account, account_id, rep, "account")
+    if not new:
+        check_none_active(s, rep.id)
     context = build_context(s, rep.id, opportunity_id=opportunity_id, account_id=account_id,
                             today=today, modes=coach.modes)
     state = SessionState(mode=mode, stage=spec.stages[0].key, context=context, turns=[],
@@ -110,16 +115,7 @@ def open_session(sm: sessionmaker, coach: Coach, session_id: int) -> Iterator[Ev
             yield event
     finally:
         if not stored:
-            _quietly(discard_session, sm, session_id)
-
-
-def discard_session(sm: sessionmaker, session_id: int) -> None:
-    """Delete a session that never got its opening reply (it holds no messages)."""
-    with sm() as s:
-        row = s.get(CoachingSession, session_id)
-        if row is not None and not row.messages:
-            s.delete(row)
-            s.commit()
+            _quietly(discard_unopened, sm, session_id)
 
 
 def _quietly(cleanup, *args) -> None:

@@ -54,7 +54,7 @@ def test_weekly_review_from_due_commitments_to_confirmed_commitments(api, world,
     assert detail["metrics"]["rep_word_share"] > 0.4
     # answered once ("Not done yet" leaves it open), never asked again: the next session, in
     # any mode, opens on its own subject
-    after = api.post("/sessions", token, json={"mode": "skills_audit"}).get_json()
+    after = api.post("/sessions", token, json={"mode": "skills_audit", "new": True}).get_json()
     assert {c.status for c in followed} >= {"open"}
     assert all(c.text not in after["messages"][0]["text"] for c in followed)
     assert after["messages"][0]["stage"] != "follow_up"
