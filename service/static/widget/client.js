@@ -1,6 +1,7 @@
 /* ---------- the API client: bearer token, one refresh on 401, SSE over fetch ---------- */
-function ApiError(status, code, message, retryable) {
+function ApiError(status, code, message, retryable, fields) {
   this.status = status; this.code = code; this.message = message; this.retryable = retryable;
+  this.fields = fields || {};
 }
 
 function Client(options) {
@@ -34,13 +35,15 @@ Client.prototype.send = async function (method, path, body, accept, refreshed) {
 };
 
 async function errorOf(response) {
-  var message = "Something went wrong (" + response.status + ").", code = "error";
+  var message = "Something went wrong (" + response.status + ").", code = "error", fields = null;
   try {
     var data = await response.json();
-    if (data && data.error) { message = data.error.message || message; code = data.error.code || code; }
+    if (data && data.error) {
+      message = data.error.message || message; code = data.error.code || code; fields = data.error.fields;
+    }
   } catch (e) { /* not JSON */ }
   if (response.status === 401) message = "Your sign-in to the coach has expired. Reload the page to continue.";
-  return new ApiError(response.status, code, message, response.status >= 500 || response.status === 429);
+  return new ApiError(response.status, code, message, response.status >= 500 || response.status === 429, fields);
 }
 
 Client.prototype.json = async function (method, path, body) {

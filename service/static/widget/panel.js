@@ -26,6 +26,8 @@ Widget.prototype.build = function () {
   this.subtitle = el("p", {class: "subtitle", text: this.tagline});
   this.closeButton = el("button", {class: "close", type: "button", "aria-label": "Close " + this.title(),
     onclick: function () { self.close(); }}, [icon(ICONS.close)]);
+  this.listButton = el("button", {class: "header-link", type: "button", text: "My commitments",
+    onclick: function () { self.myCommitments(); }});
   this.body = el("div", {class: "body"});
   this.live = el("div", {class: "sr", "aria-live": "polite", role: "status"});
   this.alert = el("div", {class: "sr", "aria-live": "assertive", role: "alert"});
@@ -34,7 +36,7 @@ Widget.prototype.build = function () {
     "aria-labelledby": "sc-title", hidden: true,
     onkeydown: function (e) { if (e.key === "Escape") { e.preventDefault(); self.close(); } }
   }, [el("header", {class: "header"}, [el("div", {class: "heading"}, [this.titleNode, this.subtitle]),
-    this.closeButton]), this.body, this.live, this.alert]);
+    this.listButton, this.closeButton]), this.body, this.live, this.alert]);
   root.appendChild(this.launcher);
   root.appendChild(this.panel);
   document.body.appendChild(this.host);
@@ -85,6 +87,7 @@ Widget.prototype.focusFirst = function () {
 };
 
 Widget.prototype.show = function (view, nodes) {
+  if (view !== "review") this.endView = null;  // its pending refresh must not draw elsewhere
   this.state.view = view;
   this.panel.setAttribute("data-view", view);
   this.body.replaceChildren.apply(this.body, nodes);
@@ -122,13 +125,17 @@ Widget.prototype.start = async function () {
       var item = active && active.items && active.items[0];
       session = item ? await this.client.json("GET", "/sessions/" + item.id) : null;
     }
-    if (session && session.status === "active") this.chat(session);
-    else if (session && session.status === "ended") this.review(session);
+    if (session && session.status !== "confirmed") this.resume(session);
     else { this.remember(null); await this.picker(); }
   } catch (e) { this.problem(e, this.start); }
 };
 
-Widget.prototype.picker = async function () {
+/* An active session goes on in the chat; an ended one waits in the end view. */
+Widget.prototype.resume = function (session) {
+  if (session.status === "ended") this.review(session); else this.chat(session);
+};
+
+Widget.prototype.picker = async function (notice) {
   var self = this;
   this.remember(null);
   this.subtitle.textContent = this.tagline;
@@ -144,6 +151,7 @@ Widget.prototype.picker = async function () {
       el("span", {class: "mode-desc", text: mode.description})])]);
   });
   var form = el("form", {class: "picker", onsubmit: function (e) { e.preventDefault(); self.begin(form, error); }}, [
+    notice ? el("p", {class: "notice", role: "status", text: notice}) : null,
     el("fieldset", {}, [el("legend", {class: "lead", text: "What would you like to work on?"})].concat(radios)),
     choice, el("div", {class: "actions"}, [error,
       el("button", {class: "primary wide", type: "submit", text: "Start session"})])
@@ -180,6 +188,33 @@ Widget.prototype.begin = async function (form, error) {
   var button = form.querySelector("button[type=submit]");
   button.disabled = true; button.textContent = "Starting…";
   try { this.chat(await this.client.json("POST", "/sessions", body)); } catch (e) {
-    error.textContent = e.message; button.disabled = false; button.textContent = "Start session";
+    button.disabled = false; button.textContent = "Start session";
+    var open = e.code === "session_active" && e.fields.session_id && e.fields.session_id[0];
+    if (open) return this.offerResume(open, body).catch(function (e2) { error.textContent = e2.message; });
+    error.textContent = e.message;
   }
+};
+
+/* A session is already in progress (another tab, the terminal): go on with it, or start the
+   new one anyway (the other stays active, to resume or discard later). */
+Widget.prototype.offerResume = async function (sessionId, body) {
+  var self = this, session = await this.client.json("GET", "/sessions/" + sessionId);
+  var started = new Date(session.started_at);
+  var when = isNaN(started) ? "" : ", started " + started.toLocaleString([], {
+    weekday: "short", hour: "2-digit", minute: "2-digit"});
+  var last = (session.messages || []).filter(function (m) { return m.role === "coach"; }).pop();
+  var error = el("p", {class: "field-error", role: "alert"});
+  var fresh = el("button", {class: "ghost wide", type: "button", text: "Start a new one", onclick: async function () {
+    fresh.disabled = true; error.textContent = "";
+    try { self.chat(await self.client.json("POST", "/sessions", Object.assign({}, body, {new: true}))); } catch (e) {
+      error.textContent = e.message; fresh.disabled = false;
+    }
+  }});
+  this.show("resume", [el("div", {class: "picker"}, [
+    el("h3", {class: "lead", text: "You have a session in progress"}),
+    el("p", {class: "hint", text: this.modeTitle(session.mode) + when + "."}),
+    last ? el("blockquote", {class: "last", text: last.text}) : null,
+    el("div", {class: "actions"}, [error,
+      el("button", {class: "primary wide", type: "button", "data-autofocus": true, text: "Resume",
+        onclick: function () { self.resume(session); }}), fresh])])]);
 };
