@@ -11,7 +11,7 @@ Widget.prototype.review = function (session) {
   this.remember({session_id: session.id});
   var view = this.endView = {session: session, queue: Promise.resolve(), rows: []};
   view.error = el("p", {class: "field-error", role: "alert"});
-  view.summary = el("textarea", {rows: "5", "data-autofocus": true,
+  view.summary = el("textarea", {rows: "5", oninput: function () { fit(view.summary); },
     onchange: function () { self.save(function () { return self.saveText({summary: view.summary.value.trim()}); }); }});
   view.summary.value = session.summary || "";
   view.help = el("textarea", {rows: "2",
@@ -42,7 +42,14 @@ Widget.prototype.review = function (session) {
   view.toolbar = el("div", {class: "toolbar"});
   this.endToolbar();
   this.show("review", [view.toolbar, form]);
+  fit(view.summary);
 };
+
+/* The summary grows to show all of itself, up to about twelve lines (then it scrolls). */
+function fit(textarea) {
+  textarea.style.height = "auto";
+  textarea.style.height = Math.min(textarea.scrollHeight + 2, 290) + "px";
+}
 
 /* "Back to chat" reopens the session (its draft is drawn again at the next end); "Discard"
    asks once more, then deletes the session with all it made. */
@@ -50,7 +57,7 @@ Widget.prototype.endToolbar = function () {
   var self = this, bar = this.endView.toolbar;
   bar.classList.remove("asking");
   bar.replaceChildren(
-    el("button", {class: "link", type: "button", text: "← Back to chat", onclick: function () { self.backToChat(); }}),
+    el("button", {class: "link", type: "button", text: "← Back to chat", "data-autofocus": true, onclick: function () { self.backToChat(); }}),
     el("span", {class: "spacer"}),
     el("button", {class: "link danger", type: "button", text: "Discard", onclick: function () { self.askDiscard(); }}));
 };
@@ -104,7 +111,7 @@ Widget.prototype.refresh = async function (view) {
   if (this.endView !== view) return;  // the rep has moved on
   view.session = session;
   var focused = this.root.activeElement;
-  if (focused !== view.summary) view.summary.value = session.summary || "";
+  if (focused !== view.summary) { view.summary.value = session.summary || ""; fit(view.summary); }
   if (focused !== view.help) view.help.value = session.help_asked || "";
   this.drawAnswers(session.answers || []);
 };
@@ -134,7 +141,7 @@ Widget.prototype.answerItem = function (answer, i) {
   var check = el("button", {class: "link", type: "button", text: state === "picked" ? "Change" : "Check it",
     "aria-label": (state === "picked" ? "Change: " : "Check it: ") + what, "aria-expanded": "false", onclick: function () {
       picker.hidden = !picker.hidden; check.setAttribute("aria-expanded", String(!picker.hidden));
-      if (!picker.hidden) picker.querySelector("button").focus();
+      if (!picker.hidden) { picker.querySelector("button").focus(); picker.scrollIntoView({block: "nearest"}); }
     }});
   return el("li", {class: "answer " + state, "data-answer": String(i)}, [
     el("p", {class: "answer-what", text: what}),
