@@ -4,16 +4,18 @@ A rep sees and edits their own. Managers and admins see only confirmed ones (a d
 to the rep until they confirm the session), of the reps access.py lets them see.
 """
 
-from flask import g
+from flask import current_app, g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from models import COMMITMENT_KINDS, COMMITMENT_STATUSES, Commitment, utcnow
 
 from ..access import get_own_commitment, get_readable_commitment, readable_commitments
+from ..coach_setup import get_coach
 from ..db import db
 from ..errors import ApiError
 from ..pagination import PageArgs, page_of, paginate
+from ..sessions.ending import redraw_summary
 from . import blueprint
 from .common import save
 
@@ -86,6 +88,7 @@ class CommitmentById(MethodView):
         """Edit your commitment, or report it done or dropped."""
         commitment = get_own_commitment(db.session, g.user, commitment_id)
         apply(commitment, data)
+        redraw_summary(db.session, get_coach(current_app), commitment.session)
         return save(commitment)
 
     @blp.response(204)
@@ -95,4 +98,5 @@ class CommitmentById(MethodView):
         if commitment.confirmed:
             raise ApiError(409, "This commitment is confirmed; mark it dropped instead.")
         db.session.delete(commitment)
+        redraw_summary(db.session, get_coach(current_app), commitment.session)
         save()

@@ -16,7 +16,7 @@ from ..errors import ApiError
 from ..pagination import page_of, paginate
 from ..sessions.answers import answers_of
 from ..sessions.claim import accept_message, lookup_turn, turn_kind
-from ..sessions.ending import compute_metrics, edit_summary, end_session
+from ..sessions.ending import compute_metrics, edit_summary, end_session, redraw_summary
 from ..sessions.lifecycle import discard, reopen
 from ..sessions.turn import StoredTurn, create_session, open_session, run_turn, stored_turn
 from ..streaming import event_stream, sse_response
@@ -195,7 +195,7 @@ class Summary(MethodView):
     def patch(self, data, session_id):
         """Edit the drafted summary; `confirmed: true` shares it with your manager."""
         row = owned(session_id)
-        edit_summary(db.session, row, data)
+        edit_summary(db.session, row, data, get_coach(current_app))
         return dump(row, detail=True)
 
 
@@ -210,4 +210,6 @@ class SessionCommitments(MethodView):
                                 opportunity_id=row.opportunity_id, status="open",
                                 confirmed=row.status == "confirmed")
         apply(commitment, data)
+        db.session.add(commitment)
+        redraw_summary(db.session, get_coach(current_app), row)
         return save(commitment)

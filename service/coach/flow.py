@@ -16,6 +16,7 @@ from .language.commitments import commitments_in, merge, spoken_due
 from .language.reading import (
     asks_for_answer,
     classify_follow_up,
+    is_injection,
     is_vague,
     ratings_in,
     says_yes,
@@ -66,6 +67,8 @@ def hear(state: SessionState, mode: Mode, rep_text: str, choice: str | None = No
     if label is None:
         choice = None  # not one of the options offered: only the words count
     note = "" if choice is not None and rep_text.strip().lower() == label.lower() else rep_text
+    if choice is None and is_injection(rep_text, language.of(state.context)):
+        return _steer_back(state, rep_text, offered)
     if state.offer_state == "accepted":
         state.offer_state = "none"
     if state.flow.follow_ups_answered < state.flow.follow_ups_asked:
@@ -73,6 +76,23 @@ def hear(state: SessionState, mode: Mode, rep_text: str, choice: str | None = No
     stage = mode.stage(state.stage)
     state.turns.append(TurnRecord("rep", rep_text, stage.key, choice=choice))
     return _offer(state, mode, _decide(state, mode, stage, rep_text, choice, note))
+
+
+def _steer_back(state: SessionState, rep_text: str, offered: dict | None) -> Step:
+    """An instruction to the coach is no answer: the turn is kept flagged (out of the summary,
+    the commitments and the ratings) and the open question is asked again, the same quick
+    replies with it."""
+    pending = state.flow.follow_ups_answered < state.flow.follow_ups_asked
+    state.turns.append(TurnRecord("rep", rep_text, "follow_up" if pending else state.stage,
+                                  flag="injection"))
+    state.flow.offered = offered
+    if not pending:
+        return Step("steer", choices=offered)
+    lang = language.of(state.context)
+    leads = lang.phrasing.coach.steer_back
+    question = follow_up_question(state.due_commitments[0], state.flow.follow_ups_answered, lang)
+    return Step("follow_up", say=f"{leads[len(state.turns) % len(leads)]} {question}",
+                choices=offered)
 
 
 def remember(state: SessionState, answer: dict) -> dict:

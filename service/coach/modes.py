@@ -50,6 +50,8 @@ Schema of a mode file (unknown fields are rejected so typos surface at load time
     summary_from = "all"         # what {p} draws on: "all" the answers, the "first" only (the
                                  # later questions ask for something else), or "causes": the
                                  # internal and the external causes apart when the rep named both
+    summary_about = "causes"     # a topic of the lexicons' [summary.about]: only answers that
+                                 # touch it are filed under this stage's lead
     remember = ""                # a name: later sessions on the same deal find this stage's
                                  # answers in the rep's latest session of this mode as
                                  # `pre_call.<name>` (and its date as `pre_call.date`); only in
@@ -92,7 +94,8 @@ OPENINGS = tuple(SUMMARY_OPENINGS)  # what the summary knows how to open with
 MODE_FIELDS = {"key", "title", "description", "needs", "order", "offer", "idea", "lists",
                "summary_opens_with", "summary_stages", "stages"}
 STAGE_FIELDS = {"key", "goal", "questions", "probes", "after_commitments", "fallback", "collect",
-                "plan", "each", "offer", "idea", "summary", "summary_from", "remember", "advance"}
+                "plan", "each", "offer", "idea", "summary", "summary_from", "summary_about",
+                "remember", "advance"}
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ class StageSpec:
     idea: str = ""
     summary: str = ""
     summary_from: str = "all"
+    summary_about: str = ""
     remember: str = ""
     advance: Advance = field(default_factory=Advance)
 
@@ -205,8 +209,9 @@ def _stage(path: Path, index: int, raw, defaults: dict, lists: dict) -> StageSpe
     summary_from = raw.get("summary_from", "all")
     if summary_from not in SUMMARY_FROM:
         fail(path, f"{where}.summary_from", f"must be one of {SUMMARY_FROM}")
-    if "summary_from" in raw and not summary:
-        fail(path, f"{where}.summary_from", "needs a summary lead in this stage")
+    for name in ("summary_from", "summary_about"):
+        if name in raw and not summary:
+            fail(path, f"{where}.{name}", "needs a summary lead in this stage")
     fallback = text_field(path, f"{where}.fallback", raw.get("fallback"), template=True)
     if not fallback.endswith("?"):
         fail(path, f"{where}.fallback", "must be a single question ending with '?'")
@@ -224,6 +229,8 @@ def _stage(path: Path, index: int, raw, defaults: dict, lists: dict) -> StageSpe
         idea=text_field(path, f"{where}.idea", raw.get("idea", defaults["idea"]), template=True),
         summary=summary,
         summary_from=summary_from,
+        summary_about=text_field(path, f"{where}.summary_about", raw.get("summary_about", ""),
+                                 required=False),
         remember=remembered_name(path, f"{where}.remember", raw.get("remember", "")),
         advance=_advance(path, f"{where}.advance", raw.get("advance")),
     )

@@ -65,6 +65,8 @@ class SessionState:
     due_commitments: list[dict] = field(default_factory=list)
     offer_state: str = "none"  # "none" | "offered" | "accepted"
     flow: FlowState = field(default_factory=FlowState)
+    # the summary's parts as last drawn (summary/record.py), so an edit redraws only them
+    drawn: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (built by hand: dataclasses.asdict deep-copies the whole context)."""
@@ -75,7 +77,7 @@ class SessionState:
                            "choice": t.choice}
                           for t in self.turns],
                 "digest": self.digest, "offer_state": self.offer_state,
-                "flow": asdict(self.flow),
+                "flow": asdict(self.flow), "drawn": dict(self.drawn),
                 "due_commitments": [
                     {**c, "due_date": c["due_date"].isoformat()
                      if isinstance(c.get("due_date"), date) else c.get("due_date")}
@@ -90,11 +92,13 @@ class SessionState:
                           for t in data.get("turns", [])],
                    digest=data.get("digest", data.get("running_summary", "")),
                    due_commitments=[dict(c) for c in data.get("due_commitments", [])],
-                   offer_state=data.get("offer_state", "none"), flow=flow)
+                   offer_state=data.get("offer_state", "none"), flow=flow,
+                   drawn=dict(data.get("drawn") or {}))
 
     def copy(self) -> SessionState:
         """A working copy the flow may change; the turns themselves are never changed in place."""
         return replace(self, context=dict(self.context), turns=list(self.turns),
+                       drawn=dict(self.drawn),
                        due_commitments=_copy.deepcopy(self.due_commitments),
                        flow=_copy.deepcopy(self.flow))
 
@@ -107,7 +111,7 @@ class SessionState:
 class Step:
     """What the next coach turn must do, as the flow decided it."""
 
-    intent: str                # open | ask | probe | follow_up | turn_back | offer | idea | close
+    intent: str  # open | ask | probe | follow_up | turn_back | offer | idea | close | steer
     say: str = ""              # a line the flow speaks itself (the follow-up questions)
     ack: str = ""              # say back the dated commitments the rep just gave
     followed: str = ""         # the rep just said how a due commitment went (FOLLOW_UP_STATUSES)

@@ -21,7 +21,8 @@ from .prompt.budget import fit
 from .prompt.context_block import data_message
 from .prompt.render import render_file, try_render
 from .state import SessionState, Step, TurnRecord
-from .summary.draft import SessionDraft, draft_summary
+from .summary.draft import SessionDraft, draft_summary, redrawn_parts
+from .summary.record import redraw
 
 
 class Delta(str):
@@ -49,6 +50,9 @@ class TurnResult:
     intent: str = "ask"
 
 
+SET_ASIDE = "(message set aside: not an answer)"
+
+
 class Coach:
     def __init__(self, engine, *, modes: dict[str, Mode] | None = None, token_budget: int = 3000,
                  max_reply_tokens: int = 300):
@@ -73,6 +77,13 @@ class Coach:
     def draft_summary(self, state: SessionState) -> SessionDraft:
         return draft_summary(self.engine, self.modes[state.mode], state, self.token_budget)
 
+    def redraw(self, state: SessionState, summary: str, commitments: list[dict]) -> str:
+        """The summary after the rep's edit: the record's parts drawn again (state.drawn is
+        updated), the rep's own prose kept."""
+        fresh = redrawn_parts(self.modes[state.mode], state, commitments)
+        text, state.drawn = redraw(summary, state.drawn, fresh), fresh
+        return text
+
     def _speak(self, work: SessionState, mode: Mode, step: Step):
         if step.say:
             yield from self._say_fixed(work, step)
@@ -90,8 +101,10 @@ class Coach:
     def _messages(self, work: SessionState, mode: Mode, stage: StageSpec, intent, item):
         system = render_file("system.j2", mode=mode, stage=stage, intent=intent, item=item)
         folded = work.flow.folded
-        turns = [{"role": "assistant" if t.role == "coach" else "user", "content": t.text,
-                  "stage": t.stage} for t in work.turns[folded:]]
+        # a flagged turn (an instruction to the coach) never reaches the model's prompt
+        turns = [{"role": "assistant" if t.role == "coach" else "user",
+                  "content": SET_ASIDE if t.flag else t.text, "stage": t.stage}
+                 for t in work.turns[folded:]]
 
         def head(digest):
             return [{"role": "system", "content": system}, data_message(work.context, digest)]

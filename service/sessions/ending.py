@@ -45,6 +45,7 @@ def end_session(sm: sessionmaker, coach: Coach, session_id: int) -> None:
         if row is None or row.status != "active":  # another request ended or discarded it
             return
         row.summary, row.help_asked = draft.summary, draft.help_asked
+        row.state = {**row.state, "drawn": draft.parts}  # what an edit redraws
         for item in draft.commitments:
             s.add(Commitment(org_id=row.org_id, session_id=row.id, rep_id=row.rep_id,
                              opportunity_id=item.get("opportunity_id") or row.opportunity_id,
@@ -58,8 +59,25 @@ def end_session(sm: sessionmaker, coach: Coach, session_id: int) -> None:
         s.commit()
 
 
-def edit_summary(s: Session, row: CoachingSession, data: dict) -> None:
-    """The rep edits the draft; ``confirmed`` shares it with the manager."""
+def redraw_summary(s: Session, coach: Coach, row: CoachingSession) -> None:
+    """While the rep reviews the draft (ended, not confirmed), an edit to its commitments or
+    answers redraws the summary's record parts; prose the rep wrote is kept."""
+    if row.status != "ended" or not row.state:
+        return
+    state = SessionState.from_dict(row.state)
+    if not state.drawn:
+        return  # drawn by a release that kept no parts: nothing to redraw from
+    s.flush()
+    items = [{"text": c.text, "due_date": c.due_date, "measure": c.measure, "kind": c.kind}
+             for c in s.scalars(select(Commitment).where(Commitment.session_id == row.id)
+                                .order_by(Commitment.id))]
+    row.summary = coach.redraw(state, row.summary or "", items)
+    row.state = state.to_dict()
+
+
+def edit_summary(s: Session, row: CoachingSession, data: dict, coach: Coach | None = None) -> None:
+    """The rep edits the draft; ``confirmed`` shares it with the manager. Corrected answers
+    redraw the summary (with ``coach``)."""
     if row.status == "active":
         raise Conflict("End the session first: there is no summary to edit yet.")
     if row.status == "confirmed" and data.get("answers"):
@@ -69,6 +87,8 @@ def edit_summary(s: Session, row: CoachingSession, data: dict) -> None:
             setattr(row, key, data[key])
     if data.get("answers"):
         correct(s, row, data["answers"])
+        if coach is not None:
+            redraw_summary(s, coach, row)
     if data.get("confirmed") and row.status != "confirmed":
         row.status, row.confirmed_at = "confirmed", utcnow()
         apply_confirmed(s, row)

@@ -97,5 +97,7 @@ def reopen(s: Session, row: CoachingSession) -> None:
     s.execute(delete(Commitment).where(Commitment.session_id == row.id,
                                        Commitment.confirmed.is_(False)))
     row.status, row.ended_at, row.summary, row.help_asked = "active", None, "", ""
+    # The parts the draft was drawn from go too: ending again draws them from the whole chat.
+    row.state = {k: v for k, v in (row.state or {}).items() if k != "drawn"}
     s.commit()
     s.refresh(row)

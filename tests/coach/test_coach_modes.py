@@ -166,10 +166,14 @@ def test_a_new_mode_runs_through_any_engine(tmp_path, context):
     told = engine.history[-1]
     assert told.intent == "summary" and told.facts == "Hypothesis review with Dana."
     assert NEW_MODE_ANSWERS[1] in [m["content"] for m in told.messages]
-    assert draft.summary == summary["summary"]
-    assert draft.commitments == [{"text": "Call three stalled accounts",
-                                  "due_date": date(2025, 3, 7), "measure": "", "kind": "action",
-                                  "opportunity_id": None}]
+    # the model writes the points; the opening and the commitments come from the record, the
+    # commitments as the flow heard them turn by turn (both, though the model listed one)
+    assert draft.summary == ("Hypothesis review with Dana. " + summary["summary"] +
+                             " 2 commitments, dated: call three stalled accounts by 7 March; "
+                             "plus rewrite the proposal template.")
+    assert [(c["text"], c["due_date"], c["opportunity_id"]) for c in draft.commitments] == [
+        ("Call three stalled accounts", date(2025, 3, 7), None),
+        ("Rewrite the proposal template with a one-page cost summary", None, None)]
 
 
 def _adding(mode: str = "", stage: str = "") -> tuple[str, str]:

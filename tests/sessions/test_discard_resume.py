@@ -127,7 +127,10 @@ def test_back_to_chat_reopens_an_ended_session_and_the_chat_goes_on(api, world, 
     assert turn.status_code == 200, turn.get_json()
     assert [m["role"] for m in api.get(f"/sessions/{sid}", world.token).get_json()["messages"]] \
         == ["coach", "rep", "coach", "rep", "coach"]
-    assert api.post(f"/sessions/{sid}/end", world.token).get_json()["status"] == "ended"
+    again = api.post(f"/sessions/{sid}/end", world.token).get_json()
+    assert again["status"] == "ended" and again["summary"]
+    answered = {a["commitment_id"]: a["value"] for a in again["answers"]}
+    assert answered == dict(zip(world.due_ids, ["done", "not_yet"], strict=True))
 
 
 def test_a_widget_token_discards_and_reopens_its_own_users_sessions(api, allowed, session):  # noqa: F811

@@ -80,7 +80,7 @@ def test_flask_coach_eval_runs_an_installed_engine(toy_installed, app):
     assert result.exit_code == 0, result.output
     row = json.loads(result.output)[0]
     assert QUESTION in [t["text"] for t in row["transcript"] if t["role"] == "coach"]
-    assert row["summary"] == "Drafted by the toy."
+    assert "Drafted by the toy." in row["summary"]  # its points, among the record's parts
 
 
 def test_the_cli_offers_the_registered_engines(toy_installed, app):

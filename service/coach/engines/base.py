@@ -8,7 +8,8 @@ from typing import Protocol, runtime_checkable
 
 from ..modes import Mode, StageSpec
 
-INTENTS = ("open", "ask", "probe", "follow_up", "turn_back", "offer", "idea", "close", "summary")
+INTENTS = ("open", "ask", "probe", "follow_up", "turn_back", "offer", "idea", "close", "steer",
+           "summary")
 
 
 @dataclass
@@ -21,7 +22,7 @@ class CoachTurn:
     correction: str | None = None  # the guard's reason when regenerating
     max_tokens: int = 300
     # what the flow decided this turn must do; the LLM sees it in its prompt, the offline
-    # coach acts on it: open | ask | probe | turn_back | offer | idea | close | summary
+    # coach acts on it: open | ask | probe | turn_back | offer | idea | close | steer | summary
     intent: str = "ask"
     item: str | None = None       # the list item a walking stage is on (e.g. a skill)
     asked: list[str] = field(default_factory=list)   # coach texts already said this session
@@ -31,6 +32,8 @@ class CoachTurn:
     heard: int = 0                # dated commitments heard so far this session
     followed: str = ""            # the rep just said how a due commitment went: done|open|dropped
     facts: str = ""               # summary: figures and follow-up outcomes the flow recorded
+    # summary: what the flow recorded ({"heard": commitments, "answers": the rep's answers})
+    record: dict | None = None
     usage: dict | None = None     # filled by an engine that knows: prompt/completion tokens
 
 

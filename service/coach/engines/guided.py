@@ -75,6 +75,8 @@ class GuidedEngine:
         if turn.intent == "turn_back":
             return _say(says.turn_back_lead[n % len(says.turn_back_lead)],
                         says.turn_back[n % len(says.turn_back)])
+        if turn.intent == "steer":  # never says back what the rep wrote
+            return _say(says.steer_back[n % len(says.steer_back)], self._question(turn, lang))
         if turn.intent == "offer":
             return _say(says.offer_lead, try_render(turn.stage.offer, turn.context, item=turn.item))
         if turn.intent == "idea":
@@ -97,6 +99,6 @@ class GuidedEngine:
     def complete_json(self, turn: CoachTurn, schema: dict) -> dict:
         today = date.fromisoformat(turn.context.get("today") or date.today().isoformat())
         name = (turn.context.get("rep") or {}).get("name") or ""
-        data = extract_summary(turn.mode, turn.transcript, today, name, turn.context)
+        data = extract_summary(turn.mode, turn.transcript, today, name, turn.context, turn.record)
         validate_summary(data)
         return data

@@ -187,3 +187,13 @@ class Patterns(Pattern):
 
     def read(self, value, fail: Fail, expand) -> tuple[re.Pattern, ...]:
         return tuple(self.compile(v, fail, expand) for v in _strings(value, fail, "regexes"))
+
+
+class Topics(Pattern):
+    """Topic name -> a regex of the words that show an answer is about it; any names (the
+    modes' ``summary_about`` fields name them, tests/coach check every one exists)."""
+
+    def read(self, value, fail: Fail, expand) -> MappingProxyType:
+        if not isinstance(value, dict) or not value:
+            fail("must be a table of topic = 'regex'")
+        return MappingProxyType({k: self.compile(v, fail, expand) for k, v in value.items()})

@@ -120,6 +120,11 @@ def asks_for_answer(text: str, lang: Language = ENGLISH) -> bool:
     return bool(lang.lexicon.reading.asks_for_answer.search(text))
 
 
+def is_injection(text: str, lang: Language = ENGLISH) -> bool:
+    """The rep writes to the coach's instructions (or the summary) rather than answering."""
+    return bool(lang.lexicon.reading.injection.search(text))
+
+
 def says_yes(text: str, lang: Language = ENGLISH) -> bool:
     reading = lang.lexicon.reading
     return bool(reading.yes.search(text)) and not reading.no.search(text)

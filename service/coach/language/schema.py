@@ -7,7 +7,19 @@ reading.py resolves each kind to a date from its named groups.
 
 from __future__ import annotations
 
-from .kinds import Alternatives, Map, Names, Ordered, Pattern, Patterns, Table, Text, Texts, Words
+from .kinds import (
+    Alternatives,
+    Map,
+    Names,
+    Ordered,
+    Pattern,
+    Patterns,
+    Table,
+    Text,
+    Texts,
+    Topics,
+    Words,
+)
 
 VERB_KINDS = ("keep", "drop", "create", "action")  # a commitment's kind, by its first verb
 # the rep's answer on a due commitment (models.FOLLOW_UP_ANSWERS), "unclear" when no reading
@@ -30,7 +42,7 @@ LEXICON = {
               "starts_before": Pattern(), "starts_with": Pattern()},
     "reading": {"rating": Pattern(), "rating_lead": Pattern(), "rating_trail": Pattern(),
                 "rating_word_cue": Pattern(), "asks_for_answer": Pattern(),
-                "yes": Pattern(), "no": Pattern(), "vague": Pattern()},
+                "yes": Pattern(), "no": Pattern(), "vague": Pattern(), "injection": Pattern()},
     "follow_up": {"done": Pattern(), "dropped": Pattern(), "not_done": Pattern(),
                   "partly": Pattern()},
     "commitments": {**{kind: Alternatives() for kind in VERB_KINDS},
@@ -48,7 +60,7 @@ LEXICON = {
               "imperatives": Words(), "praise": Patterns()},
     "summary": {"internal": Pattern(), "external": Pattern(), "help": Pattern(),
                 "lead_words": Pattern(), "help_request": Pattern("who"), "quoted": Pattern("text"),
-                "relative": Words()},
+                "relative": Words(), "no_help": Pattern(), "help_lead": Pattern(), "about": Topics()},
 }
 
 PHRASING = {
@@ -66,6 +78,7 @@ PHRASING = {
     "follow_up": {"first_question": Text("text", "due"), "next_question": Text("text", "due"),
                   "due": Text("date")},
     "coach": {"default_question": Text(), "turn_back_lead": Texts(), "turn_back": Texts(),
+              "steer_back": Texts(),
               "offer_lead": Text(), "after_commitments": Text(), "close": Texts()},
     "summary": {
         "the_rep": Text(), "session": Text("title", "who"),

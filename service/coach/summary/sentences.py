@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..language import ENGLISH, Language
-from ..language.reading import classify_follow_up, parse_rating
+from ..language.reading import parse_rating
 from ..language.reflect import _shorten, lower_first, third_person
 from ..prompt.figures import figure, pct
 
@@ -60,7 +60,7 @@ def _first(rep_name: str, lang: Language) -> str:
     return rep_name.split()[0] if rep_name and rep_name.split() else lang.phrasing.summary.the_rep
 
 
-def _on_opportunity(mode, context, answers, who, lang) -> str:
+def _on_opportunity(mode, context, answers, who, lang, ratings=None) -> str:
     opp, says = context.get("opportunity"), lang.phrasing.summary
     if not opp:
         return ""
@@ -76,7 +76,7 @@ def _on_opportunity(mode, context, answers, who, lang) -> str:
         days=opp["days_in_stage"], stage=opp["stage"], benchmark=benchmark, competing=competing)
 
 
-def _on_account(mode, context, answers, who, lang) -> str:
+def _on_account(mode, context, answers, who, lang, ratings=None) -> str:
     account, says = context.get("account"), lang.phrasing.summary
     if not account:
         return ""
@@ -87,8 +87,8 @@ def _on_account(mode, context, answers, who, lang) -> str:
                      context.get("currency", ""), lang))
 
 
-def _on_ratings(mode, context, answers, who, lang) -> str:
-    ratings = _ratings(mode, context, answers, lang)
+def _on_ratings(mode, context, answers, who, lang, ratings=None) -> str:
+    ratings = _ratings(mode, context, answers, lang) if ratings is None else ratings
     if not ratings:
         return ""
     low = min(r for _, r in ratings)
@@ -98,7 +98,7 @@ def _on_ratings(mode, context, answers, who, lang) -> str:
         lowest=", ".join(s for s, r in ratings if r == low))
 
 
-def _on_figures(mode, context, answers, who, lang) -> str:
+def _on_figures(mode, context, answers, who, lang, ratings=None) -> str:
     periods, says = context.get("periods") or [], lang.phrasing.summary
     if not periods or "closed_value" not in periods[0]["metrics"]:
         return ""
@@ -125,12 +125,13 @@ OPENINGS = {"opportunity": _on_opportunity, "account": _on_account, "ratings": _
 
 
 def figures_sentence(mode, context: dict, answers: dict, rep_name: str,
-                     lang: Language = ENGLISH) -> str:
+                     lang: Language = ENGLISH, ratings: list | None = None) -> str:
     """The summary's first sentence: the first of the mode's ``summary_opens_with`` this
-    session has, else the mode's title alone."""
+    session has, else the mode's title alone. ``ratings`` are the rep's (skill, rating) answers;
+    without them (an older session) they are read from the answers' text."""
     who = _first(rep_name, lang)
     for source in mode.summary_opens_with:
-        text = OPENINGS[source](mode, context, answers, who, lang)
+        text = OPENINGS[source](mode, context, answers, who, lang, ratings)
         if text:
             return text
     return lang.phrasing.summary.session.format(title=mode.title, who=who)
@@ -146,23 +147,6 @@ def _ratings(mode, context, answers, lang: Language) -> list[tuple[str, int]]:
     return []
 
 
-def follow_up_sentence(transcript: list[dict], lang: Language = ENGLISH) -> str:
-    says = lang.phrasing.summary
-    outcomes = []
-    for before, turn in zip(transcript, transcript[1:], strict=False):
-        if turn["role"] == "rep" and turn.get("stage") == "follow_up":
-            quoted = lang.lexicon.summary.quoted.search(before["text"])
-            name = quoted["text"] if quoted else says.earlier_commitment
-            status = classify_follow_up(turn["text"], lang)
-            note = gist(turn["text"], words=10, first=True, lang=lang)
-            outcomes.append(says.follow_up.format(
-                name=name[:1].lower() + name[1:], status=says.statuses[status],
-                note=says.follow_up_note.format(note=note) if note else ""))
-    if not outcomes:
-        return ""
-    return says.follow_ups.format(outcomes="; ".join(outcomes))
-
-
 def causes(texts: list[str], lang: Language = ENGLISH) -> str:
     said = lang.lexicon.summary
     joined = " ".join(texts)
@@ -172,8 +156,17 @@ def causes(texts: list[str], lang: Language = ENGLISH) -> str:
     return gist(joined, lang=lang)
 
 
+def about(stage, text: str, lang: Language = ENGLISH) -> bool:
+    """Whether an answer touches what the stage's label says (its ``summary_about`` topic);
+    a stage without one files every answer."""
+    topic = stage.summary_about
+    return not topic or bool(lang.lexicon.summary.about[topic].search(text))
+
+
 def key_point(stage, texts: list[str], lang: Language = ENGLISH) -> str:
-    """The stage's summary lead around the gist of what the rep said there."""
+    """The stage's summary lead around the gist of what the rep said there, from the answers
+    that are about the stage's subject only."""
+    texts = [t for t in texts if about(stage, t, lang)]
     if stage.summary_from == "causes":
         phrase = causes(texts, lang)
     else:
@@ -214,24 +207,14 @@ def commitments_sentence(commitments: list[dict], lang: Language = ENGLISH) -> s
 
 
 def help_phrase(texts: list[str], lang: Language = ENGLISH) -> str:
-    if not texts:
-        return ""
+    """What the rep asked for: the (at most two) clauses that ask for help, none when the rep
+    said they need none; no other sentence stands in for a request."""
     said = lang.lexicon.summary
-    phrase = gist(" ".join(texts), said.help, words=18, lang=lang) or \
-        gist(" ".join(texts), words=18, first=True, lang=lang)
+    clauses = [c for t in texts for c in re.split(r"(?<=[.!?;])\s+|,\s+(?:and|but)\s+", t)]
+    asks = [c for c in clauses if said.help.search(c) and not said.no_help.search(c)]
+    phrases = [gist(said.help_lead.sub("", c), words=16, first=True, lang=lang) for c in asks[:2]]
     # 'could their manager join the CFO meeting' -> 'their manager to join the CFO meeting'
-    phrase = said.help_request.sub(
-        lambda m: lang.phrasing.summary.help_request.format(who=m["who"]), phrase)
+    phrase = "; ".join(said.help_request.sub(
+        lambda m: lang.phrasing.summary.help_request.format(who=m["who"]), p)
+        for p in phrases if p)
     return phrase[:1].upper() + phrase[1:] if phrase else ""
-
-
-def summary_lines(mode, transcript, answers, context, rep_name, commitments, help_asked,
-                  lang: Language = ENGLISH):
-    lines = [figures_sentence(mode, context, answers, rep_name, lang),
-             follow_up_sentence(transcript, lang)]
-    lines += stage_sentences(mode, answers, 2, lang)
-    lines.append(commitments_sentence(commitments, lang))
-    if help_asked:
-        lines.append(lang.phrasing.summary.help_asked.format(
-            help=help_asked[:1].lower() + help_asked[1:]))
-    return [line for line in lines if line]
