@@ -92,6 +92,8 @@ def test_words_only_are_proposed_checked_and_applied_on_confirm(demo, browser_pa
     unclear.get_by_role("group").get_by_role("button", name="Not yet").click()
     expect(unclear.locator(".badge")).to_have_text("You picked")
     expect(unclear.locator("strong")).to_have_text("Not yet")
+    expect(page.get_by_label("Summary", exact=True)).to_have_value(
+        re.compile("Litware signature date with procurement is not done yet", re.I))  # redrawn
     session.expire_all()
     assert session.get(Commitment, second.id).follow_up == "not_yet"  # a pick records at once
     assert session.get(Commitment, first.id).follow_up == ""
@@ -133,9 +135,14 @@ def test_a_removed_draft_is_deleted_and_an_added_one_kept(demo, browser_page, se
     drafts = session.scalars(select(Commitment).where(Commitment.session_id == sid)).all()
     assert drafts, "the plan gave commitments to draft"
     removed = page.get_by_label("What you'll do").first.input_value()
+    summary = page.get_by_label("Summary", exact=True)
+    drawn = summary.input_value()
+    assert removed[:30].lower() in drawn.lower()  # the draft's summary names it
     with page.expect_response(lambda r: r.request.method == "DELETE"):
         page.get_by_role("button", name="Remove commitment 1").click()
     expect(page.get_by_text(removed, exact=True)).to_be_hidden()
+    expect(summary).not_to_have_value(drawn)  # redrawn by the server, shown without a reload
+    assert removed[:30].lower() not in summary.input_value().lower()
     session.expire_all()
     texts = session.scalars(select(Commitment.text).where(Commitment.session_id == sid)).all()
     assert removed not in texts and len(texts) == len(drafts) - 1  # deleted, not "dropped"
