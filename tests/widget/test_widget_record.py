@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from models import CoachingSession, Commitment, Message
+from models import CoachingSession, Commitment, Message, SkillAssessment
 
 from .conftest import coach_messages, end_session, open_widget, say, start_session
 
@@ -333,3 +333,32 @@ def test_the_record_views_on_a_375_px_phone(demo, new_context, api):
     expect(page.get_by_role("button", name="Start a new one")).to_be_in_viewport()
     fits(page, 375)
     shot(page, "375-resume-offer")
+
+
+def test_a_rating_picked_is_stored_for_the_skill_asked_on_confirmation(demo, browser_page, session):
+    page = browser_page
+    sam = demo.reps["sam"]
+    open_widget(page, demo.url + "/demo?rep=sam")
+    with page.expect_response(re.compile(r"/api/v1/sessions$")) as started:
+        start_session(page, "Skills self-audit")
+    sid = started.value.json()["id"]
+    picked(page, "Done")  # Sam's overdue commitment comes first
+    say(page, "I want to know where to focus this quarter.")
+    rating = page.get_by_role("group", name=re.compile("Your rating"))
+    expect(rating.get_by_role("button")).to_have_count(5)
+    shot(page, "rating-replies")
+    rating.get_by_role("button", name="2 out of 5").click()
+    expect(page.get_by_label(re.compile("Your message"))).to_be_focused()
+    coach_messages(page).nth(3).wait_for()
+    assert session.scalars(select(SkillAssessment).where(SkillAssessment.session_id == sid)).all() \
+        == []  # nothing before the rep confirms
+    end_session(page)
+    item = page.locator(".answer").filter(has_text="Rating: prospecting")
+    expect(item.locator(".badge")).to_have_text("You picked")
+    expect(item.locator("strong")).to_have_text("2 / 5")
+    page.get_by_role("button", name="Confirm and share").click()
+    expect(page.get_by_role("heading", name="Confirmed and shared")).to_be_visible()
+    session.expire_all()
+    assessment = session.scalar(select(SkillAssessment).where(SkillAssessment.session_id == sid))
+    assert assessment.rep_id == sam
+    assert [(r.skill, r.rating) for r in assessment.ratings] == [("prospecting", 2)]

@@ -102,6 +102,7 @@ Widget.prototype.pick = function (option) {
   var words = this.input.value.trim();
   this.input.value = ""; this.grow();
   this.clearReplies();
+  this.input.focus();  // the button picked is gone: keep the rep where they type
   this.deliver({text: words, choice: option.value, client_message_id: uid(),
     node: this.bubble("rep", words || option.label, null, option.label)});
 };
