@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from models import (
     FOLLOW_UP_ANSWERS,
@@ -87,6 +88,9 @@ def correct(s: Session, row: CoachingSession, edits: list[dict]) -> None:
             if commitment is not None:
                 _write(commitment, answer)
     row.state = state.to_dict()
+    # FlowState shares its answers list with row.state, so the corrected state compares equal
+    # to the (already changed) old value and would not be written without this
+    flag_modified(row, "state")
 
 
 def apply_confirmed(s: Session, row: CoachingSession) -> None:

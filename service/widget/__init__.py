@@ -10,6 +10,16 @@ from . import cors, demo
 from .tokens import load_widget_user
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "widget"
+# /widget.js is these parts, in this order, inside one function scope (so they share their
+# names without a global): one script tag for the host page, files a reader can hold in mind.
+PARTS = ("base.js", "client.js", "panel.js", "chat.js", "review.js", "commitments.js",
+         "styles.js", "boot.js")
+
+
+def widget_source() -> bytes:
+    """The served script: every part, wrapped in one strict-mode function."""
+    body = b"\n".join((STATIC / name).read_bytes() for name in PARTS)
+    return b'(function () {\n"use strict";\n' + body + b"})();\n"
 
 # /demo's own stylesheet and script (no inline ones: the page runs under a strict CSP).
 bp = Blueprint("widget_ui", __name__, static_folder="../static/demo", static_url_path="/demo/static")
@@ -19,8 +29,8 @@ bp.after_app_request(cors.add_cors_headers)
 
 @bp.get("/widget.js")
 def widget_js():
-    """The widget script: plain JavaScript, one file, no build step."""
-    source = (STATIC / "widget.js").read_bytes()
+    """The widget script: plain JavaScript, one script, no build step."""
+    source = widget_source()
     response = Response(source, mimetype="text/javascript")
     response.cache_control.public = True
     response.cache_control.max_age = 300

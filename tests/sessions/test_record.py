@@ -72,6 +72,9 @@ def test_words_in_another_language_propose_nothing_until_the_rep_picks(api, worl
     corrected = api.patch(f"/sessions/{sid}/summary", world.token, json={"answers": [
         {"kind": "follow_up", "commitment_id": first_id, "value": "done"}]}).get_json()
     assert {a["commitment_id"]: a["source"] for a in corrected["answers"]}[first_id] == "choice"
+    stored_answers = api.get(f"/sessions/{sid}", world.token).get_json()["answers"]
+    assert {a["commitment_id"]: (a["source"], a["value"]) for a in stored_answers}[first_id] == \
+        ("choice", "done")  # the correction is stored, not only answered back
     api.patch(f"/sessions/{sid}/summary", world.token, json={"confirmed": True})
     rows = stored(session, world.due_ids)
     assert [rows[i].follow_up for i in world.due_ids] == ["done", "done"]

@@ -55,7 +55,8 @@ def test_same_client_message_id_returns_the_stored_reply(api, world, fake, sessi
     assert sse_events(streamed.get_data(as_text=True)) == [("done", {
         "message_id": first.get_json()["reply"]["id"], "stage": first.get_json()["reply"]["stage"],
         "rep_message_id": first.get_json()["rep_message"]["id"],
-        "text": first.get_json()["reply"]["text"]})]
+        "text": first.get_json()["reply"]["text"],
+        "choices": first.get_json()["reply"]["choices"]})]
 
 
 def test_sse_streams_deltas_then_done(api, world, fake, session):

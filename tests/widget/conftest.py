@@ -60,6 +60,12 @@ def start_session(page, mode: str = "Weekly review", target: str | None = None):
     page.locator(".msg.coach").first.wait_for()
 
 
+def end_session(page):
+    """End session, then confirm: the widget asks once more (with "Keep talking")."""
+    page.get_by_role("button", name="End session").click()
+    page.get_by_role("button", name="End now").click()
+
+
 def coach_messages(page):
     return page.locator(".msg.coach .text")
 

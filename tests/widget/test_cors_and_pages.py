@@ -56,7 +56,8 @@ def test_the_widget_script_is_served_as_javascript(api):
     source = response.get_data(as_text=True)
     assert "SalesCoach" in source and "attachShadow" in source
     assert "innerHTML" not in source  # model and rep text only ever go in as text
-    assert len(response.get_data()) < 40_000
+    # a budget: it loads on every page of the host app (40k before the end view grew, issue 11)
+    assert len(response.get_data()) < 72_000
 
 
 def test_the_demo_page_is_absent_unless_demo_data_is_on(api):

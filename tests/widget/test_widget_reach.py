@@ -5,16 +5,15 @@ answer 403, so a route added later is refused to the widget until someone allows
 """
 
 import re
-from pathlib import Path
 
 from service.access import WIDGET_REACH
+from service.widget import widget_source
 from service.widget.tokens import mint
 from tests.sessions.conftest import sse_events
 from tests.test_access_matrix import _routes
 
 from .conftest import ORIGIN
 
-WIDGET_JS = Path(__file__).resolve().parents[2] / "service" / "static" / "widget" / "widget.js"
 CALL = re.compile(r'(?:"(GET|POST|PUT|PATCH|DELETE)",\s*|(stream)\(\s*)?"(/[a-z][^"]*)"'
                   r'(?:\s*\+\s*[\w.\[\]]+(?:\s*\+\s*"([^"]*)")?)?')
 
@@ -109,7 +108,7 @@ def test_widget_js_calls_only_what_a_widget_token_may_reach(app):
     """Every API call written in widget.js resolves to an allowed endpoint and method."""
     adapter = app.url_map.bind("coach.test")
     calls = []
-    for method, stream, path, rest in CALL.findall(WIDGET_JS.read_text()):
+    for method, stream, path, rest in CALL.findall(widget_source().decode()):
         if path == "/api/v1":
             continue
         method = method or ("POST" if stream else "GET")

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser_fixtures import screenshot
 
-from .conftest import coach_messages, open_widget, say, start_session
+from .conftest import coach_messages, end_session, open_widget, say, start_session
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def test_a_whole_session_streams_resumes_after_reload_and_confirms(demo, browser
         say(page, answer)
     assert coach_messages(page).count() == len(ANSWERS) + 1
 
-    page.get_by_role("button", name="End session").click()
+    end_session(page)
     expect(page.get_by_role("heading", name="Your summary")).to_be_visible()
     summary = page.get_by_label("Summary", exact=True)
     expect(summary).not_to_be_empty()
@@ -151,7 +151,7 @@ def test_a_phone_sized_screen(demo, new_context):
     expect(send).to_be_in_viewport()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "widget-360")
-    page.get_by_role("button", name="End session").click()
+    end_session(page)
     expect(page.get_by_role("button", name="Confirm and share")).to_be_in_viewport()
     screenshot(page, "widget-360-review")
 
