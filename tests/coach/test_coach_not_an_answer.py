@@ -83,3 +83,11 @@ def test_an_answer_off_the_subject_gets_no_label_in_the_summary(context):
     data = extract_summary(mode, competing, date(2026, 12, 3), "Omar Haddad", context,
                            record={"heard": [], "answers": []})
     assert "Competition: Initech is cheaper on hardware" in data["summary"]
+
+
+def test_a_no_inside_words_of_another_language_proposes_nothing():
+    from service.coach.language.reading import classify_follow_up
+
+    spanish = "Conseguí dos de las tres reuniones; la tercera todavía no ha contestado."
+    assert classify_follow_up(spanish) == "unclear"  # 'no' here is Spanish, not an answer
+    assert classify_follow_up("No, the client postponed it.") == "not_yet"
