@@ -150,7 +150,7 @@ def test_a_new_mode_is_just_a_file(tmp_path, context):
 def test_a_new_mode_runs_through_any_engine(tmp_path, context):
     replies = ["So three deals stalled. What do you believe is behind that?",
                "You see the total cost as hidden. Which belief could you test this month?",
-               "The proposals are a test bed. How will you test that, and when?",
+               "The proposals are a test bed. How will you test that?",
                "Calls by Friday, then the template. What will you take away from today?",
                "You noticed a pattern. What have you noticed in your recent deals?"]
     summary = {"summary": "Dana will test whether hidden total cost stalls deals.",
@@ -245,7 +245,7 @@ def test_pickers_list_modes_in_the_order_the_files_declare(modes):
 
 @pytest.mark.parametrize("mode_key, stage, question", [
     ("territory_planning", "commit", "What number will tell you it is working?"),
-    ("weekly_review", "commit", "What else, if anything, would you add?"),
+    ("weekly_review", "commit", "How will you know it has worked?"),
 ])
 def test_once_dated_commitments_are_given_the_coach_asks_for_more_not_for_dates(
         modes, context, mode_key, stage, question):

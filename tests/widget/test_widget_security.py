@@ -140,20 +140,23 @@ def test_html_from_the_model_or_the_rep_is_shown_as_text(demo, scripted, browser
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     gate = threading.Event()
-    # The guard rejects markup in a finished reply, but what streams before it is the model's own.
+    # The guard rejects markup sentence by sentence as it streams: the model's HTML is held
+    # back, never shown, and the regenerated reply replaces it.
     scripted.enqueue("What would you like to look at first?",
-                     Partial(f"So {XSS} <script>window.__xss = 1</script>", " what else?", gate=gate))
+                     Partial(f"So {XSS} <script>window.__xss = 1</script>. And", " what else?",
+                             gate=gate))
     open_widget(page, demo.url + "/demo?rep=nia")
     start_session(page, "Weekly review")
     box = page.get_by_label(re.compile("Your message"))
     box.fill(f"I typed {XSS} myself")
     box.press("Enter")
-    streaming = page.locator(".msg.coach.streaming .text")
-    expect(streaming).to_have_text(f"So {XSS} <script>window.__xss = 1</script>")
+    expect(page.locator(".msg.rep .text")).to_have_text([f"I typed {XSS} myself"])
     widget = page.locator("#salescoach-widget")
+    page.wait_for_timeout(300)  # the model's first sentence has streamed by now
+    expect(widget).not_to_contain_text("__xss")
     assert widget.locator("img").count() == widget.locator("script").count() == 0
     gate.set()
-    expect(streaming).to_have_count(0)
+    expect(page.locator(".msg.coach.streaming")).to_have_count(0)
     expect(coach_messages(page).last).to_have_text("What would you like to look at next?")
 
     page.reload()  # the stored transcript is rendered as text too

@@ -83,7 +83,9 @@ class GuidedEngine:
             return _say(try_render(turn.stage.idea, turn.context, item=turn.item) or "")
         if turn.intent == "close":
             close = says.close
-            question = next((q for q in close if not _already(q, turn.asked)), close[n % len(close)])
+            # once every closing line was said, the coach's own question, then the stage's
+            question = self._pick(turn, close) or self._pick(turn, [says.default_question]) or \
+                self._pick(turn, [turn.stage.fallback]) or close[n % len(close)]
             return _brief(turn.ack or reflect(last, n, 7, names, lang), question)
         if turn.correction:  # a regeneration: play it safe with the stage's fallback
             return _say(try_render(turn.stage.fallback, turn.context, item=turn.item) or "")
