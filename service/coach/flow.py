@@ -9,16 +9,13 @@ quick replies to offer with it; a picked one is the rep's answer, words alone on
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from . import language, quick_replies
 from .language.commitments import commitments_in, merge, spoken_due
 from .language.reading import (
     asks_for_answer,
-    claims_on_target,
     classify_follow_up,
-    feels_strain,
     is_injection,
     is_vague,
     needs_no_help,
@@ -27,7 +24,7 @@ from .language.reading import (
 )
 from .language.reflect import acknowledge, follow_up_ack
 from .modes import Mode, StageSpec
-from .prompt.figures import pct
+from .notice import notice
 from .state import FLOW_VERSION, FlowState, SessionState, Step, TurnRecord
 
 __all__ = ["FLOW_VERSION", "FlowState", "SessionState", "Step", "TurnRecord", "hear", "opening",
@@ -169,7 +166,7 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
             state.offer_state = "offered"
             return Step("offer")
         return Step("turn_back")
-    noticed = _notice(state, rep_text, choice, lang)
+    noticed = notice(state, rep_text, choice, lang)
     if noticed is not None:
         return noticed
     dated, ack = _hear_commitments(state, mode, stage, rep_text)
@@ -201,39 +198,6 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
             or coach_turns >= rule.max_turns:
         return Step(_advance(state, mode, stage), ack=ack)
     return Step("ask", ack=ack)
-
-
-def _notice(state: SessionState, rep_text: str, choice, lang) -> Step | None:
-    """What the rep said beside the question, answered before the agenda, each once a
-    session: strain (acknowledged, the session theirs to steer; the turn stays out of the
-    record), a claim the figures contradict (the figure set beside it), a run of one-word
-    answers (choices, as a question)."""
-    flow = state.flow
-    if "care" not in flow.probes and feels_strain(rep_text, lang):
-        flow.probes["care"] = 1
-        state.turns[-1] = replace(state.turns[-1], flag="personal")
-        return Step("care")
-    figure = _figure_against(state, lang) if claims_on_target(rep_text, lang) else ""
-    if figure and "contrast" not in flow.probes:
-        flow.probes["contrast"] = 1
-        return Step("contrast", ack=figure)
-    said = [t for t in state.turns if t.role == "rep" and t.stage != "follow_up"][-3:]
-    if choice is None and "terse" not in flow.probes and len(said) == 3 \
-            and all(len(t.text.split()) <= 2 and t.choice is None for t in said):
-        flow.probes["terse"] = 1
-        return Step("terse")
-    return None
-
-
-def _figure_against(state: SessionState, lang) -> str:
-    """'The figures show 78% of quota for November 2026.' when the latest period is short of
-    target (under 95%), else ''."""
-    periods = state.context.get("periods") or []
-    value = ((periods[0]["metrics"].get("attainment") or {}).get("value")) if periods else None
-    if value is None or float(value) >= 95:
-        return ""
-    return lang.phrasing.coach.contrast.format(pct=pct(value, lang),
-                                               period=periods[0].get("label", ""))
 
 
 def _hear_commitments(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str):
