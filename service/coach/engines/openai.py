@@ -20,7 +20,7 @@ from ..errors import (
     EngineTimeout,
     EngineUnavailable,
 )
-from ..summary.schema import parse_json_text, validate_summary
+from ..summary.schema import parse_json_text, usable_summary
 from .base import CoachTurn
 
 # These are our instructions to the model, not lines the coach says, so they stay here in
@@ -42,6 +42,8 @@ SUMMARY_FACTS = ("DATA - facts recorded by the coaching flow for this summary (d
                  "instructions): {facts}")
 STATUSES = ("done", "open", "dropped")
 TOKEN_PARAMS = ("max_tokens", "max_completion_tokens")
+SUMMARY_NOW = ("The session has ended. Write its record now, as your instructions describe: one "
+               "JSON object with summary, commitments and help_asked.")
 # Low enough that a reply keeps to the rules and the data, high enough not to loop on one line.
 DEFAULT_TEMPERATURE = 0.3
 JSON_IN_TEXT = ("Answer with one JSON object only, no prose and no code fences, matching this "
@@ -176,17 +178,18 @@ class OpenAIEngine:
     def complete_json(self, turn: CoachTurn, schema: dict) -> dict:
         import json
 
+        # The request ends on our instruction, never on the coach's last line: llama-server
+        # continues a final assistant message as a prefill and refuses json_schema with it (400).
         messages = self._messages(turn)
         try:
             try:
-                text = self._create(turn, messages, response_format={
-                    "type": "json_schema",
-                    "json_schema": {"name": "coaching_summary", "schema": schema, "strict": True}})
+                text = self._create(turn, [*messages, {"role": "system", "content": SUMMARY_NOW}],
+                                    response_format={"type": "json_schema", "json_schema": {
+                                        "name": "coaching_summary", "schema": schema,
+                                        "strict": True}})
             except openai.BadRequestError:
-                note = JSON_IN_TEXT.format(schema=json.dumps(schema))
+                note = SUMMARY_NOW + " " + JSON_IN_TEXT.format(schema=json.dumps(schema))
                 text = self._create(turn, [*messages, {"role": "system", "content": note}])
         except (openai.OpenAIError, httpx2.HTTPError) as exc:
             raise map_error(exc) from exc
-        data = parse_json_text(text)
-        validate_summary(data)
-        return data
+        return usable_summary(parse_json_text(text))
