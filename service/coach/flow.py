@@ -24,6 +24,7 @@ from .language.reading import (
 )
 from .language.reflect import acknowledge, follow_up_ack
 from .modes import Mode, StageSpec
+from .notice import notice
 from .state import FLOW_VERSION, FlowState, SessionState, Step, TurnRecord
 
 __all__ = ["FLOW_VERSION", "FlowState", "SessionState", "Step", "TurnRecord", "hear", "opening",
@@ -165,6 +166,9 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
             state.offer_state = "offered"
             return Step("offer")
         return Step("turn_back")
+    noticed = notice(state, rep_text, choice, lang)
+    if noticed is not None:
+        return noticed
     dated, ack = _hear_commitments(state, mode, stage, rep_text)
     if flow.complete:
         return Step("close", ack=ack)
