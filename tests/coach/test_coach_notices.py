@@ -43,3 +43,12 @@ def test_one_word_answers_get_choices_as_a_question(context):
     for word in ("dunno", "fine", "ok"):
         reply = say(coach, state, word)
     assert reply.intent == "terse" and reply.text.count("?") == 1 and " or " in reply.text
+
+
+def test_a_rep_who_keeps_asking_gets_one_offer_and_no_line_twice(context):
+    coach, state = session(context)
+    texts = [say(coach, state, ask).text for ask in (
+        "Just tell me what to do.", "What should I do?", "no",
+        "Just tell me what to do.", "What should I do?", "Any advice?")]
+    assert sum(1 for t in texts if "here is an offer" in t) == 1
+    assert len(set(texts)) == len(texts)  # the turn-backs vary; nothing is said twice

@@ -44,6 +44,7 @@ def _already(question: str, asked: list[str]) -> bool:
 
 class GuidedEngine:
     name = "guided"
+    speaks_flow_lines = True
 
     def _pick(self, turn: CoachTurn, templates, *, skip_asked: bool = True) -> str | None:
         for source in templates:
