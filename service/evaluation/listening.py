@@ -211,8 +211,11 @@ def reference_texts(mode) -> list[str]:
 
     texts = [part for path in sorted(PROMPTS_DIR.glob("*.j2")) if path.name != "judge.j2"
              for part in JINJA_TAG.split(path.read_text(encoding="utf-8"))]
-    texts += [part for note in (engine.CORRECTION, engine.ACK, engine.HEARD, engine.FOLLOW_UP)
-              for part in PLACEHOLDER.split(note)]
+    # every note the engine module keeps (CORRECTION, guidance...), read by kind rather than by
+    # name, so a note added or renamed there is still counted
+    notes = [value for name, value in vars(engine).items()
+             if name.isupper() and isinstance(value, str) and len(value.split()) >= COPY_WORDS]
+    texts += [part for note in notes for part in PLACEHOLDER.split(note)]
     if mode is not None:
         texts += [mode.description, *(stage.goal for stage in mode.stages)]
     return texts
