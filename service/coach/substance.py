@@ -3,16 +3,16 @@
 The shape checks (guard.py) read a reply alone. These read it beside the session: the questions
 the coach already asked, the prompt it was given (instructions, the data block, the guidance, a
 correction), the rep's last message, and what the turn must do. Each finding is one reason, named
-by what the rep would notice: a repeat, stacked asks, copied text, advice as a question, an echo,
-too many words. The words they look for come from the language's lexicon ([guard]); the limits
-below are the same in every language.
+by what the rep would notice: a repeat, stacked asks, copied text, an echo, too many words
+(advice put as a question is telling: guard.py). The words they look for come from the
+language's guard.toml ([questions]); the limits below are the same in every language.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .language import ENGLISH, Language
 
@@ -84,7 +84,7 @@ def repeated(question: str, said: Said, sentences, lang: Language = ENGLISH) -> 
     mine = words(question)
     if not mine:
         return None
-    stop = lang.lexicon.reflect.stop
+    stop = lang.guard.questions.little_words
     content = {w for w in mine if w not in stop}
     for text in said.asked:
         for earlier in _questions(text, sentences):
@@ -100,33 +100,39 @@ def repeated(question: str, said: Said, sentences, lang: Language = ENGLISH) -> 
     return None
 
 
+@cache
+def _asks(lang: Language) -> re.Pattern:
+    """An ask opening the text: an open start or a closed one, as a whole word."""
+    said = lang.guard.questions
+    starts = sorted([*said.open_starts, *said.closed_starts], key=len, reverse=True)
+    return re.compile("|".join(re.escape(s) for s in starts) + r"(?:(?<!\w)|(?!\w))", re.I)
+
+
 def _ask_start(question: str, lang: Language) -> int | None:
     """Where the question's ask begins: its first word, or the first clause after a comma
     that opens with an ask word ('Looking at your ratings, where ...'); None when no clause
     opens with one."""
-    guard = lang.lexicon.guard
-    text = question.lower()
-    lead = guard.open_lead_ins.match(text)
+    text = question.lower().replace("\u2019", "'")
+    lead = lang.guard.questions.open_lead_ins.match(text)
     starts = [lead.end() if lead else 0] + [m.end() for m in re.finditer(r",\s*", text)]
     for at in starts:
-        rest = text[at:]
-        first = (words(rest) or [""])[0]
-        if rest.startswith(guard.open_starts) or first in guard.closed_starts:
+        if _asks(lang).match(text, at + (text[at:at + 1] in "\u00bf")):
             return at
     return None
 
 
 def stacked_asks(question: str, lang: Language = ENGLISH) -> list[str]:
     """The asks after the first one behind this question mark (empty when it asks one thing).
-    'Who or what' is one ask; two clauses opening with the same ask word sort one list."""
+    'Who or what' is one ask. Two halves opening with the same ask word ('Which do we help
+    with, and which not?') are two asks too: the rep answers one and the other is lost, and the
+    eval's listening figures count them so (service/evaluation/listening.py)."""
     at = _ask_start(question, lang)
     if at is None:
         return []
-    text = question.lower()
+    text = question.lower().replace("\u2019", "'")
     first = words(text[at:])[0]
-    rest_at = at + text[at:].index(first) + len(first)
-    rest = text[rest_at:]
-    found = sorted((m for rx in lang.lexicon.guard.stacked for m in rx.finditer(rest)),
+    rest = text[at + text[at:].index(first) + len(first):]
+    found = sorted((m for rx in lang.guard.questions.stacked for m in rx.finditer(rest)),
                    key=lambda m: m.start())
     asks, end = [], -1
     for m in found:
@@ -136,16 +142,7 @@ def stacked_asks(question: str, lang: Language = ENGLISH) -> list[str]:
         if m.start() == 0:
             continue  # 'who or what', 'how and why': one ask with two words
         asks.append(m.group("ask"))
-    if len(asks) == 1 and asks[0] == first:
-        return []
     return asks
-
-
-def advice_phrases(text: str, lang: Language = ENGLISH) -> list[str]:
-    """Advice phrased as a question ('Have you tried ...?'), in the question sentences."""
-    guard = lang.lexicon.guard
-    return [m.group(0) for s in re.split(r"(?<=[.!])\s+", text) if s.strip().endswith("?")
-            for rx in guard.advice_questions for m in rx.finditer(s)]
 
 
 def shared_run(text: str, source: str, least: int, mine: tuple[str, ...] | None = None) -> str:
@@ -193,8 +190,7 @@ def cap(said: Said) -> int:
     return most
 
 
-def findings(body: str, said: Said, lang: Language, sentences, *, offer_accepted: bool
-             ) -> list[str]:
+def findings(body: str, said: Said, lang: Language, sentences) -> list[str]:
     """The reasons this reply fails on substance (empty when it does not)."""
     reasons = []
     questions = _questions(body, sentences)
@@ -208,14 +204,10 @@ def findings(body: str, said: Said, lang: Language, sentences, *, offer_accepted
         if more:
             reasons.append(f"stacked asks ({', '.join(more)}): ask one thing at a time")
             break
-    advice = [] if offer_accepted else advice_phrases(body, lang)
-    if advice:
-        reasons.append("advice as a question (" + ", ".join(dict.fromkeys(advice)) +
-                       "): ask what the rep thinks")
-    run = copied(body, said)
+    own = body.replace(said.said_back, " ") if said.said_back else body
+    run = copied(own, said)
     if run:
         reasons.append(f"copied text from the instructions or data ('{run}'): use your own words")
-    own = body.replace(said.said_back, " ") if said.said_back else body
     echo = shared_run(own, said.rep, ECHO_WORDS) if said.rep else ""
     if echo:
         reasons.append(f"echo of the rep ('{echo}'): say it back briefly, in your own words")

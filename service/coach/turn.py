@@ -87,7 +87,7 @@ class Coach:
         return text
 
     def _speak(self, work: SessionState, mode: Mode, step: Step):
-        if step.say:
+        if step.say and (step.due is None or getattr(self.engine, "speaks_flow_lines", False)):
             yield from self._say_fixed(work, step)
         else:
             yield from self._generate(work, mode, step)
@@ -100,8 +100,9 @@ class Coach:
         yield TurnResult(step.say, "follow_up", outcome, answers=list(step.answers),
                          choices=step.choices, intent="follow_up")
 
-    def _messages(self, work: SessionState, mode: Mode, stage: StageSpec, intent, item):
-        system = render_file("system.j2", mode=mode, stage=stage, intent=intent, item=item)
+    def _messages(self, work: SessionState, mode: Mode, stage: StageSpec, intent, item, ack=""):
+        system = render_file("system.j2", mode=mode, stage=stage, intent=intent, item=item,
+                             ack=ack)
         folded = work.flow.folded
         # a flagged turn (an instruction to the coach) never reaches the model's prompt
         turns = [{"role": "assistant" if t.role == "coach" else "user",
@@ -175,10 +176,10 @@ class Coach:
         item = items[min(work.flow.item_index, len(items) - 1)] if items else None
         asked = [t.text for t in work.turns if t.role == "coach"]
         turn = CoachTurn("reply", mode, stage, work.context,
-                         self._messages(work, mode, stage, intent, item),
+                         self._messages(work, mode, stage, intent, item, step.ack),
                          max_tokens=self.max_reply_tokens, intent=intent, item=item,
                          asked=asked, turn_index=len(asked), ack=step.ack,
-                         heard=flow.dated_heard(work), followed=step.followed)
+                         heard=flow.dated_heard(work), followed=step.followed, due=step.due)
         rules = {"offer_accepted": intent == "idea", "require_open": intent != "offer",
                  "lang": language.of(work.context)}
         verdict, text = yield from self._draft(turn, rules, self._said(work, turn))
@@ -195,14 +196,15 @@ class Coach:
             outcome = "regenerated" if second.ok else "fallback"
             if not second.ok:
                 reasons += [r for r in second.reasons if r not in reasons]
-                text = self._fallback(work, stage, item, said)
+                text = step.say or self._fallback(work, stage, item, said)
             yield Replace(text)
         text = " ".join(text.split())
         record = {"outcome": outcome, "reasons": reasons}
-        work.turns.append(TurnRecord("coach", text, stage.key, guard=record))
+        said_in = "follow_up" if step.due else stage.key
+        work.turns.append(TurnRecord("coach", text, said_in, guard=record))
         known = [u for u in usages if u]
         yield TurnResult(
-            text, stage.key, record,
+            text, said_in, record,
             prompt_tokens=sum(u["prompt_tokens"] or 0 for u in known) if known else None,
             completion_tokens=sum(u["completion_tokens"] or 0 for u in known) if known else None,
             answers=list(step.answers), choices=step.choices, intent=intent)

@@ -2,11 +2,11 @@
 now stopped before any of its failing text reaches them."""
 
 import pytest
-from test_coach_openai import Server, engine_for, sse, stream_response
 
-from service.coach import Coach, Delta, FakeEngine, Replace, SessionState, TurnResult
+from service.coach import Coach, Delta, FakeEngine, Replace, SessionState, TurnResult, language
 from service.coach.guard import check
 from service.coach.substance import Said, stacked_asks
+from tests.coach.test_coach_openai import Server, engine_for, sse, stream_response
 
 OPENING = "Your closed value is down 5% this month. How do you read that?"
 GOOD = "So procurement went quiet. What would get them talking again?"
@@ -54,7 +54,7 @@ def turn(context, *drafts, rep=REP):
 def test_a_draft_that_fails_on_substance_never_reaches_the_rep(context, draft, reason):
     shown, replaced, result, engine = turn(context, draft, GOOD)
     assert result.guard["outcome"] == "regenerated"
-    assert any(r.startswith(reason) for r in result.guard["reasons"]), result.guard
+    assert any(reason in r for r in result.guard["reasons"]), result.guard
     assert replaced == [GOOD] and result.text == GOOD
     failing = draft.split(". ")[-1]  # the sentence that fails never streamed
     assert failing not in shown and shown in draft
@@ -81,18 +81,21 @@ def test_questions_already_asked_are_repeats_and_a_new_frame_subject_is_not():
     ("Which parts will you lead, and is there any moment you want your manager to take over?",
      ["is"]),
     ("What happened and how did it feel?", ["how"]),
-    # three clauses are stacked even when they open alike
     ("Which would you keep, which would you drop, and what would you start?", ["which", "what"]),
+    # two halves opening alike are two asks as well: the rep answers one, the other is lost
+    ("Which of their priorities do we help with today, and which do we not touch yet?",
+     ["which"]),
+    ("What was in your control, and what came from outside?", ["what"]),
+    ("¿Qué harás, para cuándo y cómo lo sabrás?", ["para cuándo", "cómo"]),
 ])
 def test_stacked_asks_are_found(question, more):
-    assert stacked_asks(question) == more
-    assert any(r.startswith("stacked asks") for r in reasons(question))
+    lang = language.get("es" if question.startswith("¿") else "en")
+    assert stacked_asks(question, lang) == more
+    assert any(r.startswith("stacked asks") for r in check(question, lang=lang,
+                                                            said=said()).reasons)
 
 
 @pytest.mark.parametrize("question", [
-    # one list sorted in two: the same ask word opens both halves
-    "Which of their priorities do we help with today, and which do we not touch yet?",
-    "What was in your control, and what came from outside?",
     "Who or what do you need on your side to win this?",
     "Looking at your ratings, where are your biggest gaps?",
     "If you moved effort toward those accounts, what would you do less of?",
@@ -100,7 +103,7 @@ def test_stacked_asks_are_found(question, more):
     "What is your manager's part: adding value, coaching you or meeting someone senior?",
 ])
 def test_one_ask_is_not_stacked(question):
-    assert stacked_asks(question) == []
+    assert stacked_asks(question) == [] and not reasons(question, asked=())
 
 
 @pytest.mark.parametrize("question", [
@@ -110,16 +113,17 @@ def test_one_ask_is_not_stacked(question):
     "Which of the following options some reps use is to call the CFO?",
 ])
 def test_advice_as_a_question_is_found(question):
-    assert any(r.startswith("advice as a question") for r in reasons(question))
+    # advice put as a question is telling (guard.py), named as such in the reason
+    assert any("advice as a question" in r for r in reasons(question))
 
 
 def test_questions_that_only_ask_are_not_advice():
     for question in ("What about that surprised you?", "You held back. Why not?",
                      "Would it help to look at this together?"):
         assert not [r for r in reasons(question, require_open=False)
-                    if r.startswith("advice")], question
+                    if "advice" in r], question
     idea = "One option some reps use is to call the CFO. How about trying that this week?"
-    assert not [r for r in reasons(idea, offer_accepted=True) if r.startswith("advice")]
+    assert not [r for r in reasons(idea, offer_accepted=True) if "advice" in r]
 
 
 def test_copied_prompt_text_counts_but_cited_records_do_not():

@@ -1,5 +1,6 @@
 """Every key of a language folder's files, with its kind (see kinds.py); nothing more, nothing
-less is accepted, so a typo or a key a new language forgot fails at load time.
+less is accepted, so a typo or a key a new language forgot fails at load time. A folder holds
+the files of its level (LEVELS): every file, or only guard.toml.
 
 Date patterns are tried in DATE_KINDS order (an earlier kind wins a tie at the same place);
 dates.py resolves each kind: dateparser reads most, a few stay rules (see its docstring).
@@ -43,24 +44,24 @@ LEXICON = {
               "starts_before": Pattern(), "starts_with": Pattern(), "locale": Text()},
     "reading": {"rating": Pattern(), "rating_lead": Pattern(), "rating_trail": Pattern(),
                 "rating_word_cue": Pattern(), "asks_for_answer": Pattern(),
-                "yes": Pattern(), "no": Pattern(), "vague": Pattern(), "injection": Pattern()},
+                "yes": Pattern(), "no": Pattern(), "vague": Pattern(), "injection": Pattern(),
+                "feelings": Pattern(), "on_target": Pattern()},
     "follow_up": {"done": Pattern(), "dropped": Pattern(), "not_done": Pattern(),
                   "partly": Pattern()},
     "commitments": {**{kind: Alternatives() for kind in VERB_KINDS},
                     "intent": Pattern(), "lead_in": Pattern(), "split": Pattern(),
                     "measure_lead": Pattern("measure"), "count": Pattern(), "measure_cue": Pattern(),
                     "measure_tail": Pattern(), "outcome": Pattern(), "help": Pattern(),
-                    "before_date": Pattern(), "conditional": Pattern(), "merge_ignore": Words()},
+                    "before_date": Pattern(), "conditional": Pattern(), "hypothetical": Pattern(),
+                    "merge_ignore": Words()},
     "reflect": {"second_person": Map(), "second_person_after_subject": Map(),
                 "third_person": Map(), "third_person_after_subject": Map(), "subjects": Words(),
                 "lower_case_only": Words(), "stop": Words(), "trailing": Words(), "cuts": Words(),
                 "and_cuts": Words(), "conjunctions": Ordered(), "verb_starts": Pattern(),
                 "pivot": Pattern(), "lead_words": Pattern(), "doubled": Pattern(),
                 "common": Words(), "modals": Words(), "subjectless": Words(), "articles": Words(),
-                "capitals": Words(), "lower_after_lead": Words()},
-    "guard": {"open_starts": Ordered(), "open_lead_ins": Pattern(), "telling": Patterns(),
-              "imperatives": Words(), "praise": Patterns(), "closed_starts": Words(),
-              "stacked": Patterns("ask"), "advice_questions": Patterns()},
+                "capitals": Words(), "lower_after_lead": Words(), "unsure_starts": Words(),
+                "dangling": Words(), "first_person": Words(), "own_words": Words()},
     "summary": {"internal": Pattern(), "external": Pattern(), "help": Pattern(),
                 "lead_words": Pattern(), "help_request": Pattern("who"), "quoted": Pattern("text"),
                 "relative": Words(), "no_help": Pattern(), "help_lead": Pattern(), "about": Topics()},
@@ -81,7 +82,8 @@ PHRASING = {
     "follow_up": {"first_question": Text("text", "due"), "next_question": Text("text", "due"),
                   "due": Text("date")},
     "coach": {"default_question": Text(), "turn_back_lead": Texts(), "turn_back": Texts(),
-              "steer_back": Texts(),
+              "steer_back": Texts(), "care_lead": Texts(), "care_question": Texts(),
+              "terse": Texts(), "contrast": Text("pct", "period"), "contrast_question": Texts(),
               "offer_lead": Text(), "after_commitments": Text(), "close": Texts()},
     "summary": {
         "the_rep": Text(), "session": Text("title", "who"),
@@ -109,7 +111,20 @@ PHRASING = {
         "headline": Text("label", "movement"), "headline_plural": Text("label", "movement")},
 }
 
-FILES = {"lexicon.toml": LEXICON, "phrasing.toml": PHRASING}
+# Every language has this file, also one the offline coach does not speak: its name, and what
+# the guard reads a coach reply with (a model engine coaches in any language that has it).
+GUARD = {
+    "language": {"name": Text(), "native": Text()},
+    "questions": {"open_starts": Ordered(), "open_lead_ins": Pattern(), "advice": Patterns(),
+                  "closed_starts": Words(), "stacked": Patterns("ask"), "little_words": Words()},
+    "telling": {"phrases": Patterns(), "imperatives": Words()},
+    "praise": {"phrases": Patterns()},
+}
+
+FILES = {"lexicon.toml": LEXICON, "phrasing.toml": PHRASING, "guard.toml": GUARD}
+# What a folder holds, by level: "full", the offline coach coaches in it (reads, says, sums up);
+# "guard", only a model engine coaches in it, the offline coach carries on in English.
+LEVELS = {"full": tuple(FILES), "guard": ("guard.toml",)}
 
 
 def expander(lexicon: dict):
