@@ -60,7 +60,11 @@ class GuidedEngine:
                 self._pick(turn, [lang.phrasing.coach.after_commitments])
             if found:
                 return found
-        if turn.intent == "probe":
+        # the stage asked what the rep will do and heard no date yet: its probes ask by when
+        # and how they will know, one at a time, before the next commitment
+        undated = stage.collect == "commitments" and not turn.heard and \
+            any(_already(q, turn.asked) for q in stage.questions[:1])
+        if turn.intent == "probe" or undated:
             found = self._pick(turn, stage.probes) or self._pick(turn, stage.questions)
         else:
             found = self._pick(turn, stage.questions) or self._pick(turn, stage.probes)
