@@ -129,6 +129,8 @@ def reflect(text: str, turn_index: int, max_words: int = 9, names: str = "",
         return _neutral(turn_index, lang)
     if said.verb_starts.match(phrase):
         phrase = says.will_do.format(action=phrase[0].lower() + phrase[1:])
+    if said.first_person.search(phrase):
+        return _neutral(turn_index, lang)  # a verb the swap could not turn: never half-turned
     frame = says.frames[turn_index % len(says.frames)]
     lower = lower_first(phrase, f"{text}\n{names}", lang)
     sentence = frame.format(p=lower, P=phrase[0].upper() + phrase[1:])
@@ -164,7 +166,8 @@ def follow_up_ack(text: str, status: str, lang: Language = ENGLISH) -> str:
         phrase = phrase[0].lower() + phrase[1:]
     sentence = says.follow_up.format(lead=lead, note=phrase) if len(phrase.split()) >= 2 else \
         says.follow_up_short.format(lead=lead)
-    if len(sentence.split()) > 14 or telling_phrases(sentence, lang) \
+    if len(sentence.split()) > 14 or lang.lexicon.reflect.first_person.search(phrase) \
+            or telling_phrases(sentence, lang) \
             or praise_phrases(sentence, lang):
         return says.follow_up_short.format(lead=lead)
     return sentence
