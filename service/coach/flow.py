@@ -24,6 +24,7 @@ from .language.reading import (
 )
 from .language.reflect import acknowledge, follow_up_ack
 from .modes import Mode, StageSpec
+from .notice import notice
 from .state import FLOW_VERSION, FlowState, SessionState, Step, TurnRecord
 
 __all__ = ["FLOW_VERSION", "FlowState", "SessionState", "Step", "TurnRecord", "hear", "opening",
@@ -161,10 +162,15 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
             return Step("ask")
     if asks_for_answer(rep_text, lang):
         flow.asks += 1
-        if flow.asks >= 2:
+        offered_here = f"offer:{stage.key}"
+        if flow.asks >= 2 and offered_here not in flow.probes:  # one offer per stage: never
+            flow.probes[offered_here] = 1                     # the same offer twice
             state.offer_state = "offered"
             return Step("offer")
         return Step("turn_back")
+    noticed = notice(state, rep_text, choice, lang)
+    if noticed is not None:
+        return noticed
     dated, ack = _hear_commitments(state, mode, stage, rep_text)
     if flow.complete:
         return Step("close", ack=ack)
@@ -182,7 +188,9 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
             used < stage.advance.max_probes:
         flow.probes[stage.key] = used + 1
         return Step("probe", ack=ack)
-    answers = [t.text for t in state.turns if t.role == "rep" and t.stage == stage.key]
+    # what counts as an answer: not an instruction to the coach nor a personal aside
+    answers = [t.text for t in state.turns
+               if t.role == "rep" and t.stage == stage.key and not t.flag]
     coach_turns = sum(1 for t in state.turns if t.role == "coach" and t.stage == stage.key)
     words = sum(len(a.split()) for a in answers)
     rule = stage.advance

@@ -102,8 +102,9 @@ class Coach:
         yield TurnResult(step.say, "follow_up", outcome, answers=list(step.answers),
                          choices=step.choices, intent="follow_up")
 
-    def _messages(self, work: SessionState, mode: Mode, stage: StageSpec, intent, item):
-        system = render_file("system.j2", mode=mode, stage=stage, intent=intent, item=item)
+    def _messages(self, work: SessionState, mode: Mode, stage: StageSpec, intent, item, ack=""):
+        system = render_file("system.j2", mode=mode, stage=stage, intent=intent, item=item,
+                             ack=ack)
         folded = work.flow.folded
         # a flagged turn (an instruction to the coach) never reaches the model's prompt
         turns = [{"role": "assistant" if t.role == "coach" else "user",
@@ -136,7 +137,7 @@ class Coach:
         item = mode.said(items[min(work.flow.item_index, len(items) - 1)]) if items else None
         asked = [t.text for t in work.turns if t.role == "coach"]
         turn = CoachTurn("reply", mode, stage, work.context,
-                         self._messages(work, mode, stage, intent, item),
+                         self._messages(work, mode, stage, intent, item, step.ack),
                          max_tokens=self.max_reply_tokens, intent=intent, item=item,
                          asked=asked, turn_index=len(asked), ack=step.ack,
                          heard=flow.dated_heard(work), followed=step.followed)
