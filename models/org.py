@@ -72,6 +72,9 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # IANA name ('Europe/Madrid'): the rep's 'today', so 'by Friday' is their Friday
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # a language code ('es'): the language their sessions start in; '' = not set, the coach
+    # reads it from the rep's first message
+    locale: Mapped[str] = mapped_column(String(16), default="", server_default="")
     # Written into each browser session at login; a session carrying an older number is over.
     session_version: Mapped[int] = mapped_column(default=0)
 

@@ -24,7 +24,7 @@ from .domain_errors import Conflict, Forbidden, NotFound
 # Endpoint -> methods a widget token may call: what widget.js needs for its user and nothing
 # more (no tokens, users, settings, review or admin routes). Everything else answers 403.
 WIDGET_REACH = {
-    "me.me": {"GET"},
+    "me.Me": {"GET"},
     "modes.Modes": {"GET"},
     "sessions.Sessions": {"GET", "POST"},
     "sessions.SessionById": {"GET", "DELETE"},  # DELETE: own unconfirmed sessions only

@@ -1,10 +1,12 @@
-"""The caller's own profile."""
+"""The caller's own profile: read it, and set your own time zone and language."""
 
 from flask import g
+from flask.views import MethodView
 from marshmallow import Schema, fields
 
 from . import blueprint
-from .users import UserSchema, dump_user
+from .common import save
+from .users import UserSchema, dump_user, known_zone, locale_field
 
 blp = blueprint("me", __name__, "/me", "Who the token belongs to.")
 
@@ -17,11 +19,30 @@ class MeSchema(UserSchema):
     }, name="OrganizationBrief"))
 
 
-@blp.route("")
-@blp.response(200, MeSchema)
-def me():
-    """Who you are, your role, team and organization."""
+class MeEditSchema(Schema):
+    time_zone = fields.String(validate=known_zone)
+    locale = locale_field()
+
+
+def dump_me() -> dict:
     org = g.user.organization
     return {**dump_user(g.user), "organization": {
         "id": org.id, "name": org.name, "transcript_visibility": org.transcript_visibility,
         "skills": org.skills}}
+
+
+@blp.route("")
+class Me(MethodView):
+    @blp.response(200, MeSchema)
+    def get(self):
+        """Who you are, your role, team and organization."""
+        return dump_me()
+
+    @blp.arguments(MeEditSchema(partial=True))
+    @blp.response(200, MeSchema)
+    def patch(self, data):
+        """Set your own time zone and language (the language new sessions start in)."""
+        for key, value in data.items():
+            setattr(g.user, key, value)
+        save(g.user)
+        return dump_me()

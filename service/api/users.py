@@ -13,6 +13,7 @@ from models import ROLES, Team, User
 
 from ..access import check_keeps_an_admin, get_visible_user, visible_rep_ids
 from ..auth import require_role, role_required
+from ..coach import language
 from ..db import db
 from ..errors import ApiError
 from ..pagination import PageArgs, page_of, paginate
@@ -32,6 +33,19 @@ def known_zone(value: str) -> None:
         raise ValidationError("Not a known IANA time zone (for example Europe/Madrid).")
 
 
+def known_locale(value: str) -> None:
+    if value and value not in language.shipped():
+        raise ValidationError(f"Not a language the coach knows: one of "
+                              f"{', '.join(language.shipped())}, or '' for not set.")
+
+
+def locale_field():
+    return fields.String(load_default="", validate=known_locale, metadata={
+        "description": "A language code (en, es, de, fr) the user's sessions start in; '' (not "
+                       "set): the coach reads the language from the rep's first message. The "
+                       "offline coach coaches in English and Spanish; a model engine in each."})
+
+
 class UserSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = name_field(required=True)
@@ -46,6 +60,7 @@ class UserSchema(Schema):
     time_zone = fields.String(load_default="UTC", validate=known_zone, metadata={
         "description": "IANA time zone (Europe/Madrid): the user's today, so a rep's 'by Friday' "
                        "is their Friday."})
+    locale = locale_field()
     created_at = fields.DateTime(dump_only=True)
 
 
@@ -56,7 +71,7 @@ class UserListArgs(PageArgs):
 
 def dump_user(user: User) -> dict:
     data = {c: getattr(user, c) for c in ("id", "name", "email", "role", "team_id", "active",
-                                          "time_zone", "created_at")}
+                                          "time_zone", "locale", "created_at")}
     data["led_team_ids"] = [t.id for t in user.led_teams]
     return data
 
@@ -75,7 +90,7 @@ def _apply(user: User, data: dict) -> None:
     # No autoflush: loading user.led_teams to replace it would flush a changed email early and
     # raise its uniqueness conflict here, outside save(), which answers it with 409.
     with db.session.no_autoflush:
-        for key in ("name", "email", "role", "active", "time_zone"):
+        for key in ("name", "email", "role", "active", "time_zone", "locale"):
             if key in data:
                 setattr(user, key, data[key].lower() if key == "email" else data[key])
         if "team_id" in data:

@@ -2,13 +2,16 @@
 
 A reply passes when it has exactly one question, ends on it, tells nothing (unless the rep
 accepted an offered idea), praises nothing, and is plain text. By default the question must
-also be open; the flow relaxes that only for the "Would it help to ...?" offer.
+also be open; the flow relaxes that only for the "Would it help to ...?" offer. Advice put as a
+question ("Have you tried ...?") is telling. What counts as an open start, telling or praise is
+the reply's language's (its guard.toml).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from .language import ENGLISH, Language
 
@@ -31,25 +34,42 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE.findall(text) if s.strip()]
 
 
+def _plain(text: str) -> str:
+    """Typographic apostrophes as plain ones: the lexicons write "don't", "qu'est-ce"."""
+    return text.replace("\u2019", "'")
+
+
+@cache
+def _open_start(lang: Language) -> re.Pattern:
+    """A whole open start word or phrase ('what', not 'whatever'; French "qu'" ends on its own
+    apostrophe), opening the text."""
+    starts = sorted(lang.guard.questions.open_starts, key=len, reverse=True)
+    alternatives = "|".join(re.escape(s) for s in starts)
+    return re.compile(rf"(?:{alternatives})(?:(?<!\w)|(?!\w))", re.I)
+
+
 def is_open(question: str, lang: Language = ENGLISH) -> bool:
-    """Open = starts (after an optional lead-in like 'So,' or 'And') with a wh-word or 'tell me'."""
-    said = lang.lexicon.guard
-    words = said.open_lead_ins.sub("", question.strip().lower())
-    if words.startswith(said.open_starts):
+    """Open = starts (after an optional lead-in like 'So,' or 'And') with a wh-word or 'tell me'
+    (in Spanish '¿Qué', '¿Cómo'...)."""
+    lead_ins, opens = lang.guard.questions.open_lead_ins, _open_start(lang)
+    words = lead_ins.sub("", _plain(question).strip().lower())
+    if opens.match(words):
         return True
     # 'Looking at your ratings, where ...' / 'Of everything you said, what ...'
     head, _, rest = words.partition(", ")
-    return bool(rest) and len(head.split()) <= 12 and rest.startswith(said.open_starts)
+    return bool(rest) and len(head.split()) <= 12 and bool(opens.match(lead_ins.sub("", rest)))
 
 
 def telling_phrases(text: str, lang: Language = ENGLISH) -> list[str]:
-    said = lang.lexicon.guard
-    found = [m.group(0) for rx in said.telling for m in rx.finditer(text)]
+    said, text = lang.guard, _plain(text)
+    found = [m.group(0) for rx in said.telling.phrases for m in rx.finditer(text)]
+    found += [f"advice as a question '{m.group(0)}'" for rx in said.questions.advice
+              for m in rx.finditer(text)]
     for sentence in sentences(text):
         if sentence.endswith("?"):
             continue
-        first = re.split(r"[\s,]+", sentence.lower().strip("\"' "), maxsplit=1)[0]
-        if first in said.imperatives:
+        first = re.split(r"[\s,]+", sentence.lower().strip("\"'¡¿ "), maxsplit=1)[0]
+        if first in said.telling.imperatives:
             found.append(f"imperative '{first}'")
     if len(LIST_LINE.findall(text)) >= 1:
         found.append("list of points")
@@ -57,7 +77,7 @@ def telling_phrases(text: str, lang: Language = ENGLISH) -> list[str]:
 
 
 def praise_phrases(text: str, lang: Language = ENGLISH) -> list[str]:
-    return [m.group(0) for rx in lang.lexicon.guard.praise for m in rx.finditer(text)]
+    return [m.group(0) for rx in lang.guard.praise.phrases for m in rx.finditer(_plain(text))]
 
 
 def check(text: str, *, offer_accepted: bool = False, require_open: bool = True,

@@ -64,10 +64,11 @@ def test_every_shipped_language_loads_with_every_key(code):
 
 
 @pytest.mark.parametrize(("changes", "message"), [
-    ({"lexicon.toml": {"guard": {"praise": None}}}, "xx/lexicon.toml: guard.praise: missing key"),
-    ({"lexicon.toml": {"guard": {"praises": ["nice"]}}},
-     "xx/lexicon.toml: guard.praises: unknown key"),
-    ({"lexicon.toml": {"gaurd": {"praise": ["nice"]}}}, "xx/lexicon.toml: [gaurd]: unknown section"),
+    ({"guard.toml": {"praise": {"phrases": None}}}, "xx/guard.toml: praise.phrases: missing key"),
+    ({"guard.toml": {"praise": {"praises": ["nice"]}}},
+     "xx/guard.toml: praise.praises: unknown key"),
+    ({"guard.toml": {"prase": {"phrases": ["nice"]}}}, "xx/guard.toml: [prase]: unknown section"),
+    ({"lexicon.toml": {"guard": {"praise": ["nice"]}}}, "xx/lexicon.toml: [guard]: unknown section"),
     ({"lexicon.toml": {"reading": {"yes": "(yes"}}}, "xx/lexicon.toml: reading.yes: not a valid regex"),
     ({"lexicon.toml": {"reading": {"vague": "{months}"}}},
      "xx/lexicon.toml: reading.vague: unknown placeholder {months}"),
@@ -75,8 +76,8 @@ def test_every_shipped_language_loads_with_every_key(code):
      "xx/lexicon.toml: dates.nth: needs the named group(s) (?P<day>...)"),
     ({"lexicon.toml": {"calendar": {"weekdays": [["Monday"]]}}},
      "xx/lexicon.toml: calendar.weekdays: must list exactly 7 entries"),
-    ({"lexicon.toml": {"guard": {"imperatives": []}}},
-     "xx/lexicon.toml: guard.imperatives: must be a non-empty list"),
+    ({"guard.toml": {"telling": {"imperatives": []}}},
+     "xx/guard.toml: telling.imperatives: must be a non-empty list"),
     ({"phrasing.toml": {"reflect": {"frames": ["So {phrase}."]}}},
      "xx/phrasing.toml: reflect.frames: unknown placeholder {phrase} (allowed: {p}, {P})"),
     ({"phrasing.toml": {"said_back": {"follow_up_leads": {"done": "Done"}}}},
@@ -129,9 +130,13 @@ TOY = {
         "follow_up": {"done": r"\bfertig\b", "dropped": r"\bweg\b", "not_done": r"\bnoch nicht\b"},
         # its own small words: a message with few of them is not said back in this language
         "reflect": {"own_words": ["der", "die", "das", "den", "hat", "ist", "und", "zu"]},
-        "guard": {"open_starts": ["qua", "quo"], "open_lead_ins": r"^(?:also)\b[,\s]*",
-                  "telling": [r"\bdu musst\b"], "imperatives": ["mach"],
-                  "praise": [r"\bsuperbo\b", r"\bbravissimo\b"]},
+    },
+    "guard.toml": {
+        "language": {"name": "Toy"},
+        "questions": {"open_starts": ["qua", "quo"], "open_lead_ins": r"^(?:also)\b[,\s]*",
+                      "advice": [r"\bhast du probiert\b"]},
+        "telling": {"phrases": [r"\bdu musst\b"], "imperatives": ["mach"]},
+        "praise": {"phrases": [r"\bsuperbo\b", r"\bbravissimo\b"]},
     },
     "phrasing.toml": {
         "dates": {"day_month": "{day}. {month}"},

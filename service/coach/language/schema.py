@@ -1,5 +1,6 @@
 """Every key of a language folder's files, with its kind (see kinds.py); nothing more, nothing
-less is accepted, so a typo or a key a new language forgot fails at load time.
+less is accepted, so a typo or a key a new language forgot fails at load time. A folder holds
+the files of its level (LEVELS): every file, or only guard.toml.
 
 Date patterns are tried in DATE_KINDS order (an earlier kind wins a tie at the same place);
 dates.py resolves each kind: dateparser reads most, a few stay rules (see its docstring).
@@ -61,8 +62,6 @@ LEXICON = {
                 "common": Words(), "modals": Words(), "subjectless": Words(), "articles": Words(),
                 "capitals": Words(), "lower_after_lead": Words(), "unsure_starts": Words(),
                 "dangling": Words(), "first_person": Words(), "own_words": Words()},
-    "guard": {"open_starts": Ordered(), "open_lead_ins": Pattern(), "telling": Patterns(),
-              "imperatives": Words(), "praise": Patterns()},
     "summary": {"internal": Pattern(), "external": Pattern(), "help": Pattern(),
                 "lead_words": Pattern(), "help_request": Pattern("who"), "quoted": Pattern("text"),
                 "relative": Words(), "no_help": Pattern(), "help_lead": Pattern(), "about": Topics()},
@@ -112,7 +111,19 @@ PHRASING = {
         "headline": Text("label", "movement"), "headline_plural": Text("label", "movement")},
 }
 
-FILES = {"lexicon.toml": LEXICON, "phrasing.toml": PHRASING}
+# Every language has this file, also one the offline coach does not speak: its name, and what
+# the guard reads a coach reply with (a model engine coaches in any language that has it).
+GUARD = {
+    "language": {"name": Text(), "native": Text()},
+    "questions": {"open_starts": Ordered(), "open_lead_ins": Pattern(), "advice": Patterns()},
+    "telling": {"phrases": Patterns(), "imperatives": Words()},
+    "praise": {"phrases": Patterns()},
+}
+
+FILES = {"lexicon.toml": LEXICON, "phrasing.toml": PHRASING, "guard.toml": GUARD}
+# What a folder holds, by level: "full", the offline coach coaches in it (reads, says, sums up);
+# "guard", only a model engine coaches in it, the offline coach carries on in English.
+LEVELS = {"full": tuple(FILES), "guard": ("guard.toml",)}
 
 
 def expander(lexicon: dict):
