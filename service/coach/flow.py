@@ -24,6 +24,7 @@ from .language.reading import (
 )
 from .language.reflect import acknowledge, follow_up_ack
 from .modes import Mode, StageSpec
+from .notice import notice
 from .state import FLOW_VERSION, FlowState, SessionState, Step, TurnRecord
 
 __all__ = ["FLOW_VERSION", "FlowState", "SessionState", "Step", "TurnRecord", "hear", "opening",
@@ -53,7 +54,7 @@ def opening(state: SessionState, mode: Mode) -> Step:
         state.flow.follow_ups_asked += 1
         lang = language.of(state.context)
         first = state.due_commitments[0]
-        step = Step("follow_up", say=follow_up_question(first, 0, lang),
+        step = Step("follow_up", say=follow_up_question(first, 0, lang), due=first,
                     choices=quick_replies.follow_up(first.get("id"), lang))
     else:
         step = Step("open")
@@ -93,7 +94,7 @@ def _steer_back(state: SessionState, rep_text: str, offered: dict | None) -> Ste
     leads = lang.phrasing.coach.steer_back
     question = follow_up_question(state.due_commitments[0], state.flow.follow_ups_answered, lang)
     return Step("follow_up", say=f"{leads[len(state.turns) % len(leads)]} {question}",
-                choices=offered)
+                choices=offered, due=state.due_commitments[0], intent_note="steer")
 
 
 def remember(state: SessionState, answer: dict) -> dict:
@@ -128,7 +129,8 @@ def _follow_up_answer(state: SessionState, rep_text: str, choice: str | None,
         following = state.due_commitments[0]
         question = follow_up_question(following, state.flow.follow_ups_answered, lang)
         return Step("follow_up", say=f"{said_back} {question}".strip(), answers=[answer],
-                    choices=quick_replies.follow_up(following.get("id"), lang))
+                    choices=quick_replies.follow_up(following.get("id"), lang), due=following,
+                    followed=value)
     # say back how it went, then open the mode with the figures
     return Step("open", ack=said_back, followed=value, answers=[answer])
 
@@ -161,10 +163,15 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
             return Step("ask")
     if asks_for_answer(rep_text, lang):
         flow.asks += 1
-        if flow.asks >= 2:
+        offered_here = f"offer:{stage.key}"
+        if flow.asks >= 2 and offered_here not in flow.probes:  # one offer per stage: never
+            flow.probes[offered_here] = 1                     # the same offer twice
             state.offer_state = "offered"
             return Step("offer")
         return Step("turn_back")
+    noticed = notice(state, rep_text, choice, lang)
+    if noticed is not None:
+        return noticed
     dated, ack = _hear_commitments(state, mode, stage, rep_text)
     if flow.complete:
         return Step("close", ack=ack)
@@ -182,7 +189,9 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
             used < stage.advance.max_probes:
         flow.probes[stage.key] = used + 1
         return Step("probe", ack=ack)
-    answers = [t.text for t in state.turns if t.role == "rep" and t.stage == stage.key]
+    # what counts as an answer: not an instruction to the coach nor a personal aside
+    answers = [t.text for t in state.turns
+               if t.role == "rep" and t.stage == stage.key and not t.flag]
     coach_turns = sum(1 for t in state.turns if t.role == "coach" and t.stage == stage.key)
     words = sum(len(a.split()) for a in answers)
     rule = stage.advance

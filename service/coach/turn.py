@@ -101,7 +101,8 @@ class Coach:
 
     def _speak(self, work: SessionState, mode: Mode, step: Step):
         work.context["replies_in"] = self._voice(work).code
-        turn = self._say_fixed(work, step) if step.say else self._generate(work, mode, step)
+        fixed = step.say and (step.due is None or getattr(self.engine, "speaks_flow_lines", False))
+        turn = self._say_fixed(work, step) if fixed else self._generate(work, mode, step)
         notice = session_language.notice(work.context, language.coached()) \
             if self.offline else ""
         if not notice:
@@ -124,9 +125,9 @@ class Coach:
         yield TurnResult(step.say, "follow_up", outcome, answers=list(step.answers),
                          choices=step.choices, intent="follow_up")
 
-    def _messages(self, work: SessionState, mode: Mode, stage: StageSpec, intent, item):
+    def _messages(self, work: SessionState, mode: Mode, stage: StageSpec, intent, item, ack=""):
         system = render_file("system.j2", mode=mode, stage=stage, intent=intent, item=item,
-                             language=language.of(work.context).name)
+                             ack=ack, language=language.of(work.context).name)
         folded = work.flow.folded
         # a flagged turn (an instruction to the coach) never reaches the model's prompt
         turns = [{"role": "assistant" if t.role == "coach" else "user",
@@ -158,10 +159,10 @@ class Coach:
         item = items[min(work.flow.item_index, len(items) - 1)] if items else None
         asked = [t.text for t in work.turns if t.role == "coach"]
         turn = CoachTurn("reply", mode, stage, work.context,
-                         self._messages(work, mode, stage, intent, item),
+                         self._messages(work, mode, stage, intent, item, step.ack),
                          max_tokens=self.max_reply_tokens, intent=intent, item=item,
                          asked=asked, turn_index=len(asked), ack=step.ack,
-                         heard=flow.dated_heard(work), followed=step.followed)
+                         heard=flow.dated_heard(work), followed=step.followed, due=step.due)
         rules = {"offer_accepted": intent == "idea", "require_open": intent != "offer",
                  "lang": self._voice(work)}
         parts = []
@@ -182,14 +183,15 @@ class Coach:
             outcome = "regenerated" if second.ok else "fallback"
             if not second.ok:
                 reasons += [r for r in second.reasons if r not in reasons]
-                text = self._fallback(work, stage, item)
+                text = step.say or self._fallback(work, stage, item)
             yield Replace(text)
         text = " ".join(text.split())
         record = {"outcome": outcome, "reasons": reasons}
-        work.turns.append(TurnRecord("coach", text, stage.key, guard=record))
+        said_in = "follow_up" if step.due else stage.key
+        work.turns.append(TurnRecord("coach", text, said_in, guard=record))
         known = [u for u in usages if u]
         yield TurnResult(
-            text, stage.key, record,
+            text, said_in, record,
             prompt_tokens=sum(u["prompt_tokens"] or 0 for u in known) if known else None,
             completion_tokens=sum(u["completion_tokens"] or 0 for u in known) if known else None,
             answers=list(step.answers), choices=step.choices, intent=intent)

@@ -128,6 +128,8 @@ TOY = {
         "reading": {"asks_for_answer": r"\bblorp\b", "yes": r"^\W*(?:yesh|klar)\b",
                     "no": r"^\W*(?:nope)\b", "vague": r"\b(?:meh|bof)\b"},
         "follow_up": {"done": r"\bfertig\b", "dropped": r"\bweg\b", "not_done": r"\bnoch nicht\b"},
+        # its own small words: a message with few of them is not said back in this language
+        "reflect": {"own_words": ["der", "die", "das", "den", "hat", "ist", "und", "zu"]},
     },
     "guard.toml": {
         "language": {"name": "Toy"},

@@ -45,6 +45,7 @@ def _already(question: str, asked: list[str]) -> bool:
 class GuidedEngine:
     name = "guided"
     builtin = True  # coaches only in the full languages; elsewhere in English (lang.offline)
+    speaks_flow_lines = True
 
     def _pick(self, turn: CoachTurn, templates, *, skip_asked: bool = True) -> str | None:
         for source in templates:
@@ -76,6 +77,13 @@ class GuidedEngine:
         if turn.intent == "turn_back":
             return _say(says.turn_back_lead[n % len(says.turn_back_lead)],
                         says.turn_back[n % len(says.turn_back)])
+        if turn.intent == "care":  # the rep's strain first; the agenda waits
+            return _say(says.care_lead[n % len(says.care_lead)],
+                        says.care_question[n % len(says.care_question)])
+        if turn.intent == "terse":
+            return _say(says.terse[n % len(says.terse)])
+        if turn.intent == "contrast":  # the figure beside the claim, then hand it back
+            return _say(turn.ack, says.contrast_question[n % len(says.contrast_question)])
         if turn.intent == "steer":  # never says back what the rep wrote
             return _say(says.steer_back[n % len(says.steer_back)], self._question(turn, lang))
         if turn.intent == "offer":

@@ -47,6 +47,16 @@ def is_injection(text: str, lang: Language = ENGLISH) -> bool:
     return bool(lang.lexicon.reading.injection.search(text))
 
 
+def feels_strain(text: str, lang: Language = ENGLISH) -> bool:
+    """Stress or trouble at home, said in passing or outright."""
+    return bool(lang.lexicon.reading.feelings.search(text))
+
+
+def claims_on_target(text: str, lang: Language = ENGLISH) -> bool:
+    """'I'd say I'm at quota': a claim the figures can confirm or not."""
+    return bool(lang.lexicon.reading.on_target.search(text))
+
+
 def needs_no_help(text: str, lang: Language = ENGLISH) -> bool:
     """'I don't need any help': an answer to the help question, not a vague one."""
     return bool(lang.lexicon.summary.no_help.search(text))

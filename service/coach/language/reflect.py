@@ -127,6 +127,8 @@ def reflect(text: str, turn_index: int, max_words: int = 9, names: str = "",
     if len(words) < 2 or words[0] in said.subjectless or (words[0] in said.articles
                                                           and len(words) <= 4):  # 'a deal review.'
         return _neutral(turn_index, lang)
+    if not _sure(phrase, text, lang):
+        return _neutral(turn_index, lang)
     if said.verb_starts.match(phrase):
         phrase = says.will_do.format(action=phrase[0].lower() + phrase[1:])
     frame = says.frames[turn_index % len(says.frames)]
@@ -135,6 +137,28 @@ def reflect(text: str, turn_index: int, max_words: int = 9, names: str = "",
     if telling_phrases(sentence, lang) or praise_phrases(sentence, lang):
         return _neutral(turn_index, lang)
     return sentence
+
+
+def _sure(phrase: str, text: str, lang: Language) -> bool:
+    """Whether the phrase reads right said back: a whole clause of the session's language,
+    in the second person, that neither opens as a fragment nor ends pointing elsewhere."""
+    said = lang.lexicon.reflect
+    words = [w.strip(PUNCTUATION).lower() for w in phrase.split()]
+    words = [w for w in words if w]
+    if len(words) < 3 or words[0] in said.unsure_starts or words[-1] in said.dangling:
+        return False
+    if any(w in said.first_person for w in words):
+        return False  # 'So my pipeline is thin': the person was not turned
+    return in_language(text, lang)
+
+
+def in_language(text: str, lang: Language) -> bool:
+    """Whether the rep wrote in the session's language: its common small words make up a fair
+    share of any sentence (English prose: 35-55% of its words; a Spanish one: under 15%)."""
+    spoken = [w.strip(PUNCTUATION).lower() for w in text.split()]
+    spoken = [w for w in spoken if w]
+    known = sum(1 for w in spoken if w in lang.lexicon.reflect.own_words)
+    return len(spoken) < 8 or known / len(spoken) >= 0.2
 
 
 def acknowledge(commitments: list[dict], spoken_due, lang: Language = ENGLISH) -> str:
@@ -159,7 +183,8 @@ def follow_up_ack(text: str, status: str, lang: Language = ENGLISH) -> str:
     """One short clause saying back how a due commitment went: 'Done, then: ...'."""
     said, says = lang.lexicon.reflect, lang.phrasing.said_back
     lead = says.follow_up_leads.get(status, says.follow_up_leads["unclear"])
-    phrase = key_phrase(text, 10, lang) if text and text.strip() else ""
+    phrase = key_phrase(text, 10, lang) if text and text.strip() and in_language(text, lang) \
+        else ""  # words of another language are not said back inside this one's
     if phrase.split(" ", 1)[0].lower() in said.stop | said.lower_after_lead:
         phrase = phrase[0].lower() + phrase[1:]
     sentence = says.follow_up.format(lead=lead, note=phrase) if len(phrase.split()) >= 2 else \
