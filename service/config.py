@@ -12,6 +12,12 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def _optional(name: str, default: str, kind):
+    """``kind(value)``, or None when the variable is set empty (or to "none"): not sent."""
+    value = os.environ.get(name, default).strip()
+    return None if value.lower() in ("", "none") else kind(value)
+
+
 def from_environment() -> dict:
     env = os.environ.get
     api_key = env("OPENAI_API_KEY", "")
@@ -28,6 +34,11 @@ def from_environment() -> dict:
         "COACH_MODEL": env("COACH_MODEL", "gpt-4o-mini"),
         "COACH_TIMEOUT": float(env("COACH_TIMEOUT", "30")),
         "COACH_MAX_RETRIES": _int("COACH_MAX_RETRIES", 2),
+        # Sampling, sent with every model request (README: Configuration); empty sends none.
+        "COACH_TEMPERATURE": _optional("COACH_TEMPERATURE", "0.3", float),
+        "COACH_SEED": _optional("COACH_SEED", "", int),
+        # The summary is one long answer: on a CPU model server it outlasts COACH_TIMEOUT.
+        "COACH_SUMMARY_TIMEOUT": float(env("COACH_SUMMARY_TIMEOUT", "120")),
         # How long a turn holds its session before a resend may take it over (a process that
         # died mid-turn): by default two model calls (a regeneration) with all their retries.
         "TURN_CLAIM_SECONDS": float(env("TURN_CLAIM_SECONDS") or 2 * float(

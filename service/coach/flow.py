@@ -54,7 +54,7 @@ def opening(state: SessionState, mode: Mode) -> Step:
         state.flow.follow_ups_asked += 1
         lang = language.of(state.context)
         first = state.due_commitments[0]
-        step = Step("follow_up", say=follow_up_question(first, 0, lang),
+        step = Step("follow_up", say=follow_up_question(first, 0, lang), due=first,
                     choices=quick_replies.follow_up(first.get("id"), lang))
     else:
         step = Step("open")
@@ -94,7 +94,7 @@ def _steer_back(state: SessionState, rep_text: str, offered: dict | None) -> Ste
     leads = lang.phrasing.coach.steer_back
     question = follow_up_question(state.due_commitments[0], state.flow.follow_ups_answered, lang)
     return Step("follow_up", say=f"{leads[len(state.turns) % len(leads)]} {question}",
-                choices=offered)
+                choices=offered, due=state.due_commitments[0], intent_note="steer")
 
 
 def remember(state: SessionState, answer: dict) -> dict:
@@ -129,7 +129,8 @@ def _follow_up_answer(state: SessionState, rep_text: str, choice: str | None,
         following = state.due_commitments[0]
         question = follow_up_question(following, state.flow.follow_ups_answered, lang)
         return Step("follow_up", say=f"{said_back} {question}".strip(), answers=[answer],
-                    choices=quick_replies.follow_up(following.get("id"), lang))
+                    choices=quick_replies.follow_up(following.get("id"), lang), due=following,
+                    followed=value)
     # say back how it went, then open the mode with the figures
     return Step("open", ack=said_back, followed=value, answers=[answer])
 

@@ -117,3 +117,7 @@ class Step:
     followed: str = ""         # the rep just said how a due commitment went (FOLLOW_UP_STATUSES)
     answers: list[dict] = field(default_factory=list)  # the answers heard this turn (FlowState)
     choices: dict | None = None  # the quick replies to offer with this turn
+    # a follow-up: the due commitment asked about; an engine that writes its own lines asks it
+    # in its words (``say`` is then only the fallback)
+    due: dict | None = None
+    intent_note: str = ""        # a follow-up asked again after an instruction was set aside

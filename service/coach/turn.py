@@ -15,6 +15,7 @@ from dataclasses import replace as dc_replace
 from . import flow, guard, language
 from .engines.base import CoachTurn
 from .errors import EngineError
+from .language import session as session_language
 from .language.reflect import reflect
 from .modes import Mode, StageSpec, load_modes
 from .prompt.budget import fit
@@ -73,8 +74,11 @@ class Coach:
 
     def respond(self, state: SessionState, rep_text: str, choice: str | None = None):
         work = state.copy()
-        mode = self.mode(work)
-        step = flow.hear(work, mode, " ".join((rep_text or "").split()), choice)
+        text = " ".join((rep_text or "").split())
+        # a quick reply's label alone is too short to tell (detect.MIN_WORDS)
+        session_language.hear(work.context, text, sum(t.role == "rep" for t in work.turns))
+        mode = self.mode(work)  # after the language is heard: the rep's first words may set it
+        step = flow.hear(work, mode, text, choice)
         yield from self._speak(work, mode, step)
         state.__dict__.update(work.__dict__)
 
@@ -88,14 +92,37 @@ class Coach:
         text, state.drawn = redraw(summary, state.drawn, fresh), fresh
         return text
 
+    @property
+    def offline(self) -> bool:
+        """The engine is the built-in coach, which coaches only in full languages."""
+        return bool(getattr(self.engine, "builtin", False))
+
+    def _voice(self, work: SessionState) -> language.Language:
+        """The language this turn's reply is written in, for the guard: the session's, or, from
+        the offline coach in a language it does not coach in, English."""
+        lang = language.of(work.context)
+        return lang.offline if self.offline else lang
+
     def _speak(self, work: SessionState, mode: Mode, step: Step):
-        if step.say:
-            yield from self._say_fixed(work, step)
-        else:
-            yield from self._generate(work, mode, step)
+        work.context["replies_in"] = self._voice(work).code
+        fixed = step.say and (step.due is None or getattr(self.engine, "speaks_flow_lines", False))
+        turn = self._say_fixed(work, step) if fixed else self._generate(work, mode, step)
+        notice = session_language.notice(work.context, language.coached()) \
+            if self.offline else ""
+        if not notice:
+            yield from turn
+            return
+        yield Delta(notice + " ")  # the rep reads first why the coach goes on in English
+        for item in turn:
+            if isinstance(item, Replace):
+                item = Replace(f"{notice} {item.text}")
+            elif isinstance(item, TurnResult):
+                item.text = work.turns[-1].text = f"{notice} {item.text}"
+            yield item
 
     def _say_fixed(self, work: SessionState, step: Step):
-        verdict = guard.check(step.say, lang=language.of(work.context))
+        # the flow's own lines are in the language the offline coach writes the session in
+        verdict = guard.check(step.say, lang=language.of(work.context).offline)
         yield Delta(step.say)
         outcome = {"outcome": "passed" if verdict.ok else "fallback", "reasons": verdict.reasons}
         work.turns.append(TurnRecord("coach", step.say, "follow_up", guard=outcome))
@@ -104,7 +131,7 @@ class Coach:
 
     def _messages(self, work: SessionState, mode: Mode, stage: StageSpec, intent, item, ack=""):
         system = render_file("system.j2", mode=mode, stage=stage, intent=intent, item=item,
-                             ack=ack)
+                             ack=ack, language=language.of(work.context).name)
         folded = work.flow.folded
         # a flagged turn (an instruction to the coach) never reaches the model's prompt
         turns = [{"role": "assistant" if t.role == "coach" else "user",
@@ -122,7 +149,7 @@ class Coach:
         return messages
 
     def _fallback(self, work, stage, item) -> str:
-        lang = language.of(work.context)
+        lang = language.of(work.context).offline
         last = next((t.text for t in reversed(work.turns) if t.role == "rep"), "")
         question = try_render(stage.fallback, work.context, item=item) or \
             lang.phrasing.coach.default_question
@@ -140,9 +167,9 @@ class Coach:
                          self._messages(work, mode, stage, intent, item, step.ack),
                          max_tokens=self.max_reply_tokens, intent=intent, item=item,
                          asked=asked, turn_index=len(asked), ack=step.ack,
-                         heard=flow.dated_heard(work), followed=step.followed)
+                         heard=flow.dated_heard(work), followed=step.followed, due=step.due)
         rules = {"offer_accepted": intent == "idea", "require_open": intent != "offer",
-                 "lang": language.of(work.context)}
+                 "lang": self._voice(work)}
         parts = []
         for piece in self.engine.stream(turn):
             parts.append(piece)
@@ -161,14 +188,15 @@ class Coach:
             outcome = "regenerated" if second.ok else "fallback"
             if not second.ok:
                 reasons += [r for r in second.reasons if r not in reasons]
-                text = self._fallback(work, stage, item)
+                text = step.say or self._fallback(work, stage, item)
             yield Replace(text)
         text = " ".join(text.split())
         record = {"outcome": outcome, "reasons": reasons}
-        work.turns.append(TurnRecord("coach", text, stage.key, guard=record))
+        said_in = "follow_up" if step.due else stage.key
+        work.turns.append(TurnRecord("coach", text, said_in, guard=record))
         known = [u for u in usages if u]
         yield TurnResult(
-            text, stage.key, record,
+            text, said_in, record,
             prompt_tokens=sum(u["prompt_tokens"] or 0 for u in known) if known else None,
             completion_tokens=sum(u["completion_tokens"] or 0 for u in known) if known else None,
             answers=list(step.answers), choices=step.choices, intent=intent)

@@ -12,6 +12,7 @@ from sqlalchemy.pool import StaticPool
 from models import Base, CoachingSession, Commitment, utcnow
 from models.db import make_engine, make_sessionmaker
 
+from ..coach import EngineError
 from ..domain_errors import Invalid
 from ..sessions.claim import accept_message
 from ..sessions.ending import edit_summary, end_session
@@ -83,7 +84,7 @@ def run_script(path, coach_factory) -> dict:
                 opportunity_id=ids["opportunities"].get(target.get("opportunity")),
                 account_id=ids["accounts"].get(target.get("account")), today=today).id
             due_texts = {i: s.get(Commitment, i).text for i in ids["due"]}
-        _finish(open_session(sm, coach, session_id))
+        _finish(open_session(sm, coach, session_id), "the opening")
         for index, item in enumerate(script["replies"]):
             text, choice = _reply(item, index)
             with sm() as s:
@@ -94,8 +95,11 @@ def run_script(path, coach_factory) -> dict:
                     said = f"choice {choice!r}" if choice else repr(text[:40])
                     raise ScriptError(f"reply {index + 1} ({said}): {_said(exc)}") from None
                 message_id = message.id
-            _finish(run_turn(sm, coach, session_id, message_id))
-        end_session(sm, coach, session_id)
+            _finish(run_turn(sm, coach, session_id, message_id), f"reply {index + 1}")
+        try:
+            end_session(sm, coach, session_id)
+        except EngineError as exc:  # the model's summary: that script fails, the others run
+            raise ScriptError(f"the summary failed: {type(exc).__name__}: {exc}") from None
         with sm() as s:
             try:
                 edit_summary(s, s.get(CoachingSession, session_id), {
@@ -119,7 +123,7 @@ def _said(exc: Invalid) -> str:
     return "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in fields.items()) or exc.message
 
 
-def _finish(events) -> None:
+def _finish(events, what: str) -> None:
     for name, data in events:
         if name == "error":
-            raise RuntimeError(f"the coach failed: {data}") from data
+            raise ScriptError(f"{what}: the coach failed: {type(data).__name__}: {data}")

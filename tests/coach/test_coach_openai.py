@@ -210,3 +210,58 @@ def test_engine_error_leaves_the_session_state_unchanged(context):
     with pytest.raises(EngineUnavailable):
         list(coach.respond(state, "It was a slow month for me."))
     assert state.turns == []
+
+
+def test_temperature_and_seed_go_with_every_request(context):
+    body = {"summary": "s", "commitments": [], "help_asked": ""}
+    server = Server(stream_response(sse()), httpx2.Response(200, json=completion(json.dumps(body))))
+    coach = Coach(engine_for(server, temperature=0.0, seed=7))
+    state = SessionState(mode="weekly_review", stage="", context=context)
+    list(coach.open(state))
+    coach.draft_summary(state)
+    assert [(r["temperature"], r["seed"]) for r in server.requests] == [(0.0, 7), (0.0, 7)]
+
+
+def test_without_settings_the_default_temperature_is_sent_and_no_seed(context):
+    server = Server(stream_response(sse()), stream_response(sse()))
+    list(Coach(engine_for(server)).open(SessionState(mode="weekly_review", stage="",
+                                                     context=context)))
+    list(Coach(engine_for(server, temperature=None)).open(
+        SessionState(mode="weekly_review", stage="", context=context)))
+    assert server.requests[0]["temperature"] == 0.3 and "seed" not in server.requests[0]
+    assert "temperature" not in server.requests[1]  # for models that take only their default
+
+
+def test_sampling_and_summary_timeout_come_from_the_environment(monkeypatch):
+    from service.config import from_environment
+
+    monkeypatch.setenv("COACH_TEMPERATURE", "0")
+    monkeypatch.setenv("COACH_SEED", "42")
+    monkeypatch.setenv("COACH_SUMMARY_TIMEOUT", "240")
+    engine = OpenAIEngine.from_config(from_environment())
+    assert engine.sampling == {"temperature": 0.0, "seed": 42}
+    assert engine.summary_timeout == 240
+    monkeypatch.setenv("COACH_TEMPERATURE", "")
+    monkeypatch.delenv("COACH_SEED")
+    assert OpenAIEngine.from_config(from_environment()).sampling == {}
+
+
+def test_the_summary_waits_its_own_timeout_and_a_reply_the_usual_one(context):
+    body = {"summary": "s", "commitments": [], "help_asked": ""}
+    waits = []
+
+    def answer(response):
+        def handler(request):
+            waits.append(request.extensions["timeout"]["read"])
+            return response
+        return handler
+
+    server = Server(answer(stream_response(sse())),
+                    answer(httpx2.Response(200, json=completion(json.dumps(body)))))
+    client = openai.OpenAI(api_key="k", base_url="http://fake/v1", max_retries=0, timeout=30,
+                           http_client=httpx2.Client(transport=httpx2.MockTransport(server)))
+    coach = Coach(OpenAIEngine(model="coach-test", client=client, summary_timeout=240))
+    state = SessionState(mode="weekly_review", stage="", context=context)
+    list(coach.open(state))
+    coach.draft_summary(state)
+    assert waits == [30, 240]

@@ -69,12 +69,20 @@ def test_a_start_date_is_not_the_due_date():
 
 
 def test_openai_request_carries_the_follow_up_as_guidance_and_the_token_parameter(context):
-    server = Server(httpx2.Response(200, text=sse(), headers={"content-type":
-                                                              "text/event-stream"}))
+    stream = {"content-type": "text/event-stream"}
+    server = Server(httpx2.Response(200, text=sse(), headers=stream),
+                    httpx2.Response(200, text=sse(), headers=stream))
     coach = Coach(engine_for(server, token_param="max_completion_tokens"))
     state = SessionState(mode="weekly_review", stage="", context=context,
                          due_commitments=[dict(c) for c in DUE])
     list(coach.open(state))
+    # the model asks the follow-up in its own words: the commitment comes as data (a user
+    # message), never as a canned line it would copy
+    asked = server.requests[0]["messages"]
+    assert [m for m in asked if m["role"] == "user" and DUE[0]["text"] in m["content"]]
+    assert not [m for m in asked if m["role"] == "system" and DUE[0]["text"] in m["content"]]
+    assert all("How did it go?" not in m["content"] for m in asked)
+    assert state.turns[-1].stage == "follow_up"
     list(coach.respond(state, ANSWERS[0]))
     request = server.requests[-1]
     assert "max_tokens" not in request and request["max_completion_tokens"] == 300

@@ -136,3 +136,35 @@ def test_an_item_without_a_due_key_does_not_check_the_date_and_a_bad_weekday_is_
     assert expected_due({"measure": None}, date(2026, 12, 3)) == (False, None)
     with pytest.raises(ExpectError):
         expected_due({"due_weekday": "someday"}, date(2026, 12, 3))
+
+
+def test_a_model_summary_that_fails_fails_its_script_in_words(app, tmp_path):
+    """Through the OpenAI engine (httpx2.MockTransport): replies stream, the first summary is
+    not a summary; that script is reported failed, the next one still runs and passes."""
+    import httpx2
+    import openai
+
+    from service.coach.engines.openai import OpenAIEngine
+    from tests.coach.test_coach_openai import completion, sse, stream_response
+
+    summaries = [json.dumps({"summary": 3}),
+                 json.dumps({"summary": "s", "commitments": [], "help_asked": ""})]
+
+    def server(request):
+        if "response_format" in json.loads(request.content):
+            return httpx2.Response(200, json=completion(summaries.pop(0)))
+        return stream_response(sse("So that is where you are. What made the difference?"))
+
+    client = openai.OpenAI(api_key="k", base_url="http://fake/v1", max_retries=0,
+                           http_client=httpx2.Client(transport=httpx2.MockTransport(server)))
+    app.config["COACH_ENGINE_INSTANCE"] = OpenAIEngine(model="m", client=client)
+    script = audit(None)
+    del script["expect"], script["end_answers"]
+    first, second = write(tmp_path, "a.json", script), write(tmp_path, "b.json", script)
+    result = run(app, first, second)
+    assert result.exit_code == 1
+    assert "a.json: the summary failed: EngineBadOutput: summary does not match the schema" \
+        in result.output
+    assert row_of(result.output, "a.json")[-3:] == ["FAILED", "(see", "below)"]
+    assert row_of(result.output, "b.json")[-3:] == ["no", "expect", "block"]
+    assert row_of(result.output, "total")[-4:] == ["1", "of", "2", "failed"]

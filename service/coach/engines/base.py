@@ -32,6 +32,7 @@ class CoachTurn:
     heard: int = 0                # dated commitments heard so far this session
     followed: str = ""            # the rep just said how a due commitment went: done|open|dropped
     facts: str = ""               # summary: figures and follow-up outcomes the flow recorded
+    due: dict | None = None       # follow_up: the due commitment to ask about ({text, due_date})
     # summary: what the flow recorded ({"heard": commitments, "answers": the rep's answers})
     record: dict | None = None
     usage: dict | None = None     # filled by an engine that knows: prompt/completion tokens
@@ -43,6 +44,9 @@ class Engine(Protocol):
     one from the app's config."""
 
     name: str
+    # Optional ``speaks_flow_lines = True``: the engine speaks the flow's own lines where the
+    # flow has one (the follow-up questions). Without it (a model) the engine writes them in its
+    # own words from the data, since a model copies any line it sees in the transcript.
 
     def stream(self, turn: CoachTurn) -> Iterator[str]:
         """Text deltas of one coach reply."""

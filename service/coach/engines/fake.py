@@ -10,6 +10,7 @@ from .base import CoachTurn
 
 class FakeEngine:
     name = "fake"
+    speaks_flow_lines = True
 
     def __init__(self, *items, chunks: int = 3, default: str | None = None):
         self.queue: deque = deque()

@@ -44,6 +44,8 @@ def _already(question: str, asked: list[str]) -> bool:
 
 class GuidedEngine:
     name = "guided"
+    builtin = True  # coaches only in the full languages; elsewhere in English (lang.offline)
+    speaks_flow_lines = True
 
     def _pick(self, turn: CoachTurn, templates, *, skip_asked: bool = True) -> str | None:
         for source in templates:

@@ -91,7 +91,8 @@ def draft_summary(engine, mode, state, token_budget: int) -> SessionDraft:
     ctx = state.context
     kept = [t for t in state.turns if not t.flag]
     system = render_file("summary.j2", mode=mode, rep=ctx.get("rep") or {"name": "the rep"},
-                         today=ctx.get("today") or date.today().isoformat())
+                         today=ctx.get("today") or date.today().isoformat(),
+                         language=language.of(ctx).name)
     turns = [{"role": "assistant" if t.role == "coach" else "user", "content": t.text,
               "stage": t.stage} for t in kept]
     head = [{"role": "system", "content": system}, data_message(ctx)]

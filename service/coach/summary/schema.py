@@ -4,13 +4,17 @@ reading JSON out of a model's text answer."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from ..errors import EngineBadOutput
 
+log = logging.getLogger(__name__)
+
 KINDS = ("keep", "drop", "create", "action")
+NO_DATE = ("", "null", "none")
 SUMMARY_JSON_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
@@ -51,16 +55,57 @@ class SummarySchema(Schema):
         unknown = EXCLUDE
 
     summary = fields.String(required=True)
-    commitments = fields.List(fields.Nested(CommitmentSchema), load_default=list)
     help_asked = fields.String(load_default="")
 
 
-def validate_summary(data) -> dict:
-    """Loaded summary (due dates as ``date``), or EngineBadOutput naming what is wrong."""
+def _plain(item) -> dict:
+    """What the model meant by "nothing" spelt as it spelt it: a date "null" (JSON null written
+    as a string) is no date, a null measure none."""
+    if not isinstance(item, dict):
+        raise ValidationError("not an object")
+    date = item.get("due_date")
+    if isinstance(date, str) and date.strip().lower() in NO_DATE:
+        item = {**item, "due_date": None}
+    return {**item, "measure": item.get("measure") or ""}
+
+
+def _commitments(data: dict) -> list[tuple[dict, dict]]:
+    """(as given, loaded) for each commitment that fits; one that does not is dropped and
+    logged, since one bad field must not cost the rep the whole summary."""
+    items = data.get("commitments") or []
+    if not isinstance(items, list):
+        log.warning("summary commitments dropped: not a list but %s", type(items).__name__)
+        return []
+    kept = []
+    for index, item in enumerate(items):
+        try:
+            item = _plain(item)
+            kept.append((item, CommitmentSchema().load(item)))
+        except ValidationError as exc:
+            log.warning("summary commitment %d dropped: %s", index, exc.messages)
+    return kept
+
+
+def _head(data) -> dict:
+    if not isinstance(data, dict):
+        raise EngineBadOutput("summary is not a JSON object")
     try:
-        return SummarySchema().load(data)
+        return SummarySchema().load({k: data[k] for k in ("summary", "help_asked") if k in data})
     except ValidationError as exc:
         raise EngineBadOutput(f"summary does not match the schema: {exc.messages}") from exc
+
+
+def validate_summary(data) -> dict:
+    """Loaded summary (due dates as ``date``) with the commitments that fit; EngineBadOutput
+    when the summary itself is missing or not text."""
+    return {**_head(data), "commitments": [loaded for _, loaded in _commitments(data)]}
+
+
+def usable_summary(data) -> dict:
+    """``data`` as given (JSON shape) without the commitments that do not fit: what an engine
+    returns. EngineBadOutput as validate_summary."""
+    _head(data)
+    return {**data, "commitments": [given for given, _ in _commitments(data)]}
 
 
 def parse_json_text(text: str) -> dict:
