@@ -108,7 +108,8 @@ PHRASING = {
         "labels": Table(FIGURES), "plural": Ordered(FIGURES), "no_quota": Text(),
         "not_known": Text(), "not_recorded": Text(), "at": Text("now"), "flat": Text("now"),
         "up": Text("pct", "now", "before"), "down": Text("pct", "now", "before"),
-        "headline": Text("label", "movement"), "headline_plural": Text("label", "movement")},
+        "headline": Text("label", "movement"), "headline_plural": Text("label", "movement"),
+        "money": Text("currency", "amount"), "thousands": Text(), "decimal": Text()},
 }
 
 # Every language has this file, also one the offline coach does not speak: its name, and what
