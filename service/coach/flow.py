@@ -252,7 +252,8 @@ def _walk(state, mode, stage, rep_text, choice, note, ack) -> Step:
                  for r in ratings_in(rep_text, items, current, lang)]
     said = lang.phrasing.said_back
     if heard:
-        noted = "; ".join(said.rating.format(skill=a["skill"], rating=a["value"]) for a in heard)
+        noted = "; ".join(said.rating.format(skill=mode.said(a["skill"]), rating=a["value"])
+                          for a in heard)
         ack = " ".join(x for x in (said.ratings.format(items=noted), ack) if x)
     used = state.flow.probes.get(stage.key, 0)
     if current is not None and current not in _rated(state) \

@@ -62,29 +62,34 @@ class Coach:
         self.token_budget = token_budget
         self.max_reply_tokens = max_reply_tokens
 
+    def mode(self, state: SessionState) -> Mode:
+        """The session's mode in the session's language (English when it has no overlay)."""
+        return self.modes[state.mode].in_language(language.of(state.context).code)
+
     def open(self, state: SessionState):
         work = state.copy()
-        mode = self.modes[work.mode]
+        mode = self.mode(work)
         yield from self._speak(work, mode, flow.opening(work, mode))
         state.__dict__.update(work.__dict__)
 
     def respond(self, state: SessionState, rep_text: str, choice: str | None = None):
         work = state.copy()
-        mode = self.modes[work.mode]
         text = " ".join((rep_text or "").split())
-        # a quick reply's label alone is too short to tell (detect.MIN_WORDS)
+        # a quick reply's label alone is too short to tell (detect.MIN_WORDS); first, since the
+        # mode's texts are the session language's
         session_language.hear(work.context, text, sum(t.role == "rep" for t in work.turns))
+        mode = self.mode(work)
         step = flow.hear(work, mode, text, choice)
         yield from self._speak(work, mode, step)
         state.__dict__.update(work.__dict__)
 
     def draft_summary(self, state: SessionState) -> SessionDraft:
-        return draft_summary(self.engine, self.modes[state.mode], state, self.token_budget)
+        return draft_summary(self.engine, self.mode(state), state, self.token_budget)
 
     def redraw(self, state: SessionState, summary: str, commitments: list[dict]) -> str:
         """The summary after the rep's edit: the record's parts drawn again (state.drawn is
         updated), the rep's own prose kept."""
-        fresh = redrawn_parts(self.modes[state.mode], state, commitments)
+        fresh = redrawn_parts(self.mode(state), state, commitments)
         text, state.drawn = redraw(summary, state.drawn, fresh), fresh
         return text
 
@@ -156,7 +161,8 @@ class Coach:
         intent = step.intent
         stage = mode.stage(work.stage)
         items = mode.items(stage, work.context)
-        item = items[min(work.flow.item_index, len(items) - 1)] if items else None
+        # the item as this language says it ('la prospección'): its key stays in the flow
+        item = mode.said(items[min(work.flow.item_index, len(items) - 1)]) if items else None
         asked = [t.text for t in work.turns if t.role == "coach"]
         turn = CoachTurn("reply", mode, stage, work.context,
                          self._messages(work, mode, stage, intent, item, step.ack),
