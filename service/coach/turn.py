@@ -75,10 +75,9 @@ class Coach:
     def respond(self, state: SessionState, rep_text: str, choice: str | None = None):
         work = state.copy()
         text = " ".join((rep_text or "").split())
-        # a quick reply's label alone is too short to tell (detect.MIN_WORDS); first, since the
-        # mode's texts are the session language's
+        # a quick reply's label alone is too short to tell (detect.MIN_WORDS)
         session_language.hear(work.context, text, sum(t.role == "rep" for t in work.turns))
-        mode = self.mode(work)
+        mode = self.mode(work)  # after the language is heard: the rep's first words may set it
         step = flow.hear(work, mode, text, choice)
         yield from self._speak(work, mode, step)
         state.__dict__.update(work.__dict__)
