@@ -144,3 +144,13 @@ def test_the_summary_prompt_names_the_language(api, world, fake):
     api.post(f"/sessions/{body['id']}/end", world.token)
     system = fake.history[-1].messages[0]["content"]
     assert "write the summary and help_asked in Spanish" in system
+
+
+def test_a_change_rewords_the_figures_periods(api, world, session):
+    body = start(api, world)
+    english = [p["label"] for p in stored_context(session, body["id"])["periods"]]
+    api.patch(f"/sessions/{body['id']}", world.token, json={"language": "es"})
+    spanish = [p["label"] for p in stored_context(session, body["id"])["periods"]]
+    months = language.get("es").lexicon.calendar.months
+    assert spanish != english and len(spanish) == len(english) >= 2
+    assert all(any(months.written(i) in label for i in range(12)) for label in spanish)
