@@ -17,7 +17,8 @@ from .language import ENGLISH, Language
 
 LIST_LINE = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", re.M)
 MARKUP = re.compile(r"<[a-zA-Z/][^>]*>|\*\*|__|^#{1,6}\s|`", re.M)
-SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", re.S)
+# a point between digits is no sentence end: "42.000 EUR" (Spanish thousands), "3.5 days"
+SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]*", re.S)
 
 
 @dataclass

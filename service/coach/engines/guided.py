@@ -31,7 +31,7 @@ def _brief(reflection: str, question: str) -> str:
     return _say(reflection, question)
 
 
-FIGURE = re.compile(r"[A-Z]{3} \d[\d,.]*\d|\d[\d.]*%")
+FIGURE = re.compile(r"[A-Z]{3} \d[\d,.]*\d|\d[\d,.]*\d [A-Z]{3}\b|\d[\d.,]*%")  # EUR 42,000; 42.000 EUR
 
 
 def _already(question: str, asked: list[str]) -> bool:
@@ -44,6 +44,7 @@ def _already(question: str, asked: list[str]) -> bool:
 
 class GuidedEngine:
     name = "guided"
+    builtin = True  # coaches only in the full languages; elsewhere in English (lang.offline)
     speaks_flow_lines = True
 
     def _pick(self, turn: CoachTurn, templates, *, skip_asked: bool = True) -> str | None:
