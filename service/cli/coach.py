@@ -71,20 +71,42 @@ def chat(email, org_id, mode, opportunity, account, engine):
                 type=click.Path(exists=True, dir_okay=False))
 @click.option("--engine", type=EngineChoice(), help="Default: COACH_ENGINE.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with transcripts).")
-def evaluate(files, engine, as_json):
-    """Run scripted conversations (tests/scripts/*.json): coaching figures and record accuracy.
+@click.option("--judge", "judge_model", metavar="MODEL",
+              help="Also have MODEL (OpenAI-compatible, at OPENAI_BASE_URL) code each coach turn "
+                   "with prompts/judge.j2: answers / canned / wrong / tells.")
+def evaluate(files, engine, as_json, judge_model):
+    """Run scripted conversations (tests/scripts/*.json): coaching and listening figures, and
+    record accuracy.
 
     Exits 1 when any script fails: a record not as expected, something recorded that nobody
-    gave, a summary leak, a script the session refused, or a crash."""
+    gave, a summary leak, a script the session refused, or a crash. The listening figures
+    (repeats, stacked asks, garbles, language) and the judge's codes are reported, never a
+    failure: they measure."""
     from ..coach_setup import get_coach
-    from ..evaluation import failure_lines, passed, record_table, run_all, table
+    from ..evaluation import (
+        failure_lines,
+        listening_table,
+        passed,
+        record_table,
+        run_all,
+        table,
+    )
 
     app = current_app._get_current_object()
     rows = run_all(files, lambda: get_coach(app, engine))
+    if judge_model:
+        from ..coach_setup import get_modes
+        from ..evaluation import judge
+
+        judge.judge_rows(rows, judge.Judge(judge.make_client(app.config), judge_model),
+                         get_modes(app))
     if as_json:
         click.echo(json.dumps(rows, indent=2, default=str))
     else:
-        click.echo(table(rows) + "\n\n" + record_table(rows))
+        tables = [table(rows), listening_table(rows)]
+        if judge_model:
+            tables.append(judge.judge_table(rows))
+        click.echo("\n\n".join([*tables, record_table(rows)]))
         failures = failure_lines(rows)
         if failures:
             click.echo("\nFailures:\n" + "\n".join("  " + line for line in failures))

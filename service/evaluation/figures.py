@@ -5,9 +5,12 @@ from __future__ import annotations
 from models import CoachingSession
 
 from ..coach import guard
+from .listening import listening, reference_texts
 
 
-def figures(row: CoachingSession, name: str, script: dict) -> dict:
+def figures(row: CoachingSession, name: str, script: dict, mode=None) -> dict:
+    """The session's figures; ``mode`` (its Mode) says which instructions count as copied text,
+    and a script's ``language`` is the rep's when detection from their words would not do."""
     coach_texts = [m.text for m in row.messages if m.role == "coach"]
     one_question = sum(1 for t in coach_texts if guard.check(t).questions == 1)
     metrics = dict(row.metrics)
@@ -17,6 +20,8 @@ def figures(row: CoachingSession, name: str, script: dict) -> dict:
             "transcript": [{"role": m.role, "stage": m.stage, "text": m.text,
                             "choice": m.choice, "guard": m.guard_outcome}
                            for m in row.messages],
+            "listening": listening([{"role": m.role, "text": m.text} for m in row.messages],
+                                   reference_texts(mode), script.get("language")),
             "summary": row.summary, "help_asked": row.help_asked,
             "commitments": [{"text": c.text, "due_date": c.due_date and c.due_date.isoformat(),
                              "measure": c.measure, "kind": c.kind} for c in row.commitments]}
@@ -60,3 +65,31 @@ def table(rows: list[dict]) -> str:
     """The coaching figures of the scripts that ran (a crashed script has none)."""
     ran = [r for r in rows if "coach_turns" in r]
     return grid([[name for name, _ in COLUMNS]] + [[fmt(r) for _, fmt in COLUMNS] for r in ran])
+
+
+LISTENING = ["script", "lang", "turns", "verbatim", "near", "stacked", "1st person", "copied",
+             "wrong lang", "rep words"]
+COUNTS = ["verbatim_repeats", "near_repeats", "stacked", "first_person", "copied",
+          "wrong_language"]
+
+
+def listening_table(rows: list[dict]) -> str:
+    """Per script and in total, coach turns that repeat, stack asks, say back the rep's first
+    person, copy the coach's instructions or are in another language than the rep's; then the
+    rep's share of the words (the total row: all words, and the median of the scripts)."""
+    ran = [r for r in rows if "listening" in r]
+    cells = [LISTENING]
+    for r in ran:
+        heard = r["listening"]
+        cells.append([r["script"], heard["language"], str(heard["coach_turns"]),
+                      *(str(heard[key]) for key in COUNTS), _pct(r["rep_word_share"])])
+    if ran:
+        rep = sum(r["rep_words"] for r in ran)
+        said = rep + sum(r["coach_words"] for r in ran)
+        shares = sorted(r["rep_word_share"] or 0 for r in ran)
+        middle = len(shares) // 2
+        median = shares[middle] if len(shares) % 2 else (shares[middle - 1] + shares[middle]) / 2
+        cells.append(["total", "", str(sum(r["listening"]["coach_turns"] for r in ran)),
+                      *(str(sum(r["listening"][key] for r in ran)) for key in COUNTS),
+                      f"{_pct(rep / said if said else None)} (median {_pct(median)})"])
+    return grid(cells)

@@ -109,7 +109,7 @@ def run_script(path, coach_factory) -> dict:
                 raise ScriptError(f"end_answers: {_said(exc)}") from None
         with sm() as s:
             row = s.get(CoachingSession, session_id)
-            result = figures(row, Path(path).name, script)
+            result = figures(row, Path(path).name, script, coach.modes.get(script["mode"]))
             result["record"] = measure(s, row, script.get("expect"), ids["due"], today)
             return result
     finally:

@@ -85,7 +85,8 @@ class GuidedEngine:
         if turn.intent == "contrast":  # the figure beside the claim, then hand it back
             return _say(turn.ack, says.contrast_question[n % len(says.contrast_question)])
         if turn.intent == "steer":  # never says back what the rep wrote
-            return _say(says.steer_back[n % len(says.steer_back)], self._question(turn, lang))
+            return _say(says.steer_back[n % len(says.steer_back)],  # a short probe: the
+                        self._pick(turn, turn.stage.probes) or self._question(turn, lang))  # rep talks
         if turn.intent == "offer":
             return _say(says.offer_lead, try_render(turn.stage.offer, turn.context, item=turn.item))
         if turn.intent == "idea":

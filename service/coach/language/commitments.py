@@ -100,14 +100,19 @@ def commitments_in(text: str, today: date, *, strict: bool = False,
                 continue
             items.append({"text": core[0].upper() + core[1:], "due_date": due,
                           "measure": measure, "kind": _kind(core, lang),
-                          "opens": bool(said.intent.search(" ".join(part.split()[:4])))})
+                          "opens": bool(said.intent.search(" ".join(part.split()[:4]))),
+                          "maybe": bool(said.hypothetical.match(part))})
         # 'rebuild X and review it by the 15th': one date for both; not across a new 'I will'
         for item, after in zip(items, items[1:], strict=False):
             if item["due_date"] is None and item["kind"] == after["kind"] == "action" \
                     and not after["opens"]:
                 item["due_date"] = after["due_date"]
+        for item, after in zip(items, items[1:], strict=False):  # '..., and use that time'
+            after["maybe"] = after["maybe"] or (item["maybe"] and not after["opens"])
+        # 'I would spend less time on X': a thought, unless a habit kept, dropped or started
+        items = [i for i in items if not i["maybe"] or i["kind"] != "action" or i["due_date"]]
         for item in items:
-            del item["opens"]
+            del item["opens"], item["maybe"]
         if strict and not promised:
             continue
         if not promised and not any(i["kind"] != "action" or i["due_date"] for i in items) \
