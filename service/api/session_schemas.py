@@ -10,13 +10,8 @@ from ..pagination import PageArgs
 from .commitments import CommitmentRecordSchema
 
 
-def _known_language(value: str) -> None:
-    if value not in language.shipped():
-        raise ValidationError(f"One of {', '.join(language.shipped())}.")
-
-
 def language_field(**kwargs):
-    return fields.String(validate=_known_language, metadata={
+    return fields.String(validate=validate.OneOf(language.shipped()), metadata={
         "description": "The language the coach speaks in this session (en, es, de, fr). The "
                        "offline coach coaches in English and Spanish; in another language it "
                        "says so, in English, and goes on in English. A model engine coaches in "

@@ -64,8 +64,11 @@ def is_open(question: str, lang: Language = ENGLISH) -> bool:
 def telling_phrases(text: str, lang: Language = ENGLISH) -> list[str]:
     said, text = lang.guard, _plain(text)
     found = [m.group(0) for rx in said.telling.phrases for m in rx.finditer(text)]
+    # read in questions only: an accepted idea is told as a statement ('One option some reps
+    # use is ...'), advice dressed as a question is not
+    asked = " ".join(q for q in sentences(text) if q.endswith("?"))
     found += [f"advice as a question '{m.group(0)}'" for rx in said.questions.advice
-              for m in rx.finditer(text)]
+              for m in rx.finditer(asked)]
     for sentence in sentences(text):
         if sentence.endswith("?"):
             continue

@@ -77,11 +77,10 @@ def test_a_weekly_review_in_spanish_is_coached_and_summarised_in_spanish():
     coach, state, turns = play("weekly_review", context, REPLIES, context["commitments"])
     assert_coached_in_spanish(turns)
     texts = [t.text for t in turns]
-    assert texts[0] == ("Te comprometiste a «Enviar la propuesta revisada a Contoso», para el "
-                        "3 de marzo. ¿Cómo fue?")
+    assert texts[0] == "¿Qué tal fue «Enviar la propuesta revisada a Contoso» (3 de marzo)?"
     assert texts[1].startswith("Hecho: la enviaste el lunes")
     assert texts[2].startswith("Hecho en parte: conseguiste dos de las tres reuniones.")
-    assert "Febrero de 2025: valor cerrado de 42.000 EUR, un 5% menos que el mes anterior" \
+    assert "Febrero de 2025: cerraste 42.000 EUR (-5% sobre el mes anterior), el 84% de la cuota." \
         in texts[2]
     assert [a["value"] for a in state.flow.answers] == ["done", "partly"]
     assert all(a["source"] == "proposed" for a in state.flow.answers)
