@@ -27,7 +27,8 @@ WIDGET_REACH = {
     "me.Me": {"GET"},
     "modes.Modes": {"GET"},
     "sessions.Sessions": {"GET", "POST"},
-    "sessions.SessionById": {"GET", "DELETE"},  # DELETE: own unconfirmed sessions only
+    # DELETE: own unconfirmed sessions only; PATCH: the language of the rep's own session
+    "sessions.SessionById": {"GET", "PATCH", "DELETE"},
     "sessions.Messages": {"POST"},
     "sessions.EndSession": {"POST"},
     "sessions.ReopenSession": {"POST"},

@@ -5,8 +5,17 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 
 from models import FOLLOW_UP_ANSWERS, SESSION_STATUSES
 
+from ..coach import language
 from ..pagination import PageArgs
 from .commitments import CommitmentRecordSchema
+
+
+def language_field(**kwargs):
+    return fields.String(validate=validate.OneOf(language.shipped()), metadata={
+        "description": "The language the coach speaks in this session (en, es, de, fr). The "
+                       "offline coach coaches in English and Spanish; in another language it "
+                       "says so, in English, and goes on in English. A model engine coaches in "
+                       "it."}, **kwargs)
 
 
 class SessionStartSchema(Schema):
@@ -16,10 +25,15 @@ class SessionStartSchema(Schema):
                                     metadata={"description": "One of your opportunities."})
     account_id = fields.Integer(allow_none=True, load_default=None,
                                 metadata={"description": "One of your accounts."})
+    language = language_field(load_default="")
     new = fields.Boolean(load_default=False, metadata={
         "description": "Start a new session even though you have one in progress (that one "
                        "stays active). Without it, a start while a session is active answers "
                        "409 `session_active` with `fields.session_id` naming the one to resume."})
+
+
+class SessionEditSchema(Schema):
+    language = language_field(required=True)
 
 
 class MessageInSchema(Schema):
@@ -87,6 +101,9 @@ class ChatSessionSchema(Schema):
     confirmed_at = fields.DateTime(allow_none=True)
     summary = fields.String()
     help_asked = fields.String()
+    language = fields.String(metadata={
+        "description": "The session's language: the rep's locale, else read from their first "
+                       "messages (English until one tells), or as changed with PATCH."})
     transcript_visibility = fields.String(metadata={
         "description": "full: your manager reads the transcript once you confirm; summary: only "
                        "the summary, commitments and figures."})

@@ -18,7 +18,7 @@ from ..sessions.answers import answers_of
 from ..sessions.claim import accept_message, lookup_turn, turn_kind
 from ..sessions.drafts import add_draft
 from ..sessions.ending import compute_metrics, edit_summary, end_session
-from ..sessions.lifecycle import discard, reopen
+from ..sessions.lifecycle import change_language, discard, reopen
 from ..sessions.turn import StoredTurn, create_session, open_session, run_turn, stored_turn
 from ..streaming import event_stream, sse_response
 from . import ErrorSchema, blueprint
@@ -27,6 +27,7 @@ from .session_schemas import (
     ChatSessionDetailSchema,
     ChatSessionSchema,
     MessageInSchema,
+    SessionEditSchema,
     SessionListArgs,
     SessionStartSchema,
     SummaryEditSchema,
@@ -49,6 +50,7 @@ def dump(row: CoachingSession, detail: bool = False) -> dict:
         "id", "rep_id", "mode", "status", "stage", "opportunity_id", "account_id", "started_at",
         "ended_at", "confirmed_at", "summary", "help_asked")}
     data["transcript_visibility"] = _visibility(row)
+    data["language"] = ((row.state or {}).get("context") or {}).get("language") or "en"
     if detail:
         data["messages"] = row.messages if access.sees_transcript(g.user, row) else []
         data["commitments"] = row.commitments
@@ -120,6 +122,7 @@ class Sessions(MethodView):
         row = create_session(db.session, coach, g.user, data["mode"],
                              opportunity_id=data.get("opportunity_id"),
                              account_id=data.get("account_id"), new=data["new"],
+                             language=data["language"],
                              claim_seconds=current_app.config["TURN_CLAIM_SECONDS"])
         session_id = row.id
         db.session.close()
@@ -133,6 +136,16 @@ class SessionById(MethodView):
     def get(self, session_id):
         """Read a session: transcript, metrics, summary, commitments, help asked."""
         return dump(readable(session_id), detail=True)
+
+    @blp.arguments(SessionEditSchema)
+    @blp.response(200, ChatSessionDetailSchema)
+    @blp.alt_response(409, schema=ErrorSchema, description=(
+        "The session has ended. `reply_pending`: the coach is answering a message; try again."))
+    def patch(self, data, session_id):
+        """Change the language the coach speaks in your active session, from its next reply on."""
+        row = owned(session_id)
+        change_language(db.session, row, data["language"])
+        return dump(row, detail=True)
 
     @blp.response(204)
     @blp.alt_response(409, schema=ErrorSchema, description=(

@@ -33,14 +33,11 @@ def known_zone(value: str) -> None:
         raise ValidationError("Not a known IANA time zone (for example Europe/Madrid).")
 
 
-def known_locale(value: str) -> None:
-    if value and value not in language.shipped():
-        raise ValidationError(f"Not a language the coach knows: one of "
-                              f"{', '.join(language.shipped())}, or '' for not set.")
-
-
 def locale_field():
-    return fields.String(load_default="", validate=known_locale, metadata={
+    known = language.shipped()
+    return fields.String(load_default="", validate=validate.OneOf(
+        ["", *known], error=f"Not a language the coach knows: one of {', '.join(known)}, or '' "
+                            "for not set."), metadata={
         "description": "A language code (en, es, de, fr) the user's sessions start in; '' (not "
                        "set): the coach reads the language from the rep's first message. The "
                        "offline coach coaches in English and Spanish; a model engine in each."})

@@ -9,6 +9,7 @@ quick replies to offer with it; a picked one is the rep's answer, words alone on
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from . import language, quick_replies
@@ -180,6 +181,9 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
         return _walk(state, mode, stage, rep_text, choice, note, ack)
     if dated and stage.plan and stage.collect != "commitments":
         return Step(_advance(state, mode, stage), ack=ack)  # the plan is already a commitment
+    helping = _help_ahead(state, mode, stage, rep_text, lang)
+    if helping is not None:  # the help asked before the question: filed there, not re-asked
+        return Step(_advance(state, mode, helping), ack=ack)
     if dated_heard(state) and stage.collect == "commitments" and \
             is_vague(rep_text, stage.advance.probe_below_words, lang):
         return Step(_advance(state, mode, stage), ack=ack)  # 'nothing else': the list is done
@@ -203,6 +207,19 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
             or coach_turns >= rule.max_turns:
         return Step(_advance(state, mode, stage), ack=ack)
     return Step("ask", ack=ack)
+
+
+def _help_ahead(state, mode: Mode, stage: StageSpec, rep_text: str, lang) -> StageSpec | None:
+    """A request for help given while the coach still collects commitments: the rep answered
+    the help question before it came, so the answer is filed under it and it is not asked."""
+    if stage.collect != "commitments" or not dated_heard(state) or \
+            not lang.lexicon.commitments.help.search(rep_text):
+        return None
+    later = mode.stages[mode.stages.index(stage) + 1:]
+    helping = next((s for s in later if s.collect == "help"), None)
+    if helping is not None:
+        state.turns[-1] = replace(state.turns[-1], stage=helping.key)
+    return helping
 
 
 def _hear_commitments(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str):
@@ -252,7 +269,8 @@ def _walk(state, mode, stage, rep_text, choice, note, ack) -> Step:
                  for r in ratings_in(rep_text, items, current, lang)]
     said = lang.phrasing.said_back
     if heard:
-        noted = "; ".join(said.rating.format(skill=a["skill"], rating=a["value"]) for a in heard)
+        noted = "; ".join(said.rating.format(skill=mode.said(a["skill"]), rating=a["value"])
+                          for a in heard)
         ack = " ".join(x for x in (said.ratings.format(items=noted), ack) if x)
     used = state.flow.probes.get(stage.key, 0)
     if current is not None and current not in _rated(state) \

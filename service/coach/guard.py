@@ -24,7 +24,8 @@ from .substance import Said, findings
 
 LIST_LINE = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", re.M)
 MARKUP = re.compile(r"<[a-zA-Z/][^>]*>|\*\*|__|^#{1,6}\s|`", re.M)
-SENTENCE = re.compile(r"[^.!?\n]+[.!?]*", re.S)
+# a point between digits is no sentence end: "42.000 EUR" (Spanish thousands), "3.5 days"
+SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]*", re.S)
 
 
 @dataclass
@@ -70,8 +71,11 @@ def is_open(question: str, lang: Language = ENGLISH) -> bool:
 def telling_phrases(text: str, lang: Language = ENGLISH) -> list[str]:
     said, text = lang.guard, _plain(text)
     found = [m.group(0) for rx in said.telling.phrases for m in rx.finditer(text)]
+    # read in questions only: an accepted idea is told as a statement ('One option some reps
+    # use is ...'), advice dressed as a question is not
+    asked = " ".join(q for q in sentences(text) if q.endswith("?"))
     found += [f"advice as a question '{m.group(0)}'" for rx in said.questions.advice
-              for m in rx.finditer(text)]
+              for m in rx.finditer(asked)]
     for sentence in sentences(text):
         if sentence.endswith("?"):
             continue

@@ -10,17 +10,29 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 3) if whole else None
 
 
+def _after_yes(turns: list[dict], coach_turn: dict, lang: Language) -> bool:
+    """The idea the rep said yes to (after the offer, 'Would it help...?'): shared, not told."""
+    from .language.reading import says_yes
+
+    at = next(i for i, t in enumerate(turns) if t is coach_turn)
+    before = [t for t in turns[:at] if t["role"] in ("coach", "rep")][-2:]
+    return len(before) == 2 and before[1]["role"] == "rep" and says_yes(before[1]["text"], lang) \
+        and lang.phrasing.coach.offer_lead in before[0]["text"]
+
+
 def session_metrics(turns: list[dict], commitments_made: int, due_followed_up: int,
                     lang: Language = ENGLISH) -> dict:
     """``turns``: [{"role": "coach"|"rep", "text", "stage", "guard"}]. Raw counts beside ratios;
     the coach's turns are read in the session's language ``lang``."""
     coach = [t for t in turns if t["role"] == "coach"]
     rep = [t for t in turns if t["role"] == "rep"]
-    verdicts = [guard.check(t["text"], lang=lang) for t in coach]
+    shared = [_after_yes(turns, t, lang) for t in coach]  # an idea the rep asked for
+    verdicts = [guard.check(t["text"], lang=lang, offer_accepted=s)
+                for t, s in zip(coach, shared, strict=True)]
     questions = sum(v.questions for v in verdicts)
     asking_turns = sum(1 for v in verdicts if v.questions)
     open_turns = sum(1 for v in verdicts if v.open_question)
-    telling = sum(1 for v in verdicts if v.telling)
+    telling = sum(1 for v, s in zip(verdicts, shared, strict=True) if v.telling and not s)
     praise = sum(1 for v in verdicts if v.praise)
     coach_words = sum(len(t["text"].split()) for t in coach)
     rep_words = sum(len(t["text"].split()) for t in rep)

@@ -84,3 +84,17 @@ def summary_opening(path, value, stages, sources) -> tuple[str, ...]:
             fail(path, f"summary_opens_with[{index}]", "ratings come from a stage with each, "
                  "and this mode has none")
     return tuple(value)
+
+
+def whole_numbers(path, where, raw, allowed: set[str]) -> dict:
+    """A table of whole numbers >= 0 with only the ``allowed`` names (a stage's advance rule)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        fail(path, where, "must be a table")
+    for name, value in raw.items():
+        if name not in allowed:
+            fail(path, f"{where}.{name}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            fail(path, f"{where}.{name}", "must be a whole number >= 0")
+    return raw

@@ -1,6 +1,7 @@
 """Coaching modes: one TOML file per mode in ``prompts/modes/``; adding a mode is adding a file.
-
-Schema of a mode file (unknown fields are rejected so typos surface at load time)::
+Its texts in another language: ``prompts/modes/<code>/`` (mode_overlay.py). Every template is
+rendered with Jinja2 ``StrictUndefined`` (``prompt/render.py``). Schema of a mode file (unknown
+fields are rejected so typos surface at load time)::
 
     key = "weekly_review"        # required; equals the file name without .toml
     title = "Weekly review"      # required; shown to people
@@ -9,10 +10,9 @@ Schema of a mode file (unknown fields are rejected so typos surface at load time
     order = 1                    # optional; where pickers list the mode (lowest first, then title)
     offer = "Would it help to ...?"   # optional default for stages (see below)
     idea = "..."                 # optional default for stages (see below)
-    summary_opens_with = ["figures"]  # what the summary's first sentence draws on: the first of
-                                 # "opportunity", "account", "ratings" (a stage with each) and
-                                 # "figures" (the latest period's) the session has; default and
-                                 # when none: the mode's title alone
+    summary_opens_with = ["figures"]  # the summary's first sentence: the first the session has
+                                 # of "opportunity", "account", "ratings" (a stage with each),
+                                 # "figures" (the latest period's); else the mode's title alone
     summary_stages = ["..."]     # the stages with a `summary` lead, in the order a manager wants
                                  # them (default: file order); the summary keeps the first two
                                  # the rep answered
@@ -23,9 +23,8 @@ Schema of a mode file (unknown fields are rejected so typos surface at load time
     [[stages]]                   # ordered; the session walks them top to bottom
     key = "acknowledge"          # required, unique in the file
     goal = "..."                 # required; what the coach is after here (goes to the LLM)
-    questions = ["..."]          # required, non-empty; Jinja2 templates over the context. The
-                                 # offline coach tries them in order and skips one that was
-                                 # already asked or that needs data the context lacks.
+    questions = ["..."]          # required; Jinja2 templates over the context, tried in order
+                                 # (one already asked or needing absent data is skipped)
     probes = ["..."]             # required, non-empty; follow-ups for a short or vague answer
     after_commitments = ["...?"] # only with collect = "commitments": what the offline coach
                                  # asks here once the rep gave dated commitments, instead of the
@@ -33,17 +32,13 @@ Schema of a mode file (unknown fields are rejected so typos surface at load time
                                  # (default: whether they would add anything)
     fallback = "...?"            # required; one open question that renders with any context,
                                  # used when the guard rejects two drafts in a row
-    collect = ""                 # "", "commitments" or "help": what the summary draws from
-                                 # the rep's answers in this stage
-    plan = false                 # true: every action the rep names here is a commitment, dated
-                                 # or not (collect = "commitments" implies it); elsewhere only
-                                 # "I will ..." with a date or a measure counts
+    collect = ""                 # "", "commitments" or "help": what the summary draws from here
+    plan = false                 # true: every action named here is a commitment, dated or not
+                                 # (collect = "commitments" implies it); else only a dated "I will"
     each = ""                    # name of a list in [lists]: ask once per item (`item` in the
                                  # templates); the stage ends when every item has an answer
-    offer = "...?"               # optional: offers an idea as a question, after the rep asked
-                                 # twice for the answer
-    idea = "...?"                # optional: the brief, tentative idea given once they said yes;
-                                 # ends with a question
+    offer = "...?"               # optional: an idea offered as a question once the rep asked
+    idea = "...?"                # twice; the brief idea once they said yes (ends on a question)
     summary = "Strategy: {p}."   # the lead of this stage's key point in the manager's summary;
                                  # {p} is the gist of the rep's answers ("": not a key point;
                                  # not with collect or each, which have sentences of their own)
@@ -63,8 +58,6 @@ Schema of a mode file (unknown fields are rejected so typos surface at load time
     max_turns = 3                # or after this many coach turns here, whatever was said
     probe_below_words = 6        # an answer shorter than this (or vague) earns a probe
     max_probes = 1               # probes in this stage, at most
-
-Every template is rendered with Jinja2 ``StrictUndefined`` (see ``prompt/render.py``).
 """
 
 from __future__ import annotations
@@ -82,7 +75,9 @@ from .mode_file import (
     summary_order,
     template_list,
     text_field,
+    whole_numbers,
 )
+from .mode_overlay import add_translations
 from .prompt.render import PROMPTS_DIR
 from .summary.sentences import OPENINGS as SUMMARY_OPENINGS
 
@@ -138,6 +133,15 @@ class Mode:
     order: int = 100
     summary_opens_with: tuple[str, ...] = ()
     summary_stages: tuple[str, ...] = ()
+    names: dict = field(default_factory=dict)  # an item of a list -> how it is said
+    languages: dict = field(default_factory=dict, compare=False, repr=False)  # code -> Mode
+
+    def in_language(self, code: str) -> Mode:
+        """This mode spoken in ``code`` (prompts/modes/<code>/), English when not translated."""
+        return self.languages.get(code, self.languages.get("en", self))
+
+    def said(self, item: str | None) -> str | None:  # how a list's item is said in this language
+        return self.names.get(item, item) if item else item
 
     def stage(self, key: str) -> StageSpec:
         for stage in self.stages:
@@ -164,17 +168,7 @@ class Mode:
 
 
 def _advance(path, where, raw) -> Advance:
-    if raw is None:
-        return Advance()
-    if not isinstance(raw, dict):
-        fail(path, where, "must be a table")
-    allowed = set(Advance.__dataclass_fields__)
-    for name, value in raw.items():
-        if name not in allowed:
-            fail(path, f"{where}.{name}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            fail(path, f"{where}.{name}", "must be a whole number >= 0")
-    advance = Advance(**raw)
+    advance = Advance(**whole_numbers(path, where, raw, set(Advance.__dataclass_fields__)))
     if advance.max_turns < 1:
         fail(path, f"{where}.max_turns", "must be at least 1")
     return advance
@@ -301,4 +295,6 @@ def load_modes(path: str | Path | None = None) -> dict[str, Mode]:
     if len(remembering) > 1:
         raise ModeFileError(f"{folder}: modes {', '.join(remembering)} all remember answers; "
                             "later sessions keep one mode's (pre_call), so only one may")
-    return {m.key: m for m in modes}
+    found = {m.key: m for m in modes}
+    add_translations(folder, found)
+    return found

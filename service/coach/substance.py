@@ -21,7 +21,7 @@ QUOTED = re.compile(r"(?<!\w)'[^'\n]+'(?!\w)")  # 'a quotation', never the apost
 NEAR = 0.85         # share of content words two long questions have in common to be one
 LONG = 6            # ... question; a long one has at least this many content words
 COPIED_WORDS = 8    # consecutive words shared with the prompt that make a reply copied text
-ECHO_WORDS = 8      # consecutive words of the rep's last message said back verbatim
+ECHO_WORDS = 10     # consecutive words of the rep's last message said back verbatim
 # the most words a reply may have, by the flow's intent: the idea the rep accepted and the offer
 # need a sentence more; everything else is a short reflection and one question
 CAPS = {"idea": 60, "turn_back": 35, "steer": 35}
@@ -108,16 +108,15 @@ def _asks(lang: Language) -> re.Pattern:
     return re.compile("|".join(re.escape(s) for s in starts) + r"(?:(?<!\w)|(?!\w))", re.I)
 
 
-def _ask_start(question: str, lang: Language) -> int | None:
-    """Where the question's ask begins: its first word, or the first clause after a comma
-    that opens with an ask word ('Looking at your ratings, where ...'); None when no clause
-    opens with one."""
-    text = question.lower().replace("\u2019", "'")
+def _ask_end(text: str, lang: Language) -> int | None:
+    """Where the question's ask word ends: the one opening it, or opening the first clause
+    after a comma ('Looking at your ratings, where ...'); None when no clause opens with one."""
     lead = lang.guard.questions.open_lead_ins.match(text)
     starts = [lead.end() if lead else 0] + [m.end() for m in re.finditer(r",\s*", text)]
     for at in starts:
-        if _asks(lang).match(text, at + (text[at:at + 1] in "\u00bf")):
-            return at
+        found = _asks(lang).match(text, at + (text[at:at + 1] in "\u00bf"))
+        if found:
+            return found.end()
     return None
 
 
@@ -126,12 +125,11 @@ def stacked_asks(question: str, lang: Language = ENGLISH) -> list[str]:
     'Who or what' is one ask. Two halves opening with the same ask word ('Which do we help
     with, and which not?') are two asks too: the rep answers one and the other is lost, and the
     eval's listening figures count them so (service/evaluation/listening.py)."""
-    at = _ask_start(question, lang)
-    if at is None:
-        return []
     text = question.lower().replace("\u2019", "'")
-    first = words(text[at:])[0]
-    rest = text[at + text[at:].index(first) + len(first):]
+    end = _ask_end(text, lang)
+    if end is None:
+        return []
+    rest = text[end:]
     found = sorted((m for rx in lang.guard.questions.stacked for m in rx.finditer(rest)),
                    key=lambda m: m.start())
     asks, end = [], -1

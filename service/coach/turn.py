@@ -15,6 +15,7 @@ from dataclasses import replace as dc_replace
 from . import flow, guard, language
 from .engines.base import CoachTurn
 from .errors import EngineError
+from .language import session as session_language
 from .language.reflect import reflect
 from .modes import Mode, StageSpec, load_modes
 from .prompt.budget import count_messages, count_tokens, fit
@@ -63,37 +64,67 @@ class Coach:
         self.token_budget = token_budget
         self.max_reply_tokens = max_reply_tokens
 
+    def mode(self, state: SessionState) -> Mode:
+        """The session's mode in the session's language (English when it has no overlay)."""
+        return self.modes[state.mode].in_language(language.of(state.context).code)
+
     def open(self, state: SessionState):
         work = state.copy()
-        mode = self.modes[work.mode]
+        mode = self.mode(work)
         yield from self._speak(work, mode, flow.opening(work, mode))
         state.__dict__.update(work.__dict__)
 
     def respond(self, state: SessionState, rep_text: str, choice: str | None = None):
         work = state.copy()
-        mode = self.modes[work.mode]
-        step = flow.hear(work, mode, " ".join((rep_text or "").split()), choice)
+        text = " ".join((rep_text or "").split())
+        # a quick reply's label alone is too short to tell (detect.MIN_WORDS)
+        session_language.hear(work.context, text, sum(t.role == "rep" for t in work.turns))
+        mode = self.mode(work)  # after the language is heard: the rep's first words may set it
+        step = flow.hear(work, mode, text, choice)
         yield from self._speak(work, mode, step)
         state.__dict__.update(work.__dict__)
 
     def draft_summary(self, state: SessionState) -> SessionDraft:
-        return draft_summary(self.engine, self.modes[state.mode], state, self.token_budget)
+        return draft_summary(self.engine, self.mode(state), state, self.token_budget)
 
     def redraw(self, state: SessionState, summary: str, commitments: list[dict]) -> str:
         """The summary after the rep's edit: the record's parts drawn again (state.drawn is
         updated), the rep's own prose kept."""
-        fresh = redrawn_parts(self.modes[state.mode], state, commitments)
+        fresh = redrawn_parts(self.mode(state), state, commitments)
         text, state.drawn = redraw(summary, state.drawn, fresh), fresh
         return text
 
+    @property
+    def offline(self) -> bool:
+        """The engine is the built-in coach, which coaches only in full languages."""
+        return bool(getattr(self.engine, "builtin", False))
+
+    def _voice(self, work: SessionState) -> language.Language:
+        """The language this turn's reply is written in, for the guard: the session's, or, from
+        the offline coach in a language it does not coach in, English."""
+        lang = language.of(work.context)
+        return lang.offline if self.offline else lang
+
     def _speak(self, work: SessionState, mode: Mode, step: Step):
-        if step.say and (step.due is None or getattr(self.engine, "speaks_flow_lines", False)):
-            yield from self._say_fixed(work, step)
-        else:
-            yield from self._generate(work, mode, step)
+        work.context["replies_in"] = self._voice(work).code
+        fixed = step.say and (step.due is None or getattr(self.engine, "speaks_flow_lines", False))
+        turn = self._say_fixed(work, step) if fixed else self._generate(work, mode, step)
+        notice = session_language.notice(work.context, language.coached()) \
+            if self.offline else ""
+        if not notice:
+            yield from turn
+            return
+        yield Delta(notice + " ")  # the rep reads first why the coach goes on in English
+        for item in turn:
+            if isinstance(item, Replace):
+                item = Replace(f"{notice} {item.text}")
+            elif isinstance(item, TurnResult):
+                item.text = work.turns[-1].text = f"{notice} {item.text}"
+            yield item
 
     def _say_fixed(self, work: SessionState, step: Step):
-        verdict = guard.check(step.say, lang=language.of(work.context))
+        # the flow's own lines are in the language the offline coach writes the session in
+        verdict = guard.check(step.say, lang=language.of(work.context).offline)
         yield Delta(step.say)
         outcome = {"outcome": "passed" if verdict.ok else "fallback", "reasons": verdict.reasons}
         work.turns.append(TurnRecord("coach", step.say, "follow_up", guard=outcome))
@@ -102,7 +133,7 @@ class Coach:
 
     def _messages(self, work: SessionState, mode: Mode, stage: StageSpec, intent, item, ack=""):
         system = render_file("system.j2", mode=mode, stage=stage, intent=intent, item=item,
-                             ack=ack)
+                             ack=ack, language=language.of(work.context).name)
         folded = work.flow.folded
         # a flagged turn (an instruction to the coach) never reaches the model's prompt
         turns = [{"role": "assistant" if t.role == "coach" else "user",
@@ -122,7 +153,7 @@ class Coach:
     def _fallback(self, work, stage, item, said: Said) -> str:
         """The stage's fallback question (or, once asked, the first of the stage's and the
         coach's own questions the session has not had), after a reflection when both pass."""
-        lang = language.of(work.context)
+        lang = language.of(work.context).offline
         last = next((t.text for t in reversed(work.turns) if t.role == "rep"), "")
         says = lang.phrasing.coach
         candidates = [try_render(q, work.context, item=item) for q in
@@ -173,7 +204,8 @@ class Coach:
         intent = step.intent
         stage = mode.stage(work.stage)
         items = mode.items(stage, work.context)
-        item = items[min(work.flow.item_index, len(items) - 1)] if items else None
+        # the item as this language says it ('la prospección'): its key stays in the flow
+        item = mode.said(items[min(work.flow.item_index, len(items) - 1)]) if items else None
         asked = [t.text for t in work.turns if t.role == "coach"]
         turn = CoachTurn("reply", mode, stage, work.context,
                          self._messages(work, mode, stage, intent, item, step.ack),
@@ -181,7 +213,7 @@ class Coach:
                          asked=asked, turn_index=len(asked), ack=step.ack,
                          heard=flow.dated_heard(work), followed=step.followed, due=step.due)
         rules = {"offer_accepted": intent == "idea", "require_open": intent != "offer",
-                 "lang": language.of(work.context)}
+                 "lang": self._voice(work)}
         verdict, text = yield from self._draft(turn, rules, self._said(work, turn))
         outcome, reasons, usages = "passed", list(verdict.reasons), [turn.usage]
         if not verdict.ok:

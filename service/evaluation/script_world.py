@@ -30,6 +30,7 @@ def build_world(s, script: dict, today: date) -> tuple[User, dict]:
     admin, _ = create_organization(s, "Eval Corp", "Eval Admin", "admin@eval.test")
     rep = add_person(s, admin.org_id, "rep", rep_info.get("name", "Alex Rep"),
                      rep_info.get("email", "rep@eval.test"))
+    rep.locale = rep_info.get("locale", "")  # the language the rep's sessions start in
     s.flush()
     monthly_figures(s, rep.org_id, rep.id, today, {period.get("months_ago", 1): {
         k: (Decimal(str(period[k])) if k.endswith(("value", "quota")) else period[k])

@@ -17,26 +17,33 @@ SHOWN = [
 ]
 
 
-def from_messages(messages, commitments_made: int = 0) -> dict:
-    """The engine's own session_metrics over stored messages."""
+def from_messages(messages, commitments_made: int = 0, context: dict | None = None) -> dict:
+    """The engine's own session_metrics over stored messages, the coach's read in the language
+    they were written in (the session ``context`` says)."""
     from ..coach import session_metrics
+    from ..coach.language.session import replies_in
 
     turns = [{"role": m.role, "text": m.text, "stage": m.stage,
               "guard": {"outcome": m.guard_outcome} if m.guard_outcome else {}} for m in messages]
-    return session_metrics(turns, commitments_made, 0)
+    return session_metrics(turns, commitments_made, 0, replies_in(context))
+
+
+def _context(coaching: CoachingSession) -> dict:
+    return (coaching.state or {}).get("context") or {}
 
 
 def metrics_of(coaching: CoachingSession, messages=None) -> dict:
     if coaching.metrics:
         return coaching.metrics
     return from_messages(messages if messages is not None else coaching.messages,
-                         len(coaching.commitments))
+                         len(coaching.commitments), _context(coaching))
 
 
 def metrics_for_many(session: Session, sessions: list[CoachingSession]) -> dict[int, dict]:
     """Figures for many sessions: one query for the messages of those that stored none."""
     result = {s.id: s.metrics for s in sessions if s.metrics}
     missing = [s.id for s in sessions if not s.metrics]
+    contexts = {s.id: _context(s) for s in sessions}
     if missing:
         grouped = defaultdict(list)
         rows = session.execute(select(Message.session_id, Message.role, Message.text, Message.stage,
@@ -45,7 +52,7 @@ def metrics_for_many(session: Session, sessions: list[CoachingSession]) -> dict[
         for row in rows:
             grouped[row.session_id].append(row)
         for session_id in missing:
-            result[session_id] = from_messages(grouped[session_id])
+            result[session_id] = from_messages(grouped[session_id], context=contexts[session_id])
     return result
 
 

@@ -29,6 +29,7 @@ from service.coach import Mode, load_modes
 from ..access import get_own
 from ..coach.language import DEFAULT, ENGLISH, Language
 from ..coach.language import get as get_language
+from ..coach.language.session import period_label
 
 METRICS = ("pipeline_count", "proposals", "deals_closed", "pipeline_value", "closed_value",
            "quota", "attainment")
@@ -38,13 +39,6 @@ MAX_PERIODS = 4
 def _json_money(value) -> str:
     """Money for the stored context: an exact two-decimal string (JSON has no decimals)."""
     return str(Decimal(value or 0).quantize(Decimal("0.01")))
-
-
-def _label(snapshot: KpiSnapshot, lang: Language) -> str:
-    start, dates = snapshot.period_start, lang.phrasing.dates
-    if snapshot.period_type == "week":
-        return dates.week_of.format(day=start.day, month=lang.month(start), year=start.year)
-    return dates.month_year.format(month=lang.month(start), year=start.year)
 
 
 def _values(s: KpiSnapshot) -> dict:
@@ -74,8 +68,8 @@ def periods(db, rep_id: int, lang: Language = ENGLISH) -> tuple[list[dict], str]
     for i, row in enumerate(rows[:MAX_PERIODS]):
         now = _values(row)
         before = _values(rows[i + 1]) if i + 1 < len(rows) else {}
-        out.append({"label": _label(row, lang), "start": row.period_start.isoformat(),
-                    "type": row.period_type,
+        out.append({"label": period_label(row.period_start, row.period_type, lang),
+                    "start": row.period_start.isoformat(), "type": row.period_type,
                     "metrics": {m: _metric(now[m], before.get(m)) for m in METRICS}})
     return out, latest.currency
 
@@ -155,19 +149,25 @@ def open_commitments(db, rep_id: int) -> list[dict]:
 
 def build_context(db, rep_id: int, *, opportunity_id: int | None = None,
                   account_id: int | None = None, today: date | None = None,
-                  language: str = DEFAULT, modes: dict[str, Mode] | None = None) -> dict:
-    """The session's context; ``language`` (a code) words its period labels and is recorded
-    for the coach, which speaks it; ``modes`` (default: the shipped ones) say which earlier
-    answers on the deal are remembered."""
+                  language: str = "", language_source: str = "locale",
+                  modes: dict[str, Mode] | None = None) -> dict:
+    """The session's context; ``language`` (a code: the user's locale, or one chosen, said by
+    ``language_source``) words its period labels and is recorded for the coach, which speaks
+    it; '' for not set: English until the rep's messages tell (coach/language/session.py).
+    ``modes`` (default: the shipped ones) say which earlier answers on the deal are
+    remembered."""
     today = today or datetime.now(UTC).date()
     now = datetime.combine(today, datetime.max.time(), tzinfo=UTC)
     rep = db.get(User, rep_id)
     if rep is None:
         raise LookupError(f"no rep {rep_id}")
     org = db.get(Organization, rep.org_id)
-    figures, currency = periods(db, rep_id, get_language(language))
+    code = language or DEFAULT
+    figures, currency = periods(db, rep_id, get_language(code))
     context = {
-        "today": today.isoformat(), "language": language, "rep": {"id": rep.id, "name": rep.name},
+        "today": today.isoformat(), "language": code,
+        "language_source": language_source if language else "default",
+        "rep": {"id": rep.id, "name": rep.name},
         "currency": currency, "periods": figures, "skills_audit": skills_audit(db, rep_id),
         "skills": list(org.skills or []) if org else [],
         "opportunity": None, "account": None, "pre_call": None,

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import CoachingSession, Commitment, utcnow
 
-from ..coach import Coach, SessionState, language, session_metrics
+from ..coach import Coach, SessionState, session_metrics
+from ..coach.language import session as session_language
 from ..domain_errors import Conflict
 from .answers import apply_confirmed, correct
 from .turn import confirm_hooks
@@ -28,7 +29,7 @@ def compute_metrics(s: Session, row: CoachingSession) -> dict:
     followed = s.scalars(select(Commitment.id).where(
         Commitment.followed_up_session_id == row.id)).all()
     return session_metrics(transcript_turns(row), len(row.commitments), len(followed),
-                           language.of((row.state or {}).get("context")))
+                           session_language.replies_in((row.state or {}).get("context")))
 
 
 def end_session(sm: sessionmaker, coach: Coach, session_id: int) -> None:

@@ -1,5 +1,6 @@
 """A session's life outside its turns: the rep's active one (a new start resumes it), going
-back from "End session" to the chat, and discarding a session the rep does not want on record.
+back from "End session" to the chat, changing the language it is held in, and discarding a
+session the rep does not want on record.
 
 Nothing of an unconfirmed session is a fact yet, so discarding one removes all it made: its
 messages, drafted commitments, a skill assessment, follow-up answers given in it (those
@@ -20,9 +21,11 @@ from models import (
     SkillRating,
 )
 
+from ..coach import SessionState
+from ..coach.language import session as session_language
 from ..domain_errors import Conflict
 from .answers import undo_follow_ups
-from .claim import claim
+from .claim import claim, store_claimed
 
 
 def active_session(s: Session, rep_id: int) -> CoachingSession | None:
@@ -45,6 +48,19 @@ def _refuse_confirmed(row: CoachingSession, doing: str) -> None:
     if row.status == "confirmed":
         raise Conflict(f"This session is confirmed and shared with your manager; it cannot be "
                        f"{doing}.", code="session_confirmed")
+
+
+def change_language(s: Session, row: CoachingSession, code: str) -> None:
+    """The rep's coach speaks ``code`` from the next turn on (committed; the figures' period
+    labels are reworded). Only in an active session, and not while a turn runs (its reply would
+    be stored over the change): reply_pending then."""
+    if row.status != "active":
+        raise Conflict(f"This session is {row.status}; its language stays as it was.")
+    claim(s, row, seconds=30)
+    state = SessionState.from_dict(row.state)
+    session_language.switch(state.context, code, "chosen")
+    store_claimed(s, row, state=state.to_dict())
+    s.commit()
 
 
 def discard(s: Session, row: CoachingSession) -> None:

@@ -66,12 +66,13 @@ def due_commitments(s: Session, rep_id: int, today: date) -> list[dict]:
 
 def create_session(s: Session, coach: Coach, rep: User, mode: str, *,
                    opportunity_id: int | None = None, account_id: int | None = None,
-                   today: date | None = None, new: bool = False,
+                   today: date | None = None, new: bool = False, language: str = "",
                    claim_seconds: float = CLAIM_SECONDS) -> CoachingSession:
     """Validate, gather the rep's context and store an active session (committed), claimed
     by its opening turn (a message sent before the opening is stored gets reply_pending).
     While the rep has an active session this is refused (``session_active``, naming it) unless
-    ``new``: a start resumes the open conversation rather than leaving it behind."""
+    ``new``: a start resumes the open conversation rather than leaving it behind. The session
+    speaks ``language`` when given, else the rep's locale, else what their messages tell."""
     from models import Account
 
     from .context import build_context
@@ -92,7 +93,8 @@ def create_session(s: Session, coach: Coach, rep: User, mode: str, *,
     if not new:
         check_none_active(s, rep.id)
     context = build_context(s, rep.id, opportunity_id=opportunity_id, account_id=account_id,
-                            today=today, modes=coach.modes)
+                            today=today, modes=coach.modes, language=language or rep.locale,
+                            language_source="chosen" if language else "locale")
     state = SessionState(mode=mode, stage=spec.stages[0].key, context=context, turns=[],
                          due_commitments=due_commitments(s, rep.id, today))
     row = CoachingSession(org_id=rep.org_id, rep_id=rep.id, mode=mode, status="active",

@@ -111,3 +111,11 @@ def test_a_folder_is_guard_only_or_whole(tmp_path):
                                           .read_text("utf-8"), encoding="utf-8")
     with pytest.raises(LanguageFileError, match=r"^xx/guard.toml: missing"):
         language.load(folder)
+
+
+def test_an_accepted_idea_told_as_a_statement_is_no_advice_question():
+    idea = ("One option some reps use is to block a fixed hour each day for prospecting. "
+            "How might something like that fit your week?")
+    assert check(idea, offer_accepted=True).ok and not check(idea).telling
+    asked = "Which option some reps use would fit your week, calling the CFO first?"
+    assert check(asked).telling

@@ -147,9 +147,10 @@ def test_copied_prompt_text_counts_but_cited_records_do_not():
     assert not reasons(cited, data=data, asked=())
 
 
-def test_an_echo_is_eight_words_of_the_rep_but_a_commitment_read_back_is_not():
+def test_an_echo_is_ten_words_of_the_rep_but_a_commitment_read_back_is_not():
     assert any(r.startswith("echo") for r in reasons(
-        "So procurement at Globex went quiet after the audit. What now?"))
+        "So procurement at Globex went quiet after the audit, so two deals. What now?"))
+    assert not reasons("So procurement at Globex went quiet after the audit. What now?")
     assert not reasons("So procurement went quiet. What now?")
     rep = "I will book a meeting with the Fabrikam CFO by Friday."
     back = "You'll book a meeting with the Fabrikam CFO by Friday."

@@ -15,6 +15,7 @@ from datetime import date
 from .. import language
 from ..language.reflect import reflect
 from ..prompt.render import try_render
+from ..substance import ECHO_WORDS, shared_run
 from ..summary.draft import extract_summary
 from ..summary.schema import validate_summary
 from .base import CoachTurn
@@ -24,6 +25,16 @@ def _say(*parts: str) -> str:
     return " ".join(p.strip() for p in parts if p and p.strip())
 
 
+def _mirror(last: str, n: int, names: str, lang: language.Language) -> str:
+    """The reflection of the rep's last message, or a neutral line where it would say back a
+    whole clause of theirs word for word (the guard's echo, substance.py)."""
+    said = reflect(last, n, 7, names, lang)
+    if shared_run(said, last, ECHO_WORDS):
+        neutral = lang.phrasing.reflect.neutral
+        return neutral[n % len(neutral)]
+    return said
+
+
 def _brief(reflection: str, question: str) -> str:
     """A reflection plus the question, unless together they run past 18 words (the rep talks most)."""
     if len(reflection.split()) + len(question.split()) > 18:
@@ -31,7 +42,7 @@ def _brief(reflection: str, question: str) -> str:
     return _say(reflection, question)
 
 
-FIGURE = re.compile(r"[A-Z]{3} \d[\d,.]*\d|\d[\d.]*%")
+FIGURE = re.compile(r"[A-Z]{3} \d[\d,.]*\d|\d[\d,.]*\d [A-Z]{3}\b|\d[\d.,]*%")  # EUR 42,000; 42.000 EUR
 
 
 def _already(question: str, asked: list[str]) -> bool:
@@ -44,6 +55,7 @@ def _already(question: str, asked: list[str]) -> bool:
 
 class GuidedEngine:
     name = "guided"
+    builtin = True  # coaches only in the full languages; elsewhere in English (lang.offline)
     speaks_flow_lines = True
 
     def _pick(self, turn: CoachTurn, templates, *, skip_asked: bool = True) -> str | None:
@@ -99,11 +111,11 @@ class GuidedEngine:
             # once every closing line was said, the coach's own question, then the stage's
             question = self._pick(turn, close) or self._pick(turn, [says.default_question]) or \
                 self._pick(turn, [turn.stage.fallback]) or close[n % len(close)]
-            return _brief(turn.ack or reflect(last, n, 7, names, lang), question)
+            return _brief(turn.ack or _mirror(last, n, names, lang), question)
         if turn.correction:  # a regeneration: play it safe with the stage's fallback
             return _say(try_render(turn.stage.fallback, turn.context, item=turn.item) or "")
         return _say(turn.ack, self._question(turn, lang)) if turn.ack else \
-            _brief(reflect(last, n, 7, names, lang), self._question(turn, lang))
+            _brief(_mirror(last, n, names, lang), self._question(turn, lang))
 
     def stream(self, turn: CoachTurn) -> Iterator[str]:
         text = self.reply_text(turn)

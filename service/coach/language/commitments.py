@@ -70,7 +70,8 @@ def _clean(clause: str, lang: Language) -> str:
     core = clause.strip(" ,.;:-")
     for _ in range(3):
         core = lang.lexicon.commitments.lead_in.sub("", core).strip(" ,.;:-")
-    return core
+    # written the way a commitment is: 'enviaré el plan' -> 'enviar el plan'
+    return lang.lexicon.commitments.base_form.sub(lambda m: m["base"], core, count=1)
 
 
 def commitments_in(text: str, today: date, *, strict: bool = False,

@@ -147,9 +147,15 @@ def _sure(phrase: str, text: str, lang: Language) -> bool:
     words = [w for w in words if w]
     if len(words) < 3 or words[0] in said.unsure_starts or words[-1] in said.dangling:
         return False
-    if any(w in said.first_person for w in words):
+    if _first_person(phrase, lang):
         return False  # 'So my pipeline is thin': the person was not turned
     return in_language(text, lang)
+
+
+def _first_person(phrase: str, lang: Language) -> bool:
+    """Whether the rep still speaks in the phrase ('my', Spanish 'dediqué' the swap missed)."""
+    return any(w.strip(PUNCTUATION).lower() in lang.lexicon.reflect.first_person
+               for w in phrase.split())
 
 
 def in_language(text: str, lang: Language) -> bool:
@@ -189,7 +195,8 @@ def follow_up_ack(text: str, status: str, lang: Language = ENGLISH) -> str:
         phrase = phrase[0].lower() + phrase[1:]
     sentence = says.follow_up.format(lead=lead, note=phrase) if len(phrase.split()) >= 2 else \
         says.follow_up_short.format(lead=lead)
-    if len(sentence.split()) > 14 or telling_phrases(sentence, lang) \
+    if len(sentence.split()) > 14 or _first_person(phrase, lang) \
+            or telling_phrases(sentence, lang) \
             or praise_phrases(sentence, lang):
         return says.follow_up_short.format(lead=lead)
     return sentence

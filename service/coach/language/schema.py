@@ -53,7 +53,7 @@ LEXICON = {
                     "measure_lead": Pattern("measure"), "count": Pattern(), "measure_cue": Pattern(),
                     "measure_tail": Pattern(), "outcome": Pattern(), "help": Pattern(),
                     "before_date": Pattern(), "conditional": Pattern(), "hypothetical": Pattern(),
-                    "merge_ignore": Words()},
+                    "merge_ignore": Words(), "base_form": Pattern("base")},
     "reflect": {"second_person": Map(), "second_person_after_subject": Map(),
                 "third_person": Map(), "third_person_after_subject": Map(), "subjects": Words(),
                 "lower_case_only": Words(), "stop": Words(), "trailing": Words(), "cuts": Words(),
@@ -108,7 +108,8 @@ PHRASING = {
         "labels": Table(FIGURES), "plural": Ordered(FIGURES), "no_quota": Text(),
         "not_known": Text(), "not_recorded": Text(), "at": Text("now"), "flat": Text("now"),
         "up": Text("pct", "now", "before"), "down": Text("pct", "now", "before"),
-        "headline": Text("label", "movement"), "headline_plural": Text("label", "movement")},
+        "headline": Text("label", "movement"), "headline_plural": Text("label", "movement"),
+        "money": Text("currency", "amount"), "thousands": Text(), "decimal": Text()},
 }
 
 # Every language has this file, also one the offline coach does not speak: its name, and what

@@ -15,13 +15,16 @@ from ..language import ENGLISH, Language
 MONEY = {"pipeline_value", "closed_value", "quota"}
 
 
-def money(value, currency: str = "") -> str:
+def money(value, currency: str = "", lang: Language = ENGLISH) -> str:
+    """'EUR 42,000' in English, '42.000 EUR' in Spanish (where '42,000' would read as 42)."""
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return str(value)
+    says = lang.phrasing.figures
     text = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    return f"{currency} {text}".strip()
+    text = text.replace(",", "\0").replace(".", says.decimal).replace("\0", says.thousands)
+    return says.money.format(currency=currency, amount=text).strip()
 
 
 def _amount(value) -> Decimal | None:
@@ -49,7 +52,7 @@ def figure(metric: str, value, currency: str = "", lang: Language = ENGLISH) -> 
     if value is None:
         return says.not_recorded
     if metric in MONEY:
-        return money(value, currency)
+        return money(value, currency, lang)
     if metric == "attainment":
         return pct(value, lang)
     return str(value)

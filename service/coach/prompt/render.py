@@ -42,7 +42,7 @@ def _worded(function):
     return in_language
 
 
-env.filters.update(money=money, pct=_worded(pct), upfirst=lambda s: s[:1].upper() + s[1:])
+env.filters.update(money=_worded(money), pct=_worded(pct), upfirst=lambda s: s[:1].upper() + s[1:])
 env.globals.update(movement=_worded(movement), figure=_worded(figure), stated=_worded(stated),
                    skip=skip)
 

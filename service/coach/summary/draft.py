@@ -80,9 +80,11 @@ def redrawn_parts(mode, state, commitments: list[dict]) -> dict:
     """The record's parts drawn again after the rep edited commitments or answers: the
     opening (ratings), the follow-ups and the commitments; the points and the help stay."""
     lang = language.of(state.context)
-    return {**state.drawn, "opening": _opening(mode, state),
-            "follow_ups": drawn.follow_ups_sentence(state.flow.answers, lang),
-            "commitments": sentences.commitments_sentence(commitments, lang)}
+    fresh = {"opening": _opening(mode, state),
+             "follow_ups": drawn.follow_ups_sentence(state.flow.answers, lang),
+             "commitments": sentences.commitments_sentence(commitments, lang)}
+    return {**state.drawn, **{key: drawn.named_as_written(text, state.context)
+                              for key, text in fresh.items()}}
 
 
 def draft_summary(engine, mode, state, token_budget: int) -> SessionDraft:
@@ -91,7 +93,8 @@ def draft_summary(engine, mode, state, token_budget: int) -> SessionDraft:
     ctx = state.context
     kept = [t for t in state.turns if not t.flag]
     system = render_file("summary.j2", mode=mode, rep=ctx.get("rep") or {"name": "the rep"},
-                         today=ctx.get("today") or date.today().isoformat())
+                         today=ctx.get("today") or date.today().isoformat(),
+                         language=language.of(ctx).name)
     turns = [{"role": "assistant" if t.role == "coach" else "user", "content": t.text,
               "stage": t.stage} for t in kept]
     head = [{"role": "system", "content": system}, data_message(ctx)]
@@ -109,6 +112,6 @@ def draft_summary(engine, mode, state, token_budget: int) -> SessionDraft:
     commitments = [{**c, "opportunity_id": opportunity_id}
                    for c in heard_commitments(state.flow.heard) or data["commitments"]]
     help_asked = data["help_asked"].strip()
-    points = drawn.named_as_written(data["summary"].strip(), ctx)
-    parts = drawn.parts_for(opening, answers, points, commitments, help_asked, lang)
+    parts = {key: drawn.named_as_written(text, ctx) for key, text in drawn.parts_for(
+        opening, answers, data["summary"].strip(), commitments, help_asked, lang).items()}
     return SessionDraft(drawn.compose(parts), commitments, help_asked, parts)

@@ -33,6 +33,9 @@ def follow_ups_sentence(answers: list[dict], lang: Language = ENGLISH) -> str:
             continue
         name = (answer.get("text") or says.earlier_commitment).strip().rstrip(".")
         note = gist(answer.get("note") or "", words=10, first=True, lang=lang)
+        word = note.split(" ", 1)[0]
+        if word and re.search(rf"(?<!\w){re.escape(word.capitalize())}(?!\w)", name):
+            note = word.capitalize() + note[len(word):]  # a name the commitment says: 'Fabrikam'
         outcomes.append(says.follow_up.format(
             name=name[:1].lower() + name[1:], status=says.statuses[answer.get("value") or "unclear"],
             note=says.follow_up_note.format(note=note) if note else ""))

@@ -97,8 +97,8 @@ def _on_ratings(mode, context, answers, who, lang, ratings=None) -> str:
     low = min(r for _, r in ratings)
     top = max(ratings, key=lambda x: x[1])
     return lang.phrasing.summary.ratings.format(
-        title=mode.title, who=who, low=low, high=top[1], highest=top[0],
-        lowest=", ".join(s for s, r in ratings if r == low))
+        title=mode.title, who=who, low=low, high=top[1], highest=mode.said(top[0]),
+        lowest=", ".join(mode.said(s) for s, r in ratings if r == low))
 
 
 def _on_figures(mode, context, answers, who, lang, ratings=None) -> str:
