@@ -35,9 +35,12 @@ def _mirror(last: str, n: int, names: str, lang: language.Language) -> str:
     return said
 
 
-def _brief(reflection: str, question: str) -> str:
-    """A reflection plus the question, unless together they run past 18 words (the rep talks most)."""
-    if len(reflection.split()) + len(question.split()) > 18:
+def _brief(reflection: str, question: str, asked: list[str] = ()) -> str:
+    """A reflection plus the question, unless together they run past 18 words (the rep talks
+    most) or the reflection was said before this session (a rotating neutral line): then the
+    question alone."""
+    if len(reflection.split()) + len(question.split()) > 18 or \
+            any(reflection and reflection in text for text in asked):
         return question
     return _say(reflection, question)
 
@@ -80,7 +83,10 @@ class GuidedEngine:
             found = self._pick(turn, stage.probes) or self._pick(turn, stage.questions)
         else:
             found = self._pick(turn, stage.questions) or self._pick(turn, stage.probes)
-        return found or try_render(stage.fallback, turn.context, item=turn.item) or \
+        # every line of the step was asked: an unasked one before any repeat
+        return found or self._pick(turn, [stage.fallback, lang.phrasing.coach.default_question,
+                                          *lang.phrasing.coach.spare]) or \
+            try_render(stage.fallback, turn.context, item=turn.item) or \
             lang.phrasing.coach.default_question
 
     def reply_text(self, turn: CoachTurn) -> str:
@@ -111,11 +117,11 @@ class GuidedEngine:
             # once every closing line was said, the coach's own question, then the stage's
             question = self._pick(turn, close) or self._pick(turn, [says.default_question]) or \
                 self._pick(turn, [turn.stage.fallback]) or close[n % len(close)]
-            return _brief(turn.ack or _mirror(last, n, names, lang), question)
+            return _brief(turn.ack or _mirror(last, n, names, lang), question, turn.asked)
         if turn.correction:  # a regeneration: play it safe with the stage's fallback
             return _say(try_render(turn.stage.fallback, turn.context, item=turn.item) or "")
         return _say(turn.ack, self._question(turn, lang)) if turn.ack else \
-            _brief(_mirror(last, n, names, lang), self._question(turn, lang))
+            _brief(_mirror(last, n, names, lang), self._question(turn, lang), turn.asked)
 
     def stream(self, turn: CoachTurn) -> Iterator[str]:
         text = self.reply_text(turn)
