@@ -17,6 +17,7 @@ from .language.commitments import commitments_in, merge, spoken_due
 from .language.reading import (
     asks_for_answer,
     classify_follow_up,
+    feels_strain,
     is_injection,
     is_vague,
     needs_no_help,
@@ -132,6 +133,9 @@ def _follow_up_answer(state: SessionState, rep_text: str, choice: str | None,
         return Step("follow_up", say=f"{said_back} {question}".strip(), answers=[answer],
                     choices=quick_replies.follow_up(following.get("id"), lang), due=following,
                     followed=value)
+    if "care" not in state.flow.probes and feels_strain(note, lang):  # before the figures
+        state.flow.probes["care"] = 1
+        return Step("care", followed=value, answers=[answer])
     # say back how it went, then open the mode with the figures
     return Step("open", ack=said_back, followed=value, answers=[answer])
 

@@ -52,3 +52,14 @@ def test_a_rep_who_keeps_asking_gets_one_offer_and_no_line_twice(context):
         "Just tell me what to do.", "What should I do?", "Any advice?")]
     assert sum(1 for t in texts if "here is an offer" in t) == 1
     assert len(set(texts)) == len(texts)  # the turn-backs vary; nothing is said twice
+
+
+def test_strain_said_in_a_follow_up_answer_comes_before_the_figures(context):
+    coach = Coach(make_engine("guided"))
+    state = SessionState(mode="weekly_review", stage="", context=context, due_commitments=[
+        {"id": 7, "text": "Prepare the Contoso review", "due_date": "2025-03-04"}])
+    list(coach.open(state))
+    reply = say(coach, state, "No, I did not get to it. My daughter has been in and out of "
+                              "hospital this week.")
+    assert reply.intent == "care" and "quota" not in reply.text
+    assert reply.answers[0]["value"] == "not_yet"  # the answer is still heard
