@@ -24,7 +24,12 @@ from service.auth import authenticate
 from service.coach import FakeEngine
 from service.db import db
 
-REPLY = "So the pricing call moved to Thursday. What would make that call go the way you want?"
+REPLY = "So the pricing call moved to Thursday. What would make call {n} go the way you want?"
+
+
+def reply(turn) -> str:
+    """A reply as long as a real one, its question new each turn (the guard rejects a repeat)."""
+    return REPLY.format(n=turn.turn_index)
 TEXT = "The pricing call slipped to Thursday because the CFO was travelling; I still think we win."
 TURNS_PER_SESSION = 25
 
@@ -48,7 +53,7 @@ def build(url: str):
     fresh_database(url)
     (token,) = seed_reps(url, 1)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "LOG_LEVEL": "WARNING",
-                      "COACH_ENGINE_INSTANCE": FakeEngine(default=REPLY, chunks=1), **UNLIMITED})
+                      "COACH_ENGINE_INSTANCE": FakeEngine(default=reply, chunks=1), **UNLIMITED})
     add_floor(app)
     return app, token
 

@@ -28,7 +28,7 @@ QUESTIONS = [
     "What was different this time compared with before?",
     "Which part of that is within your control?",
     "What would make the biggest difference from here?",
-    "What exactly will you do next, and by when?",
+    "What exactly will you do next?",
     "How could your manager help you with that?",
 ]
 
@@ -43,7 +43,8 @@ def socratic_reply(messages: list[dict], n: int) -> str:
     users = _rep_texts(messages)
     if not users:
         return "Thanks for making time for this. What stands out to you in your figures this period?"
-    return f"{reflect(users[-1], n)} {QUESTIONS[n % len(QUESTIONS)]}".strip()
+    # a seven-word reflection at most, as the offline coach's: longer would echo the rep
+    return f"{reflect(users[-1], n, 7)} {QUESTIONS[n % len(QUESTIONS)]}".strip()
 
 
 def summary_json(messages: list[dict]) -> dict:
@@ -100,7 +101,10 @@ class Handler(BaseHTTPRequestHandler):
                 "model": body.get("model", "fake"), "usage": usage,
                 "choices": [{"index": 0, "finish_reason": "stop",
                              "message": {"role": "assistant", "content": text}}]})
-        self._stream(body, n, text, usage)
+        try:
+            self._stream(body, n, text, usage)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client stopped reading (the guard stopped it)
 
     def _chunk(self, payload: str):
         data = payload.encode()

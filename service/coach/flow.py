@@ -260,6 +260,7 @@ def _walk(state, mode, stage, rep_text, choice, note, ack) -> Step:
     items = mode.items(stage, state.context)
     index = state.flow.item_index
     current = items[index] if index < len(items) else None
+    known = {(a["skill"], a["value"]) for a in state.flow.answers if a["kind"] == "rating"}
     if choice is not None and current is not None:
         heard = [remember(state, {"kind": "rating", "skill": current, "value": int(choice),
                                   "note": note[:500], "source": "choice"})]
@@ -269,8 +270,9 @@ def _walk(state, mode, stage, rep_text, choice, note, ack) -> Step:
                  for r in ratings_in(rep_text, items, current, lang)]
     said = lang.phrasing.said_back
     if heard:
-        noted = "; ".join(said.rating.format(skill=mode.said(a["skill"]), rating=a["value"])
-                          for a in heard)
+        noted = "; ".join(  # the same rating again is said as kept, never the same line twice
+            (said.rating_kept if (a["skill"], a["value"]) in known else said.rating).format(
+                skill=mode.said(a["skill"]), rating=a["value"]) for a in heard)
         ack = " ".join(x for x in (said.ratings.format(items=noted), ack) if x)
     used = state.flow.probes.get(stage.key, 0)
     if current is not None and current not in _rated(state) \

@@ -5,6 +5,12 @@ accepted an offered idea), praises nothing, and is plain text. By default the qu
 also be open; the flow relaxes that only for the "Would it help to ...?" offer. Advice put as a
 question ("Have you tried ...?") is telling. What counts as an open start, telling or praise is
 the reply's language's (its guard.toml).
+
+Given ``said`` (substance.Said: the session's earlier questions, the turn's prompt, the rep's
+last message, the intent), it also judges substance: no repeated question, no stacked asks, no
+copied prompt text, no long echo of the rep, no more words than the turn's cap. ``partial=True``
+judges the start of a reply still streaming: only what more text could not mend fails (see
+release.py).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .language import ENGLISH, Language
+from .substance import Said, findings
 
 LIST_LINE = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+", re.M)
 MARKUP = re.compile(r"<[a-zA-Z/][^>]*>|\*\*|__|^#{1,6}\s|`", re.M)
@@ -85,18 +92,19 @@ def praise_phrases(text: str, lang: Language = ENGLISH) -> list[str]:
 
 
 def check(text: str, *, offer_accepted: bool = False, require_open: bool = True,
-          lang: Language = ENGLISH) -> GuardVerdict:
+          lang: Language = ENGLISH, said: Said | None = None,
+          partial: bool = False) -> GuardVerdict:
     """The verdict on one coach reply, read with the session's language (English by default)."""
     body = (text or "").strip()
     reasons: list[str] = []
     questions = [s for s in sentences(body) if s.endswith("?")]
     count = sum(s.count("?") for s in questions) if questions else 0
     open_question = bool(questions) and is_open(questions[-1], lang)
-    if count == 0:
+    if count == 0 and not partial:
         reasons.append("no question: end with one open question")
     elif count > 1:
         reasons.append(f"{count} questions: ask exactly one")
-    if body and not body.endswith("?"):
+    if body and not body.endswith("?") and (count or not partial):
         reasons.append("does not end on the question")
     if count and require_open and not open_question:
         reasons.append("closed question: ask an open one (what, how, which, tell me about)")
@@ -112,7 +120,9 @@ def check(text: str, *, offer_accepted: bool = False, require_open: bool = True,
         reasons.append("empty praise (" + ", ".join(dict.fromkeys(praised)) + ")")
     if MARKUP.search(body):
         reasons.append("formatting: plain text only")
-    if not body:
+    if not body and not partial:
         reasons.append("empty reply")
+    if said is not None and body:
+        reasons += findings(body, said, lang, sentences)
     return GuardVerdict(ok=not reasons, reasons=reasons, questions=count,
                         open_question=open_question, telling=telling, praise=bool(praised))

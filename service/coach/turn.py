@@ -18,10 +18,12 @@ from .errors import EngineError
 from .language import session as session_language
 from .language.reflect import reflect
 from .modes import Mode, StageSpec, load_modes
-from .prompt.budget import fit
-from .prompt.context_block import data_message
+from .prompt.budget import count_messages, count_tokens, fit
+from .prompt.context_block import block_wording, data_message
 from .prompt.render import render_file, try_render
+from .release import Gate
 from .state import SessionState, Step, TurnRecord
+from .substance import Said
 from .summary.draft import SessionDraft, draft_summary, redrawn_parts
 from .summary.record import redraw
 
@@ -148,13 +150,55 @@ class Coach:
         work.digest = digest
         return messages
 
-    def _fallback(self, work, stage, item) -> str:
+    def _fallback(self, work, stage, item, said: Said) -> str:
+        """The stage's fallback question (or, once asked, the first of the stage's and the
+        coach's own questions the session has not had), after a reflection when both pass."""
         lang = language.of(work.context).offline
         last = next((t.text for t in reversed(work.turns) if t.role == "rep"), "")
-        question = try_render(stage.fallback, work.context, item=item) or \
-            lang.phrasing.coach.default_question
+        says = lang.phrasing.coach
+        candidates = [try_render(q, work.context, item=item) for q in
+                      (stage.fallback, *stage.probes, *stage.questions)]
+        candidates = [q for q in candidates if q] + [says.default_question, *says.close]
+        plain = dc_replace(said, rep="")  # our own question: it never echoes the rep
+        question = next((q for q in candidates if guard.check(q, lang=lang, said=plain).ok),
+                        candidates[0])
         text = f"{reflect(last, len(work.turns), lang=lang)} {question}".strip()
-        return text if guard.check(text, lang=lang).ok else question
+        return text if guard.check(text, lang=lang, said=said).ok else question
+
+    def _said(self, work: SessionState, turn: CoachTurn) -> Said:
+        """What this turn's reply is judged against (substance.Said)."""
+        rep = next((t.text for t in reversed(work.turns) if t.role == "rep"), "")
+        extra = getattr(self.engine, "instructions", None)
+        prompt = [m["content"] for m in turn.messages if m["role"] == "system"]
+        prompt += extra(turn) if extra else [turn.correction or ""]
+        return Said(asked=tuple(turn.asked), prompt=tuple(p for p in prompt if p),
+                    data=block_wording(),
+                    rep=rep, intent=turn.intent, said_back=turn.ack)
+
+    def _draft(self, turn: CoachTurn, rules: dict, said: Said):
+        """Stream one draft through the gate: yields the text that passed, returns the verdict
+        and the whole draft. The engine is stopped at the first sentence that fails."""
+        gate = Gate(lambda text, partial: guard.check(text, partial=partial, said=said, **rules))
+        pieces = self.engine.stream(turn)
+        try:
+            for piece in pieces:
+                shown = gate.feed(piece)
+                if shown:
+                    yield Delta(shown)
+                if gate.failed:
+                    break
+        finally:
+            close = getattr(pieces, "close", None)
+            if close:
+                close()
+        if gate.failed and turn.usage is None and getattr(self.engine, "reports_usage", False):
+            # stopped before the server's usage came: what it read and wrote still counts
+            turn.usage = {"prompt_tokens": count_messages(turn.messages),
+                          "completion_tokens": count_tokens(gate.text)}
+        verdict, rest = gate.finish()
+        if rest:
+            yield Delta(rest)
+        return verdict, gate.text.strip()
 
     def _generate(self, work: SessionState, mode: Mode, step: Step):
         intent = step.intent
@@ -170,25 +214,21 @@ class Coach:
                          heard=flow.dated_heard(work), followed=step.followed, due=step.due)
         rules = {"offer_accepted": intent == "idea", "require_open": intent != "offer",
                  "lang": self._voice(work)}
-        parts = []
-        for piece in self.engine.stream(turn):
-            parts.append(piece)
-            yield Delta(piece)
-        text = "".join(parts).strip()
-        verdict = guard.check(text, **rules)
+        verdict, text = yield from self._draft(turn, rules, self._said(work, turn))
         outcome, reasons, usages = "passed", list(verdict.reasons), [turn.usage]
         if not verdict.ok:
             retry = dc_replace(turn, correction="; ".join(verdict.reasons), usage=None)
+            said = self._said(work, retry)
             try:
                 text = "".join(self.engine.stream(retry)).strip()
-                second = guard.check(text, **rules)
+                second = guard.check(text, said=said, **rules)
             except EngineError:
                 second = guard.GuardVerdict(ok=False, reasons=["engine failed on retry"])
             usages.append(retry.usage)
             outcome = "regenerated" if second.ok else "fallback"
             if not second.ok:
                 reasons += [r for r in second.reasons if r not in reasons]
-                text = step.say or self._fallback(work, stage, item)
+                text = step.say or self._fallback(work, stage, item, said)
             yield Replace(text)
         text = " ".join(text.split())
         record = {"outcome": outcome, "reasons": reasons}

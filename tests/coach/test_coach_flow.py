@@ -113,7 +113,7 @@ def test_prompt_stays_under_budget_however_long_the_session(context):
 
 
 def test_no_other_reps_data_reaches_the_engine(context):
-    engine = FakeEngine(GOOD, GOOD)
+    engine = FakeEngine(GOOD, "So it was slow. Which deal shows that most clearly?")
     coach = Coach(engine)
     state = SessionState(mode="weekly_review", stage="", context=context)
     list(coach.open(state))

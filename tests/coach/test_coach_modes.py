@@ -9,6 +9,7 @@ from service.coach.guard import check
 from service.coach.modes import parse_mode
 from service.coach.prompt.context_block import render_context_block
 from service.coach.prompt.render import render_file, render_text
+from service.coach.state import TurnRecord
 
 EXPECTED = {"weekly_review", "opportunity_strategy", "account_planning", "territory_planning",
             "pre_call_planning", "call_debrief", "skills_audit"}
@@ -153,7 +154,7 @@ def test_a_new_mode_is_just_a_file(tmp_path, context):
 def test_a_new_mode_runs_through_any_engine(tmp_path, context):
     replies = ["So three deals stalled. What do you believe is behind that?",
                "You see the total cost as hidden. Which belief could you test this month?",
-               "The proposals are a test bed. How will you test that, and when?",
+               "The proposals are a test bed. How will you test that?",
                "Calls by Friday, then the template. What will you take away from today?",
                "You noticed a pattern. What have you noticed in your recent deals?"]
     summary = {"summary": "Dana will test whether hidden total cost stalls deals.",
@@ -248,7 +249,7 @@ def test_pickers_list_modes_in_the_order_the_files_declare(modes):
 
 @pytest.mark.parametrize("mode_key, stage, question", [
     ("territory_planning", "commit", "What number will tell you it is working?"),
-    ("weekly_review", "commit", "What else, if anything, would you add?"),
+    ("weekly_review", "commit", "How will you know it has worked?"),
 ])
 def test_once_dated_commitments_are_given_the_coach_asks_for_more_not_for_dates(
         modes, context, mode_key, stage, question):
@@ -256,3 +257,11 @@ def test_once_dated_commitments_are_given_the_coach_asks_for_more_not_for_dates(
     state = SessionState(mode=mode_key, stage=stage, context=context)
     reply = list(coach.respond(state, "I will call the five logistics accounts by Friday."))[-1]
     assert reply.text == f"You'll call the five logistics accounts by Friday. {question}"
+
+
+def test_a_commitment_without_a_date_is_asked_by_when_next_one_ask_at_a_time(modes, context):
+    coach = Coach(GuidedEngine(), modes=modes)
+    state = SessionState(mode="weekly_review", stage="commit", context=context)
+    state.turns.append(TurnRecord("coach", "What exactly will you do first?", "commit"))
+    reply = list(coach.respond(state, "I will call the five logistics accounts."))[-1]
+    assert reply.text.endswith("By when will that be done?")

@@ -9,7 +9,14 @@ import pytest
 
 from service.coach import Coach, EngineBadOutput, SessionState
 from service.coach.engines.openai import SUMMARY_NOW
-from tests.coach.test_coach_openai import REPLY, Server, completion, engine_for, sse, stream_response
+from tests.coach.test_coach_openai import (
+    AGAIN,
+    Server,
+    completion,
+    engine_for,
+    sse,
+    stream_response,
+)
 
 BODY = {"summary": "Two meetings booked; the third slipped.", "help_asked": "",
         "commitments": [{"text": "Book the third meeting", "due_date": "2025-03-07",
@@ -19,7 +26,7 @@ BODY = {"summary": "Two meetings booked; the third slipped.", "help_asked": "",
 def session_then_summary(context, *summaries):
     """A session whose transcript ends on the coach's line, as an ended session's does; then
     its summary, answered with ``summaries``."""
-    server = Server(stream_response(sse()), stream_response(sse()), *summaries)
+    server = Server(stream_response(sse()), stream_response(sse(AGAIN)), *summaries)
     coach = Coach(engine_for(server))
     state = SessionState(mode="weekly_review", stage="", context=context)
     list(coach.open(state))
@@ -34,7 +41,7 @@ def test_the_summary_request_ends_on_our_instruction_not_the_coachs_line(context
     sent = server.requests[-1]
     assert sent["response_format"]["type"] == "json_schema"
     assert sent["messages"][-1] == {"role": "system", "content": SUMMARY_NOW}
-    assert sent["messages"][-2] == {"role": "assistant", "content": REPLY}
+    assert sent["messages"][-2] == {"role": "assistant", "content": AGAIN}  # the coach's last line
     # bounds a grammar enforces, so a looping small model still closes the JSON
     items = sent["response_format"]["json_schema"]["schema"]["properties"]["commitments"]
     assert items["maxItems"] == 8

@@ -7,7 +7,7 @@ import httpx2
 
 from service.coach import Coach, GuidedEngine, SessionState, TurnResult, check
 from service.coach.language.commitments import commitments_in
-from tests.coach.test_coach_openai import Server, engine_for, sse
+from tests.coach.test_coach_openai import AGAIN, Server, engine_for, sse
 
 DUE = [{"id": 5, "text": "Send the Contoso pricing proposal", "due_date": "2025-03-05"}]
 ANSWERS = [
@@ -71,7 +71,7 @@ def test_a_start_date_is_not_the_due_date():
 def test_openai_request_carries_the_follow_up_as_guidance_and_the_token_parameter(context):
     stream = {"content-type": "text/event-stream"}
     server = Server(httpx2.Response(200, text=sse(), headers=stream),
-                    httpx2.Response(200, text=sse(), headers=stream))
+                    httpx2.Response(200, text=sse(AGAIN), headers=stream))
     coach = Coach(engine_for(server, token_param="max_completion_tokens"))
     state = SessionState(mode="weekly_review", stage="", context=context,
                          due_commitments=[dict(c) for c in DUE])

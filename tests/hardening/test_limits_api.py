@@ -5,11 +5,16 @@ import pytest
 from service import limits
 from service.coach import FakeEngine
 
-QUESTION = "What stands out to you in your week so far?"
+
+def new_question(turn):
+    """A question not asked before in the session (the guard would reject a repeat)."""
+    return f"What stands out to you about turn {turn.turn_index}?"
 
 
 class MeteredEngine(FakeEngine):
     """A FakeEngine that reports token usage, as the OpenAI engine does."""
+
+    reports_usage = True
 
     def stream(self, turn):
         yield from super().stream(turn)
@@ -20,7 +25,7 @@ class MeteredEngine(FakeEngine):
 def limited_app(app):
     app.config.update(RATE_LIMIT_TURNS="3/minute", RATE_LIMIT_SESSION_STARTS="2/hour",
                       MAX_TURNS_PER_SESSION=2, ORG_DAILY_TOKENS=100_000,
-                      COACH_ENGINE_INSTANCE=MeteredEngine(default=QUESTION))
+                      COACH_ENGINE_INSTANCE=MeteredEngine(default=new_question))
     app.extensions["limits"] = limits.Limits(app)
     return app
 

@@ -10,6 +10,7 @@ from service.coach import EngineUnavailable, FakeEngine
 from .test_faults import hold_write_lock
 
 QUESTION = "What stands out to you in your week so far?"
+AGAIN = "So two meetings slipped. What made them slip?"  # a new question: a repeat is rejected
 
 
 @pytest.fixture
@@ -44,11 +45,11 @@ def test_the_last_allowed_turn_that_failed_at_the_model_can_be_resent(limited, e
     token = orgs["one"].tokens["rep_a1"]
     sid = start(api, token)
     assert say(api, token, sid, "a").status_code == 200
-    engine.enqueue(EngineUnavailable("the model is down"))
+    engine.enqueue(EngineUnavailable("the model is down"), AGAIN)
     assert say(api, token, sid, "b").status_code == 503  # the second and last turn: stored
     resent = say(api, token, sid, "b")
     assert resent.status_code == 200, resent.get_json()
-    assert resent.get_json()["reply"]["text"] == QUESTION
+    assert resent.get_json()["reply"]["text"] == AGAIN
     assert say(api, token, sid, "b").status_code == 200  # and again: the stored reply
     capped = say(api, token, sid, "c")
     assert capped.status_code == 409 and capped.get_json()["error"]["code"] == "turn_limit"

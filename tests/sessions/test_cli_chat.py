@@ -142,7 +142,8 @@ def test_a_rating_picked_by_number_becomes_the_assessment_on_confirmation(app, w
     output = chat(app, world, "7", "1", "1",
                   "Discovery has moved most: I ask about budget and timing early in every call.",
                   "4, I prepare every call", "/end")
-    assert "How do you rate prospecting, 1 to 5" in output and "1) 1  2) 2  3) 3  4) 4  5) 5" in output
+    assert "How do you rate prospecting, on a scale of 1 to 5" in output
+    assert "1) 1  2) 2  3) 3  4) 4  5) 5" in output
     assert "rating prospecting: 4/5 (picked)" in output
     [row] = sessions_of(session, world)
     assert session.scalar(select(SkillAssessment).where(

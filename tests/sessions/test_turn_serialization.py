@@ -14,6 +14,7 @@ from service.api import sessions as sessions_api
 from service.coach import FakeEngine
 
 QUESTION = "What stands out to you in your week so far?"
+NEXT = "So the pricing call slipped. What would make the next one go your way?"  # not a repeat
 SENDERS = 6
 
 
@@ -112,7 +113,7 @@ def test_sends_while_a_reply_is_pending_get_reply_pending(app, orgs, session, ga
 
 
 def test_a_claim_left_by_a_dead_process_lapses_and_the_resend_takes_over(app, orgs, session):
-    app.config["COACH_ENGINE_INSTANCE"] = FakeEngine(default=QUESTION)
+    app.config["COACH_ENGINE_INSTANCE"] = FakeEngine(QUESTION, default=NEXT)
     token = orgs["one"].tokens["rep_a1"]
     sid = start(app, token)
     row = session.get(CoachingSession, sid)
@@ -129,5 +130,5 @@ def test_a_claim_left_by_a_dead_process_lapses_and_the_resend_takes_over(app, or
         turn_claimed_until=utcnow() - timedelta(seconds=1)))  # the claim's time is up
     session.commit()
     status, body = send(app, token, sid, "lost")
-    assert status == 200 and body["reply"]["text"] == QUESTION
+    assert status == 200 and body["reply"]["text"] == NEXT
     assert stored_and_state(session, sid) == (1, 1)

@@ -21,6 +21,9 @@ from .conftest import Partial, coach_messages, open_widget, start_session
 pytestmark = pytest.mark.browser
 
 XSS = "<img src=x onerror=alert(1)>"
+REGENERATED = "Which part of that matters most to you right now?"  # the guard's second draft
+# long enough that the session's language is read as English (a bare tag reads as German)
+TYPED = f"I typed {XSS} myself while I was looking at the pipeline report this morning"
 
 HOST_PAGE = """<!doctype html><html><head><title>Intranet</title></head><body><h1>Intranet</h1>
 <script src="{base}/widget.js"></script>
@@ -140,24 +143,27 @@ def test_html_from_the_model_or_the_rep_is_shown_as_text(demo, scripted, browser
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     gate = threading.Event()
-    # The guard rejects markup in a finished reply, but what streams before it is the model's own.
+    # The guard rejects markup sentence by sentence as it streams: the model's HTML is held
+    # back, never shown, and the regenerated reply replaces it.
     scripted.enqueue("What would you like to look at first?",
-                     Partial(f"So {XSS} <script>window.__xss = 1</script>", " what else?", gate=gate))
+                     Partial(f"So {XSS} <script>window.__xss = 1</script>. And", " what else?",
+                             gate=gate), REGENERATED)
     open_widget(page, demo.url + "/demo?rep=nia")
     start_session(page, "Weekly review")
     box = page.get_by_label(re.compile("Your message"))
-    box.fill(f"I typed {XSS} myself")
+    box.fill(TYPED)
     box.press("Enter")
-    streaming = page.locator(".msg.coach.streaming .text")
-    expect(streaming).to_have_text(f"So {XSS} <script>window.__xss = 1</script>")
+    expect(page.locator(".msg.rep .text")).to_have_text([TYPED])
     widget = page.locator("#salescoach-widget")
+    page.wait_for_timeout(300)  # the model's first sentence has streamed by now
+    expect(widget).not_to_contain_text("__xss")
     assert widget.locator("img").count() == widget.locator("script").count() == 0
     gate.set()
-    expect(streaming).to_have_count(0)
-    expect(coach_messages(page).last).to_have_text("What would you like to look at next?")
+    expect(page.locator(".msg.coach.streaming")).to_have_count(0)
+    expect(coach_messages(page).last).to_have_text(REGENERATED)
 
     page.reload()  # the stored transcript is rendered as text too
-    expect(page.locator(".msg.rep .text")).to_have_text([f"I typed {XSS} myself"])
+    expect(page.locator(".msg.rep .text")).to_have_text([TYPED])
     assert widget.locator("img").count() == 0
     page.wait_for_timeout(300)  # give a would-be onerror handler the chance to fire
     assert dialogs == []

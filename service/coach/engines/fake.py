@@ -1,4 +1,7 @@
-"""A scripted engine for tests: queue replies (or exceptions) and inspect what it was asked."""
+"""A scripted engine for tests: queue replies (or exceptions) and inspect what it was asked.
+
+``default`` answers when the queue is empty: a text, or a function of the CoachTurn (the guard
+rejects a question asked before, so a test running many turns needs a new one each time)."""
 
 from __future__ import annotations
 
@@ -23,9 +26,11 @@ class FakeEngine:
         self.queue.extend(items)
         return self
 
-    def _next(self):
+    def _next(self, turn: CoachTurn):
         if self.queue:
             item = self.queue.popleft()
+        elif callable(self.default):  # a reply made for the turn, e.g. a new question each time
+            item = self.default(turn)
         elif self.default is not None:
             item = self.default
         else:
@@ -37,7 +42,7 @@ class FakeEngine:
 
     def stream(self, turn: CoachTurn) -> Iterator[str]:
         self.history.append(turn)
-        text = self._next()
+        text = self._next(turn)
         if not isinstance(text, str):
             raise AssertionError(f"FakeEngine: expected queued text for a reply, got {text!r}")
         size = max(1, -(-len(text) // self.chunks))
@@ -46,7 +51,7 @@ class FakeEngine:
 
     def complete_json(self, turn: CoachTurn, schema: dict) -> dict:
         self.history.append(turn)
-        item = self._next()
+        item = self._next(turn)
         if not isinstance(item, dict):
             raise AssertionError(f"FakeEngine: expected a queued dict for JSON, got {item!r}")
         return item

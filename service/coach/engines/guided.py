@@ -15,6 +15,7 @@ from datetime import date
 from .. import language
 from ..language.reflect import reflect
 from ..prompt.render import try_render
+from ..substance import ECHO_WORDS, shared_run
 from ..summary.draft import extract_summary
 from ..summary.schema import validate_summary
 from .base import CoachTurn
@@ -24,9 +25,22 @@ def _say(*parts: str) -> str:
     return " ".join(p.strip() for p in parts if p and p.strip())
 
 
-def _brief(reflection: str, question: str) -> str:
-    """A reflection plus the question, unless together they run past 18 words (the rep talks most)."""
-    if len(reflection.split()) + len(question.split()) > 18:
+def _mirror(last: str, n: int, names: str, lang: language.Language) -> str:
+    """The reflection of the rep's last message, or a neutral line where it would say back a
+    whole clause of theirs word for word (the guard's echo, substance.py)."""
+    said = reflect(last, n, 7, names, lang)
+    if shared_run(said, last, ECHO_WORDS):
+        neutral = lang.phrasing.reflect.neutral
+        return neutral[n % len(neutral)]
+    return said
+
+
+def _brief(reflection: str, question: str, asked: list[str] = ()) -> str:
+    """A reflection plus the question, unless together they run past 18 words (the rep talks
+    most) or the reflection was said before this session (a rotating neutral line): then the
+    question alone."""
+    if len(reflection.split()) + len(question.split()) > 18 or \
+            any(reflection and reflection in text for text in asked):
         return question
     return _say(reflection, question)
 
@@ -61,11 +75,18 @@ class GuidedEngine:
                 self._pick(turn, [lang.phrasing.coach.after_commitments])
             if found:
                 return found
-        if turn.intent == "probe":
+        # the stage asked what the rep will do and heard no date yet: its probes ask by when
+        # and how they will know, one at a time, before the next commitment
+        undated = stage.collect == "commitments" and not turn.heard and \
+            any(_already(q, turn.asked) for q in stage.questions[:1])
+        if turn.intent == "probe" or undated:
             found = self._pick(turn, stage.probes) or self._pick(turn, stage.questions)
         else:
             found = self._pick(turn, stage.questions) or self._pick(turn, stage.probes)
-        return found or try_render(stage.fallback, turn.context, item=turn.item) or \
+        # every line of the step was asked: an unasked one before any repeat
+        return found or self._pick(turn, [stage.fallback, lang.phrasing.coach.default_question,
+                                          *lang.phrasing.coach.spare]) or \
+            try_render(stage.fallback, turn.context, item=turn.item) or \
             lang.phrasing.coach.default_question
 
     def reply_text(self, turn: CoachTurn) -> str:
@@ -93,12 +114,14 @@ class GuidedEngine:
             return _say(try_render(turn.stage.idea, turn.context, item=turn.item) or "")
         if turn.intent == "close":
             close = says.close
-            question = next((q for q in close if not _already(q, turn.asked)), close[n % len(close)])
-            return _brief(turn.ack or reflect(last, n, 7, names, lang), question)
+            # once every closing line was said, the coach's own question, then the stage's
+            question = self._pick(turn, close) or self._pick(turn, [says.default_question]) or \
+                self._pick(turn, [turn.stage.fallback]) or close[n % len(close)]
+            return _brief(turn.ack or _mirror(last, n, names, lang), question, turn.asked)
         if turn.correction:  # a regeneration: play it safe with the stage's fallback
             return _say(try_render(turn.stage.fallback, turn.context, item=turn.item) or "")
         return _say(turn.ack, self._question(turn, lang)) if turn.ack else \
-            _brief(reflect(last, n, 7, names, lang), self._question(turn, lang))
+            _brief(_mirror(last, n, names, lang), self._question(turn, lang), turn.asked)
 
     def stream(self, turn: CoachTurn) -> Iterator[str]:
         text = self.reply_text(turn)

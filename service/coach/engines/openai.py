@@ -81,6 +81,7 @@ def map_error(exc: BaseException) -> EngineError:
 
 class OpenAIEngine:
     name = "openai"
+    reports_usage = True  # the stream's last chunk carries it (stream_options include_usage)
 
     def __init__(self, *, api_key: str | None = None, base_url: str | None = None,
                  model: str = "gpt-4o-mini", timeout: float = 30.0, max_retries: int = 2,
@@ -134,6 +135,12 @@ class OpenAIEngine:
             notes.append(DUE)
         return notes
 
+    def instructions(self, turn: CoachTurn) -> list[str]:
+        """What this engine tells the model beyond the turn's messages (the guidance and a
+        correction): the guard checks a reply copies none of it."""
+        notes = self._guidance(turn)
+        return notes + ([CORRECTION.format(reason=turn.correction)] if turn.correction else [])
+
     def _messages(self, turn: CoachTurn) -> list[dict]:
         messages = [{"role": m["role"], "content": m["content"]} for m in turn.messages]
         # the system prompt and the data block lead; guidance and facts go before the transcript
@@ -155,6 +162,7 @@ class OpenAIEngine:
 
     def stream(self, turn: CoachTurn) -> Iterator[str]:
         finished = None
+        chunks = None
         try:
             chunks = self.client.chat.completions.create(
                 model=self.model, messages=self._messages(turn), stream=True,
@@ -170,6 +178,9 @@ class OpenAIEngine:
                         finished = choice.finish_reason
         except (openai.OpenAIError, httpx2.HTTPError, httpx2.StreamError) as exc:
             raise map_error(exc) from exc
+        finally:
+            if chunks is not None:  # the guard stopped reading: end the model's generation too
+                chunks.close()
         if finished is None:
             raise EngineBadOutput("the model stream ended without a finish_reason")
 

@@ -76,6 +76,7 @@ PHRASING = {
                   "commitments_more": Text("count"),
                   "follow_up_leads": Table(FOLLOW_UP_STATUSES), "follow_up": Text("lead", "note"),
                   "follow_up_short": Text("lead"), "rating": Text("skill", "rating"),
+                  "rating_kept": Text("skill", "rating"),
                   "ratings": Text("items")},
     "choices": {"follow_up": Table(FOLLOW_UP_STATUSES[:4]), "offer": Table(OFFER_ANSWERS),
                 "hint": Text()},
@@ -84,7 +85,7 @@ PHRASING = {
     "coach": {"default_question": Text(), "turn_back_lead": Texts(), "turn_back": Texts(),
               "steer_back": Texts(), "care_lead": Texts(), "care_question": Texts(),
               "terse": Texts(), "contrast": Text("pct", "period"), "contrast_question": Texts(),
-              "offer_lead": Text(), "after_commitments": Text(), "close": Texts()},
+              "offer_lead": Text(), "spare": Texts(), "after_commitments": Text(), "close": Texts()},
     "summary": {
         "the_rep": Text(), "session": Text("title", "who"),
         "opportunity": Text("title", "who", "name", "account", "amount", "days", "stage",
@@ -116,7 +117,8 @@ PHRASING = {
 # the guard reads a coach reply with (a model engine coaches in any language that has it).
 GUARD = {
     "language": {"name": Text(), "native": Text()},
-    "questions": {"open_starts": Ordered(), "open_lead_ins": Pattern(), "advice": Patterns()},
+    "questions": {"open_starts": Ordered(), "open_lead_ins": Pattern(), "advice": Patterns(),
+                  "closed_starts": Words(), "stacked": Patterns("ask"), "little_words": Words()},
     "telling": {"phrases": Patterns(), "imperatives": Words()},
     "praise": {"phrases": Patterns()},
 }
