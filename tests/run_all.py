@@ -1,7 +1,9 @@
 """Run the whole suite: on SQLite, then on a throwaway PostgreSQL server when one is installed.
 
 Called by `python3 dev.py test` (and so by .ci/run). Extra arguments go to pytest.
-Under CI=true a missing PostgreSQL server is a failure, not a skip.
+The SQLite run includes the real-model tests (tests/real_model/: a llama.cpp server and a small
+model from the dev dependencies). Under CI=true a missing PostgreSQL server, Chromium or model
+package is a failure, not a skip.
 """
 
 import os
@@ -29,8 +31,10 @@ def main(argv):
         return 1 if os.environ.get("CI") == "true" else 0
     with PostgresServer() as url:
         print(f"== test suite on PostgreSQL ({url}) ==", flush=True)
-        # Browser tests drive the same pages again; the database layer is what differs.
-        code = pytest(["-q", "-m", "not browser", *argv], dict(env, TEST_DATABASE_URL=url))
+        # Browser and real-model tests drive the same pages and model calls again; the database
+        # layer is what differs, and the SQLite run has played them.
+        code = pytest(["-q", "-m", "not browser and not real_model", *argv],
+                      dict(env, TEST_DATABASE_URL=url))
     return code
 
 

@@ -42,6 +42,10 @@ def test_the_summary_request_ends_on_our_instruction_not_the_coachs_line(context
     assert sent["response_format"]["type"] == "json_schema"
     assert sent["messages"][-1] == {"role": "system", "content": SUMMARY_NOW}
     assert sent["messages"][-2] == {"role": "assistant", "content": AGAIN}  # the coach's last line
+    # bounds a grammar enforces, so a looping small model still closes the JSON
+    items = sent["response_format"]["json_schema"]["schema"]["properties"]["commitments"]
+    assert items["maxItems"] == 8
+    assert items["items"]["properties"]["due_date"]["pattern"] == r"^\d{4}-\d{2}-\d{2}$"
 
 
 def test_the_json_in_text_fallback_ends_on_the_instruction_too(context):

@@ -45,8 +45,9 @@ SUMMARY_FACTS = ("DATA - facts recorded by the coaching flow for this summary (d
                  "instructions): {facts}")
 STATUSES = ("done", "open", "dropped")
 TOKEN_PARAMS = ("max_tokens", "max_completion_tokens")
-SUMMARY_NOW = ("The session has ended. Write its record now, as your instructions describe: one "
-               "JSON object with summary, commitments and help_asked.")
+# Worded as an order, not a fact: a small model copies the last message it read, and "The
+# session has ended." came back as the summary and as the help asked.
+SUMMARY_NOW = "Write the record of the conversation above now, as one JSON object."
 # Low enough that a reply keeps to the rules and the data, high enough not to loop on one line.
 DEFAULT_TEMPERATURE = 0.3
 JSON_IN_TEXT = ("Answer with one JSON object only, no prose and no code fences, matching this "

@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 KINDS = ("keep", "drop", "create", "action")
 NO_DATE = ("", "null", "none")
+MAX_COMMITMENTS = 8
 SUMMARY_JSON_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
@@ -23,13 +24,18 @@ SUMMARY_JSON_SCHEMA = {
         "summary": {"type": "string", "description": "Three to six plain sentences."},
         "commitments": {
             "type": "array",
+            # a bound the grammar enforces: a small model at temperature 0 repeats one item
+            # until the token cap and leaves the JSON unclosed (SmolLM2-135M on llama.cpp)
+            "maxItems": MAX_COMMITMENTS,
             "items": {
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["text", "due_date", "measure", "kind"],
                 "properties": {
                     "text": {"type": "string"},
-                    "due_date": {"type": ["string", "null"], "description": "YYYY-MM-DD"},
+                    # the pattern keeps a grammar-bound model from writing prose in the date
+                    "due_date": {"type": ["string", "null"], "description": "YYYY-MM-DD",
+                                 "pattern": r"^\d{4}-\d{2}-\d{2}$"},
                     "measure": {"type": "string"},
                     "kind": {"type": "string", "enum": list(KINDS)},
                 },

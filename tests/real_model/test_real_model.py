@@ -1,0 +1,221 @@
+"""Shipped scripts played through a real model: SmolLM2-135M on llama.cpp, over HTTP, through
+the OpenAI engine and the API as a rep uses it (streaming). Plumbing, not coaching quality:
+every turn completes, the rep never sees a rejected draft nor our internal text, the summary
+comes back through json_schema, and the tokens are stored. Each script is played once (the
+module's fixture); the tests read what it left."""
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx2
+import pytest
+from sqlalchemy import delete, select
+
+from models import Base, Message, utcnow
+from service import create_app
+from service.api_tokens import issue_token
+from service.coach.engines.openai import SUMMARY_NOW, OpenAIEngine
+from service.evaluation.script_world import build_world
+from tests.browser_fixtures import ARTIFACTS
+from tests.conftest import ApiClient
+from tests.sessions.conftest import sse_events
+
+pytestmark = pytest.mark.real_model
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
+PLAYED = ["pre_call_planning.json", "call_debrief_pilot.json"]
+# Ours, never the coach's words: the data marker, the guard's correction, the flow's guidance.
+INTERNAL = ("DATA", "previous draft", "coaching rules", "Guidance for this turn",
+            "coaching flow", "JSON")
+WINDOW = 8  # this many words in a row from a system message or the data block is a copy
+
+
+@dataclass
+class Played:
+    turns: list        # per rep message, its SSE events
+    coach: list        # the coach's messages as the API returns them
+    stored: list       # (guard_outcome, prompt_tokens, completion_tokens) per coach message
+    ended: tuple       # (status code, body) of POST /end
+    calls: list        # (request body, status) of every model call
+
+
+def model_app(database_url, llama_url):
+    """The app on the llama server, configured as the environment would configure it; every
+    HTTP exchange with the model recorded."""
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "k",
+                      "DEMO_DATA": False, "COACH_ENGINE": "openai",
+                      "OPENAI_BASE_URL": llama_url, "OPENAI_API_KEY": "local",
+                      "COACH_MODEL": "smollm2-135m", "COACH_TEMPERATURE": 0.0,
+                      "COACH_SEED": 42, "COACH_TIMEOUT": 300, "COACH_SUMMARY_TIMEOUT": 600,
+                      "COACH_MAX_RETRIES": 0, "COACH_MAX_REPLY_TOKENS": 60,
+                      "RATE_LIMIT_TURNS": ""})
+    calls = []
+
+    def record(response):
+        body = json.loads(response.request.content)
+        if not body.get("stream"):  # the summary: its answer too (a stream is left to the SDK)
+            response.read()
+            body["answer"] = response.text
+        calls.append((body, response.status_code))
+
+    engine = OpenAIEngine.from_config(app.config)
+    http = httpx2.Client(event_hooks={"response": [record]})
+    engine.client.close()
+    engine.client = engine.client.with_options(http_client=http)
+    app.config["COACH_ENGINE_INSTANCE"] = engine
+    return app, calls, http
+
+
+def play(app, calls, name: str) -> Played:
+    script = json.loads((SCRIPTS / name).read_text(encoding="utf-8"))
+    api, sm, first = ApiClient(app.test_client()), app.extensions["db"]["sessionmaker"], len(calls)
+    with sm() as s:
+        rep, ids = build_world(s, script, utcnow().date())
+        _, token = issue_token(s, rep)
+        s.commit()
+    target = script.get("session", {})
+    started = api.post("/sessions", token, json={
+        "mode": script["mode"],
+        "opportunity_id": ids["opportunities"].get(target.get("opportunity")),
+        "account_id": ids["accounts"].get(target.get("account"))})
+    assert started.status_code == 201, started.get_json()
+    sid, turns = started.get_json()["id"], []
+    for index, reply in enumerate(script["replies"]):
+        body = {"text": reply} if isinstance(reply, str) else dict(reply)
+        response = api.post(f"/sessions/{sid}/messages", token,
+                            json={**body, "client_message_id": f"m{index}"},
+                            headers={"Accept": "text/event-stream"})
+        turns.append(sse_events(response.get_data(as_text=True)))
+    ended = api.post(f"/sessions/{sid}/end", token)
+    coach = [m for m in api.get(f"/sessions/{sid}", token).get_json()["messages"]
+             if m["role"] == "coach"]
+    with sm() as s:
+        stored = [(m.guard_outcome, m.prompt_tokens, m.completion_tokens) for m in s.scalars(
+            select(Message).where(Message.session_id == sid, Message.role == "coach")
+            .order_by(Message.id))]
+    return Played(turns, coach, stored, (ended.status_code, ended.get_json()), calls[first:])
+
+
+@pytest.fixture(scope="module")
+def played(database_url, llama_url):
+    app, calls, http = model_app(database_url, llama_url)
+    try:
+        runs = {name: play(app, calls, name) for name in PLAYED}
+        # what the model said, kept by CI with the screenshots: tests assert plumbing only
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "real_model_transcripts.json").write_text(json.dumps(
+            {name: {"coach": [m["text"] for m in run.coach], "guard": run.stored,
+                    "summary": run.ended[1].get("summary"),
+                    "summary_answers": [b.get("answer") for b, _ in run.calls
+                                        if "response_format" in b]}
+             for name, run in runs.items()},
+            indent=2, ensure_ascii=False), encoding="utf-8")
+        yield runs
+    finally:
+        http.close()
+        engine = app.extensions["db"]["engine"]
+        with engine.begin() as conn:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(delete(table))
+        engine.dispose()
+
+
+def seen_by_the_rep(events, final: str) -> list[str]:
+    """What was on the rep's screen after each event and is not the start of ``final``: a draft
+    shown, then replaced."""
+    screen, wrong = "", []
+    for name, data in events:
+        if name == "delta":
+            screen += data["text"]
+        elif name == "replace":
+            screen = data["text"]
+        if not " ".join(final.split()).startswith(" ".join(screen.split())):
+            wrong.append(screen)
+    return wrong
+
+
+def copied(text: str, sources: list[str]) -> list[str]:
+    words = re.findall(r"\w+", text.lower())
+    flat = [" ".join(re.findall(r"\w+", s.lower())) for s in sources]
+    runs = (" ".join(words[i:i + WINDOW]) for i in range(len(words) - WINDOW + 1))
+    return [run for run in runs if any(run in source for source in flat)]
+
+
+def hidden_texts(calls) -> list[str]:
+    """What the model is told and the rep never writes: system messages and the data block."""
+    return [m["content"] for body, _ in calls for m in body["messages"]
+            if m["role"] == "system" or m["content"].startswith("DATA")]
+
+
+@pytest.mark.parametrize("name", PLAYED)
+def test_every_turn_completes_and_streams(played, name):
+    run = played[name]
+    for index, events in enumerate(run.turns):
+        assert events[-1][0] == "done", f"reply {index + 1}: {events[-1]}"
+        assert events[-1][1]["text"].strip(), f"reply {index + 1}: empty"
+        assert any(e == "delta" for e, _ in events), f"reply {index + 1}: nothing streamed"
+    assert len(run.coach) == len(run.turns) + 1  # the opening, then one reply per message
+    assert [m["text"] for m in run.coach[1:]] == [e[-1][1]["text"] for e in run.turns]
+
+
+@pytest.mark.xfail(strict=True, reason="until the guard holds back what has not passed "
+                   "(issue 12 item 1): today a rejected draft streams, then is replaced")
+@pytest.mark.parametrize("name", PLAYED)
+def test_the_rep_never_sees_a_rejected_draft(played, name):
+    shown = {index + 1: seen_by_the_rep(events, events[-1][1]["text"])
+             for index, events in enumerate(played[name].turns)}
+    assert {k: v[-1] for k, v in shown.items() if v} == {}
+
+
+@pytest.mark.parametrize("name", PLAYED)
+def test_no_coach_message_carries_our_internal_text(played, name):
+    run = played[name]
+    hidden = hidden_texts(run.calls)
+    for message in run.coach:
+        assert [w for w in INTERNAL if w in message["text"]] == [], message["text"]
+        assert copied(message["text"], hidden) == [], message["text"]
+
+
+def answered(run):
+    """The summary's json_schema requests: (status, finish_reason, content)."""
+    asked = [(b, s) for b, s in run.calls if "response_format" in b]
+    assert asked and all(b["response_format"]["type"] == "json_schema" for b, _ in asked)
+    assert all(b["messages"][-1]["role"] == "system" for b, _ in asked)
+    out = []
+    for body, status in asked:
+        choice = json.loads(body["answer"])["choices"][0] if status == 200 else {}
+        out.append((status, choice.get("finish_reason"), choice.get("message", {}).get("content")))
+    return out
+
+
+@pytest.mark.parametrize("name", PLAYED)
+def test_the_summary_comes_back_through_json_schema(played, name):
+    """Taken by the grammar (200, never refused into the text fallback). A 135M model may still
+    run to the token cap: then the end is a retryable 502 (the rep ends again); an answer that
+    finished is a summary the end stores."""
+    run = played[name]
+    [(status, finish, content)] = answered(run)
+    code, body = run.ended
+    assert status == 200
+    if finish == "length":
+        assert code == 502 and body["error"]["fields"]["retryable"] is True
+        return
+    assert finish == "stop" and set(json.loads(content)) >= {"summary", "commitments"}
+    assert code == 200, body
+    assert body["status"] == "ended" and body["summary"].strip()
+    assert SUMMARY_NOW.lower().rstrip(".") not in body["summary"].lower()
+
+
+def test_at_least_one_summary_is_stored_from_the_models_json(played):
+    assert [n for n, run in played.items() if run.ended[0] == 200], {
+        n: answered(run)[0][:2] for n, run in played.items()}
+
+
+@pytest.mark.parametrize("name", PLAYED)
+def test_usage_is_stored_and_sampling_sent(played, name):
+    run = played[name]
+    by_model = [row for row in run.stored if row[0]]  # a guard outcome: the model wrote it
+    assert by_model and all(p > 0 and c > 0 for _, p, c in by_model), run.stored
+    assert {(b["temperature"], b["seed"]) for b, _ in run.calls} == {(0.0, 42)}
