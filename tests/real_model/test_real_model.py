@@ -160,11 +160,6 @@ def test_every_turn_completes_and_streams(played, name):
     assert [m["text"] for m in run.coach[1:]] == [e[-1][1]["text"] for e in run.turns]
 
 
-# Not strict: item 1 (the guard releases a reply sentence by sentence) merged while this was
-# being finished, and it is not yet verified against the model whether a passed first sentence
-# of a draft that later fails still shows. Once a run shows XPASS, drop the mark.
-@pytest.mark.xfail(strict=False, reason="verify against issue 12 item 1's sentence-by-sentence "
-                   "release; before it a rejected draft streamed, then was replaced")
 @pytest.mark.parametrize("name", PLAYED)
 def test_the_rep_never_sees_a_rejected_draft(played, name):
     shown = {index + 1: seen_by_the_rep(events, events[-1][1]["text"])
