@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..language import ENGLISH, Language
-from ..language.reading import parse_rating
+from ..language.reading import needs_no_help, parse_rating
 from ..language.reflect import _shorten, lower_first, third_person
 from ..prompt.figures import figure, pct
 
@@ -214,7 +214,7 @@ def help_phrase(texts: list[str], lang: Language = ENGLISH) -> str:
     said they need none; no other sentence stands in for a request."""
     said = lang.lexicon.summary
     clauses = [c for t in texts for c in re.split(r"(?<=[.!?;])\s+|,\s+(?:and|but)\s+", t)]
-    asks = [c for c in clauses if said.help.search(c) and not said.no_help.search(c)]
+    asks = [c for c in clauses if said.help.search(c) and not needs_no_help(c, lang)]
     phrases = [gist(said.help_lead.sub("", c), words=16, first=True, lang=lang) for c in asks[:2]]
     # 'could their manager join the CFO meeting' -> 'their manager to join the CFO meeting'
     phrase = "; ".join(said.help_request.sub(
