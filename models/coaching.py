@@ -87,6 +87,9 @@ class Message(Base):
     prompt_tokens: Mapped[int] = mapped_column(default=0)
     completion_tokens: Mapped[int] = mapped_column(default=0)
     guard_outcome: Mapped[str] = mapped_column(String(20), default="")
+    # Coach messages: what the turn did (service/coach INTENTS: ask, probe, follow_up, care,
+    # steer, wrap...); figures count a question only where the turn was to ask one.
+    intent: Mapped[str] = mapped_column(String(20), default="")
     guard_reasons: Mapped[list] = mapped_column(JSON, default=list)
     # Coach messages: the quick replies offered with the question, {"kind": follow_up|rating|
     # offer, "about": commitment id | skill | null, "options": [{"value", "label"}]}.

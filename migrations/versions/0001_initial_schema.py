@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 16:39:45.491010
+Create Date: 2026-12-03 19:13:16.213369
 """
 from alembic import op
 import sqlalchemy as sa
@@ -293,6 +293,7 @@ def upgrade():
     sa.Column('prompt_tokens', sa.Integer(), nullable=False),
     sa.Column('completion_tokens', sa.Integer(), nullable=False),
     sa.Column('guard_outcome', sa.String(length=20), nullable=False),
+    sa.Column('intent', sa.String(length=20), nullable=False),
     sa.Column('guard_reasons', sa.JSON(), nullable=False),
     sa.Column('choices', sa.JSON(), nullable=True),
     sa.Column('choice', sa.String(length=20), nullable=True),

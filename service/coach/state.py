@@ -112,6 +112,7 @@ class Step:
     """What the next coach turn must do, as the flow decided it."""
 
     intent: str  # open | ask | probe | follow_up | turn_back | offer | idea | close | steer
+    #              | care | terse | contrast | focus | wrap (see engines/base.py INTENTS)
     say: str = ""              # a line the flow speaks itself (the follow-up questions)
     ack: str = ""              # say back the dated commitments the rep just gave
     followed: str = ""         # the rep just said how a due commitment went (FOLLOW_UP_STATUSES)

@@ -214,7 +214,7 @@ class Coach:
                          heard=flow.dated_heard(work), measured=flow.dated_heard(work, measured=True),
                          followed=step.followed, due=step.due)
         rules = {"offer_accepted": intent == "idea", "require_open": intent != "offer",
-                 "lang": self._voice(work)}
+                 "closing": intent == "wrap", "lang": self._voice(work)}
         verdict, text = yield from self._draft(turn, rules, self._said(work, turn))
         outcome, reasons, usages = "passed", list(verdict.reasons), [turn.usage]
         if not verdict.ok:

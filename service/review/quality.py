@@ -23,7 +23,7 @@ def from_messages(messages, commitments_made: int = 0, context: dict | None = No
     from ..coach import session_metrics
     from ..coach.language.session import replies_in
 
-    turns = [{"role": m.role, "text": m.text, "stage": m.stage,
+    turns = [{"role": m.role, "text": m.text, "stage": m.stage, "intent": m.intent,
               "guard": {"outcome": m.guard_outcome} if m.guard_outcome else {}} for m in messages]
     return session_metrics(turns, commitments_made, 0, replies_in(context))
 

@@ -41,7 +41,7 @@ def test_the_coach_says_back_the_follow_up_answer_before_the_figures(context):
     after = replies[1].text
     assert after.startswith("Done, then: Contoso named the signer.")
     assert "EUR 42,000" in after and after.count("?") == 1 and len(after.split()) <= 32
-    assert all(check(r.text).ok for r in replies)
+    assert all(check(r.text, closing=r.intent == "wrap").ok for r in replies)
 
 
 def test_the_summary_reads_like_a_coach_wrote_it(context):

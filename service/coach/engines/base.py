@@ -9,6 +9,7 @@ from typing import Protocol, runtime_checkable
 from ..modes import Mode, StageSpec
 
 INTENTS = ("open", "ask", "probe", "follow_up", "turn_back", "offer", "idea", "close", "steer",
+           "focus", "wrap",
            "care", "terse", "contrast", "summary")
 
 
