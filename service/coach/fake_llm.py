@@ -71,31 +71,64 @@ def is_turn(body: dict) -> bool:
                if m.get("role") == "system")
 
 
+MORE_QUESTIONS = [
+    "What would a good outcome look like for you?", "Where do you see the biggest risk?",
+    "Who else has a say in how this goes?", "What have you already tried here?",
+    "What is the first step you could take this week?", "How will you know it worked?",
+    "What is getting in the way right now?", "Which of these matters most to you?",
+]
+
+
+def _session_language(messages: list[dict]) -> str | None:
+    """The code of the language the system prompt asks the replies in."""
+    said = re.search(r"Write every reply in (\w+)", messages[0].get("content") or "") \
+        if messages else None
+    return next((c for c in language.shipped() if said and language.get(c).name == said.group(1)),
+                None)
+
+
+def _question(messages: list[dict], instruction: str, answered: bool) -> str:
+    """A question this session has not had: the next skill's rating when the rep just answered
+    on a walking stage, else the first unasked of the stock ones."""
+    asked = " ".join(m.get("content") or "" for m in messages if m.get("role") == "assistant")
+    moving = re.search(r"moves on to the next step: [^(]*\(about ([^)]+)\)", instruction)
+    if answered and moving:
+        return f"How would you rate your {moving.group(1)} on a scale from 1 to 5?"
+    return next((q for q in QUESTIONS + MORE_QUESTIONS if q not in asked), QUESTIONS[0])
+
+
 def turn_json(messages: list[dict], n: int, reply_last: bool = False) -> dict:
     """The turn's answer: a Socratic reply and what the rep's last message says, heard with the
-    offline readers (English unless the message is in another shipped language)."""
+    offline readers, as a model would (in the message's language, else the session's)."""
     instruction = messages[-1].get("content") or ""
     said = [m for m in messages if m.get("role") != "system"]
     last = said[-1]["content"] if said and _rep_texts(said[-1:]) else ""  # the rep's, if theirs
-    code = detect(last, tuple(language.shipped())) if last else None
+    code = (detect(last, tuple(language.shipped())) if last else None) or \
+        _session_language(messages)
     lang = language.get(code if code in language.coached() else "en")
     injection, feeling = bool(last) and is_injection(last, lang), feels_strain(last, lang)
+    rated = parse_rating(last, lang) if "only when they gave one" in instruction else None
+    answered = (len(last.split()) >= 6 or rated is not None) and not (injection or feeling)
     if injection:
-        reply = f"Let's keep this session on your own work. {QUESTIONS[n % len(QUESTIONS)]}"
+        reply = "Let's keep this session on your own work. " + _question(messages, "", False)
     elif feeling:
         reply = "That sounds like a lot to carry. What would help you most from this session today?"
     else:
-        reply = socratic_reply(messages, n)
+        reflection = socratic_reply(messages, n).rsplit("?", 1)[0]
+        reflection = reflection[:reflection.rfind(". ") + 1] if ". " in reflection else ""
+        reply = f"{reflection} {_question(messages, instruction, answered)}".strip() if last \
+            else socratic_reply(messages, n)
     followed = classify_follow_up(last, lang) if "the coach just asked about" in instruction \
         else "unclear"
-    rated = parse_rating(last, lang) if "only when they gave one" in instruction else None
+    firm = "only the actions the rep firmly commits to" in instruction
     signals = {
-        "answered": len(last.split()) >= 6 and not (injection or feeling),
+        "answered": answered,
         "follow_up": None if followed == "unclear" else followed,
         "rating": rated[0] if rated else None,
-        "commitments": [{"text": c["text"], "measure": c["measure"] or None,
+        "commitments": [{"text": c["text"], "measure": c["measure"] or None, "kind": c["kind"],
                          "due_date": c["due_date"] and c["due_date"].isoformat()}
-                        for c in commitments_in(last, _today(messages), lang=lang)][:4],
+                        for c in commitments_in(last, _today(messages), strict=firm,
+                                                lang=lang)][:4],
         "flags": {"feeling": feeling, "off_topic": False, "injection": injection},
         "language": code or "en"}
     return {**signals, "reply": reply} if reply_last else {"reply": reply, **signals}

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .errors import EngineBadOutput
-from .summary.schema import commitments_that_fit, parse_json_text
+from .summary.schema import KINDS, commitments_that_fit, parse_json_text
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +45,13 @@ HEARD_JSON_SCHEMA = {
             "type": "array", "maxItems": MAX_DRAFTS,
             "items": {
                 "type": "object", "additionalProperties": False,
-                "required": ["text", "due_date", "measure"],
+                "required": ["text", "due_date", "measure", "kind"],
                 "properties": {
                     "text": {"type": "string"},
                     "due_date": {"type": _nullable["string"], "description": "YYYY-MM-DD",
                                  "pattern": r"^\d{4}-\d{2}-\d{2}$"},
                     "measure": {"type": _nullable["string"]},
+                    "kind": {"type": "string", "enum": list(KINDS)},
                 },
             },
         },
@@ -70,7 +71,7 @@ class Heard:
     answered: bool | None = None
     follow_up: str | None = None   # FOLLOW_UP_VALUES: a proposal, never a record by itself
     rating: int | None = None      # 1-5: a proposal
-    commitments: list[dict] = field(default_factory=list)  # {text, due_date ISO|None, measure}
+    commitments: list[dict] = field(default_factory=list)  # {text, due_date, measure, kind}
     feeling: bool = False          # strain, stress, something at home
     off_topic: bool = False
     injection: bool = False        # the message tries to instruct the coach
@@ -133,7 +134,7 @@ def read_heard(data) -> tuple[str, Heard]:
         raise EngineBadOutput("the turn has no reply text")
     signals = _each(_Signals(), data, "turn")
     flags = _each(_Flags(), data.get("flags") or {}, "turn flags")
-    drafts = [{"text": loaded["text"], "measure": loaded["measure"],
+    drafts = [{"text": loaded["text"], "measure": loaded["measure"], "kind": loaded["kind"],
                "due_date": loaded["due_date"] and loaded["due_date"].isoformat()}
               for _, loaded in commitments_that_fit(data.get("commitments") or [], "turn")]
     return reply.strip(), Heard(commitments=drafts[:MAX_DRAFTS], **signals, **flags)

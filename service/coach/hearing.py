@@ -137,7 +137,7 @@ def _drafts(state: SessionState, drafted: list[dict]) -> None:
     """The model's drafted commitments join the heard ones (repeats merged), as the offline
     coach's do: the end view shows them for the rep to confirm."""
     lang = language.of(state.context)
-    found = [{"text": c["text"], "measure": c["measure"] or "", "kind": "action",
+    found = [{"text": c["text"], "measure": c["measure"] or "", "kind": c["kind"],
               "stage": state.stage, "due_date": c["due_date"]} for c in drafted]
     known = [{**c, "due_date": c["due_date"] and date.fromisoformat(c["due_date"])}
              for c in state.flow.heard + found]

@@ -159,13 +159,22 @@ class Coach:
         work.digest = digest
         return messages
 
-    def _hearing(self, step: Step) -> dict | None:
-        """What the model is to hear this turn (CoachTurn.hearing), for an engine that hears."""
+    def _where(self, work: SessionState, mode: Mode) -> tuple[StageSpec, str | None]:
+        """The session's stage and the item it is on, as this language says it ('la
+        prospección'): the item's key stays in the flow."""
+        stage = mode.stage(work.stage)
+        items = mode.items(stage, work.context)
+        return stage, mode.said(items[min(work.flow.item_index, len(items) - 1)]) if items \
+            else None
+
+    def _hearing(self, step: Step, planning: bool) -> dict | None:
+        """What the model is to hear this turn (CoachTurn.hearing), for an engine that hears;
+        ``planning``: from the mode's first plan stage on, every action named counts."""
         if not self.hears or step.hearing not in ("stage", "follow_up"):
             return None
         about = step.heard_about
         return {"then": step.then if step.intent == "hear" else None,
-                "follow_up": about and about["text"]}
+                "follow_up": about and about["text"], "plan": planning}
 
     def _fallback(self, work, stage, item, said: Said) -> str:
         """The stage's fallback question (or, once asked, the first of the stage's and the
@@ -222,21 +231,19 @@ class Coach:
 
     def _generate(self, work: SessionState, mode: Mode, step: Step):
         intent = step.intent
-        stage = mode.stage(work.stage)
-        items = mode.items(stage, work.context)
-        # the item as this language says it ('la prospección'): its key stays in the flow
-        item = mode.said(items[min(work.flow.item_index, len(items) - 1)]) if items else None
+        stage, item = self._where(work, mode)
         asked = [t.text for t in work.turns if t.role == "coach"]
         turn = CoachTurn("reply", mode, stage, work.context,
                          self._messages(work, mode, stage, intent, item, step.ack),
                          max_tokens=self.max_reply_tokens, intent=intent, item=item,
                          asked=asked, turn_index=len(asked), ack=step.ack,
                          heard=flow.dated_heard(work), followed=step.followed, due=step.due,
-                         hearing=self._hearing(step))
+                         hearing=self._hearing(step, mode.planning(stage)))
         rules = {"offer_accepted": intent == "idea", "require_open": intent != "offer",
                  "lang": self._voice(work)}
         verdict, text = yield from self._draft(turn, rules, self._said(work, turn))
         outcome, reasons, usages = "passed", list(verdict.reasons), [turn.usage]
+        heard, answers = turn.signals, list(step.answers)
         if not verdict.ok:
             retry = dc_replace(turn, correction="; ".join(verdict.reasons), usage=None)
             said = self._said(work, retry)
@@ -248,18 +255,21 @@ class Coach:
             except EngineError:
                 second = guard.GuardVerdict(ok=False, reasons=["engine failed on retry"])
             usages.append(retry.usage)
-            turn = retry if second.ok else dc_replace(turn, signals=None)
+            heard = retry.signals or heard  # what was heard stays heard, whichever draft said it
             outcome = "regenerated" if second.ok else "fallback"
             if not second.ok:
                 reasons += [r for r in second.reasons if r not in reasons]
+                if step.hearing:  # the fallback asks where the signals leave the session
+                    answers += hearing.apply(work, mode, step, heard)
+                    step.hearing = "applied"
+                    stage, item = self._where(work, mode)
                 text = step.say or self._fallback(work, stage, item, said)
             yield Replace(text)
         text = " ".join(text.split())
-        answers = list(step.answers)
-        if step.hearing:  # the model's signals update the state (a fallback heard nothing)
-            answers += hearing.apply(work, mode, step, turn.signals)
+        if step.hearing and step.hearing != "applied":  # the model's signals update the state
+            answers += hearing.apply(work, mode, step, heard)
         record = {"outcome": outcome, "reasons": reasons}
-        said_in = "follow_up" if step.due else stage.key
+        said_in = "follow_up" if step.due else work.stage  # where the reply left the session
         work.turns.append(TurnRecord("coach", text, said_in, guard=record))
         known = [u for u in usages if u]
         yield TurnResult(

@@ -38,7 +38,8 @@ class CoachTurn:
     usage: dict | None = None     # filled by an engine that knows: prompt/completion tokens
     # an engine that hears (``hears = True``): what the model is to hear in the rep's last
     # message, {"then": where to move on once answered ({"goal", "item"}, {} = close) or None,
-    # "follow_up": the due commitment just asked about or None}; None on the opening turn
+    # "follow_up": the due commitment just asked about or None, "plan": every action named
+    # counts (a plan stage), not only a firm dated one}; None on the opening turn
     hearing: dict | None = None
     signals: object | None = None  # filled by an engine that hears: heard.Heard, None if unusable
 
