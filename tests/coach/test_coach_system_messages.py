@@ -121,5 +121,5 @@ def test_the_model_is_never_handed_an_offline_coach_line_to_copy(context):
     for answer in ANSWERS[:3]:  # a follow-up answered, then dated commitments
         list(coach.respond(state, answer))
     guidance = "\n".join(t for r in model.requests for t in system_texts(r))
-    assert '"commitments": the actions the rep commits to' in guidance  # heard by the model
+    assert 'only the actions the rep firmly commits to' in guidance  # heard by the model
     assert [line for line in lines if line in guidance] == []  # ... without the ack itself
