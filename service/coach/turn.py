@@ -222,8 +222,8 @@ class Coach:
             turn.usage = {"prompt_tokens": count_messages(turn.messages),
                           "completion_tokens": count_tokens(gate.text)}
         verdict, rest = gate.finish()
-        if verdict.ok and self.hears and turn.signals is None:
-            verdict = guard.GuardVerdict(ok=False, reasons=[UNUSABLE])
+        if self.hears and turn.signals is None and not gate.failed:  # read to its end: unusable
+            verdict = guard.GuardVerdict(ok=False, reasons=[UNUSABLE, *verdict.reasons])
             rest = ""
         if rest:
             yield Delta(rest)
@@ -250,8 +250,8 @@ class Coach:
             try:
                 text = "".join(self.engine.stream(retry)).strip()
                 second = guard.check(text, said=said, **rules)
-                if second.ok and self.hears and retry.signals is None:
-                    second = guard.GuardVerdict(ok=False, reasons=[UNUSABLE])
+                if self.hears and retry.signals is None:
+                    second = guard.GuardVerdict(ok=False, reasons=[UNUSABLE, *second.reasons])
             except EngineError:
                 second = guard.GuardVerdict(ok=False, reasons=["engine failed on retry"])
             usages.append(retry.usage)
