@@ -237,7 +237,8 @@ class Coach:
                          self._messages(work, mode, stage, intent, item, step.ack),
                          max_tokens=self.max_reply_tokens, intent=intent, item=item,
                          asked=asked, turn_index=len(asked), ack=step.ack,
-                         heard=flow.dated_heard(work), followed=step.followed, due=step.due,
+                         heard=flow.dated_heard(work), measured=flow.dated_heard(work, measured=True),
+                         followed=step.followed, due=step.due,
                          hearing=self._hearing(step, mode.planning(stage)))
         rules = {"offer_accepted": intent == "idea", "require_open": intent != "offer",
                  "lang": self._voice(work)}
