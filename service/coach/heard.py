@@ -155,6 +155,7 @@ class ReplyReader:
 
     def __init__(self):
         self.raw = ""
+        self.reply = ""  # decoded so far
         self.cursor: int | None = None  # where the reply string's unread text starts
         self.closed = False
 
@@ -197,4 +198,6 @@ class ReplyReader:
                 out.append(code)
             i += len(code)
         self.cursor = i
-        return "".join(out)
+        decoded = "".join(out)
+        self.reply += decoded
+        return decoded

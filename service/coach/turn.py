@@ -225,7 +225,7 @@ class Coach:
         if self.hears and turn.signals is None and not gate.failed:  # read to its end: unusable
             verdict = guard.GuardVerdict(ok=False, reasons=[UNUSABLE, *verdict.reasons])
             rest = ""
-        if rest:
+        if rest.strip():  # not the space an engine may end a whole reply with (openai.py)
             yield Delta(rest)
         return verdict, gate.text.strip()
 

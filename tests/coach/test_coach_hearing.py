@@ -199,3 +199,26 @@ def test_a_stream_cut_before_the_finish_is_still_an_engine_error(context):
     else:
         raise AssertionError("a cut stream must fail the turn")
     assert state.turns[-1].role == "coach"  # the state is as it was before the turn
+
+
+def test_the_whole_reply_is_shown_before_the_signals_after_it_have_streamed(context):
+    """The reply's question is released once its string closes, not when the JSON ends."""
+    log = []
+    answer = json.dumps({"reply": NEXT, **QUIET})
+    at = answer.index(NEXT) + len(NEXT) + 1  # just past the reply's closing quote
+
+    def body():
+        yield chunk({"role": "assistant", "content": ""}).encode()
+        for start in range(0, at, 8):
+            yield chunk({"content": answer[start:min(start + 8, at)]}).encode()
+        log.append("signals")
+        yield chunk({"content": answer[at:]}).encode()
+        yield (chunk({}, "stop") + "data: [DONE]\n\n").encode()
+
+    streamed = httpx2.Response(200, headers={"content-type": "text/event-stream"},
+                               content=body())
+    coach, state, _ = opened(context, streamed)
+    for item in coach.respond(state, ANSWER):
+        if isinstance(item, Delta):
+            log.append(str(item))
+    assert log.index("signals") > max(i for i, x in enumerate(log) if x.endswith("?"))

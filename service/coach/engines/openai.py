@@ -206,7 +206,12 @@ class OpenAIEngine:
                                   "completion_tokens": chunk.usage.completion_tokens}
                 for choice in chunk.choices:
                     if choice.delta is not None and choice.delta.content:
+                        was_open = not reader.closed
                         shown = reader.feed(choice.delta.content)
+                        if was_open and reader.closed and reader.reply.rstrip().endswith("?"):
+                            # the reply is whole: a space lets the gate judge its question
+                            # now, not after the signals that follow it in the JSON
+                            shown += " "
                         if shown:
                             yield shown
                     if choice.finish_reason:
