@@ -122,3 +122,8 @@ class Step:
     # in its words (``say`` is then only the fallback)
     due: dict | None = None
     intent_note: str = ""        # a follow-up asked again after an instruction was set aside
+    # with an engine that hears (hearing.py): what the model hears this turn, "stage" (the
+    # current question), "follow_up" (a due commitment's answer) or "choice" (a picked reply)
+    hearing: str = ""
+    then: dict | None = None     # "stage": where the reply moves on once it is answered
+    heard_about: dict | None = None  # "follow_up": the answer its status will be set on
