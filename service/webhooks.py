@@ -80,13 +80,14 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def _claim(db_session: Session, delivery: WebhookDelivery, now: datetime) -> bool:
-    """Take a due delivery so no other worker sends it at the same time."""
+def claim(db_session: Session, delivery, now: datetime) -> bool:
+    """Take a due delivery (a webhook's or a nudge's: same columns) so no other worker sends it
+    at the same time."""
+    model = type(delivery)
     claimed = db_session.execute(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id == delivery.id,
-               WebhookDelivery.next_attempt_at == delivery.next_attempt_at,
-               WebhookDelivery.status.in_(("pending", "sending")))
+        update(model)
+        .where(model.id == delivery.id, model.next_attempt_at == delivery.next_attempt_at,
+               model.status.in_(("pending", "sending")))
         .values(status="sending", next_attempt_at=now + LEASE))
     db_session.commit()
     return claimed.rowcount == 1
@@ -129,21 +130,23 @@ def deliver_due(db_session: Session, now: datetime | None = None, limit: int = 5
         .order_by(WebhookDelivery.next_attempt_at).limit(limit)).all()
     counts: dict[str, int] = {}
     for delivery in due:
-        if _claim(db_session, delivery, now):
+        if claim(db_session, delivery, now):
             status = send(db_session, delivery)
             counts[status] = counts.get(status, 0) + 1
     return counts
 
 
-def run_worker(app: Flask, interval: float, stop: threading.Event) -> None:
-    """Poll for due deliveries until stopped; each round has its own database session."""
+def run_worker(app: Flask, interval: float, stop: threading.Event, deliver=None) -> None:
+    """Poll for due deliveries (`deliver`: webhooks' by default, or the nudges') until stopped;
+    each round has its own database session."""
+    deliver = deliver or deliver_due
     while not stop.is_set():
         with app.app_context():
             db_session = app.extensions["db"]["sessionmaker"]()
             try:
-                deliver_due(db_session)
+                deliver(db_session)
             except Exception:  # noqa: BLE001 - keep the worker alive; the next round retries
-                log.exception("webhook worker round failed")
+                log.exception("delivery worker round failed")
             finally:
                 db_session.close()
         stop.wait(interval)
@@ -180,4 +183,4 @@ def init_app(app: Flask) -> None:
                          name="webhook-worker").start()
 
 
-__all__ = ["deliver_due", "enqueue_session_confirmed", "send", "sign"]
+__all__ = ["backoff", "claim", "deliver_due", "enqueue_session_confirmed", "run_worker", "send", "sign"]
