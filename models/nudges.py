@@ -1,18 +1,16 @@
 """Nudges: reminders and digests sent by email or to a team's chat webhook, one row per message."""
 
-from datetime import datetime
-
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, utcnow
+from .base import Base, Delivered
 
 NUDGE_KINDS = ("rep_due", "manager_digest", "team_digest")
 NUDGE_CHANNELS = ("email", "slack", "teams")
 NUDGE_STATUSES = ("pending", "sending", "delivered", "failed", "skipped")
 
 
-class NudgeDelivery(Base):
+class NudgeDelivery(Delivered, Base):
     """One nudge to one receiver, retried with backoff like a webhook delivery.
 
     `key` ("kind:receiver:date") is unique: enqueueing the same nudge twice adds nothing, so a
@@ -31,9 +29,3 @@ class NudgeDelivery(Base):
     recipient: Mapped[str] = mapped_column(String(500))  # an email address or a webhook URL
     subject: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text, default="")  # the email's text, or the chat JSON
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
-    attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    delivered_at: Mapped[datetime | None]

@@ -107,13 +107,19 @@ def send(db_session: Session, delivery: WebhookDelivery, now: datetime | None = 
     db_session.commit()  # hold no transaction open across the network call
     error = post(delivery.url, body, headers, TIMEOUT,
                  allow_internal=current_app.config["WEBHOOK_ALLOW_INTERNAL"])
+    return record(db_session, delivery, error, PERMANENT_ERRORS)
+
+
+def record(db_session: Session, delivery, error: str, permanent: frozenset) -> str:
+    """After one attempt at a delivery (webhook or nudge): delivered, pending with the next try
+    (backoff), or failed once MAX_ATTEMPTS are spent or the error is one a retry cannot mend."""
     delivery.attempts += 1
     delivery.last_error = error
     if not error:
         delivery.status, delivery.delivered_at = "delivered", utcnow()
-    elif delivery.attempts >= MAX_ATTEMPTS or error in PERMANENT_ERRORS:
+    elif delivery.attempts >= MAX_ATTEMPTS or error in permanent:
         delivery.status = "failed"
-        log.warning("webhook delivery %s gave up after %s attempts: %s", delivery.id,
+        log.warning("%s %s gave up after %s attempts: %s", type(delivery).__name__, delivery.id,
                     delivery.attempts, error)
     else:
         delivery.status, delivery.next_attempt_at = "pending", utcnow() + backoff(delivery.attempts)
@@ -121,19 +127,23 @@ def send(db_session: Session, delivery: WebhookDelivery, now: datetime | None = 
     return delivery.status
 
 
-def deliver_due(db_session: Session, now: datetime | None = None, limit: int = 50) -> dict:
-    """Send every delivery that is due; returns how many ended in each status."""
-    now = now or utcnow()
+def deliver_each(db_session: Session, model, send_one, now: datetime, limit: int) -> dict:
+    """Claim and send (`send_one(db_session, row)`) every due row of `model`, oldest due first;
+    returns how many ended in each status."""
     due = db_session.scalars(
-        select(WebhookDelivery).where(WebhookDelivery.status.in_(("pending", "sending")),
-                                      WebhookDelivery.next_attempt_at <= now)
-        .order_by(WebhookDelivery.next_attempt_at).limit(limit)).all()
+        select(model).where(model.status.in_(("pending", "sending")), model.next_attempt_at <= now)
+        .order_by(model.next_attempt_at).limit(limit)).all()
     counts: dict[str, int] = {}
     for delivery in due:
         if claim(db_session, delivery, now):
-            status = send(db_session, delivery)
+            status = send_one(db_session, delivery)
             counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+def deliver_due(db_session: Session, now: datetime | None = None, limit: int = 50) -> dict:
+    """Send every delivery that is due; returns how many ended in each status."""
+    return deliver_each(db_session, WebhookDelivery, send, now or utcnow(), limit)
 
 
 def run_worker(app: Flask, interval: float, stop: threading.Event, deliver=None) -> None:
@@ -183,4 +193,5 @@ def init_app(app: Flask) -> None:
                          name="webhook-worker").start()
 
 
-__all__ = ["backoff", "claim", "deliver_due", "enqueue_session_confirmed", "run_worker", "send", "sign"]
+__all__ = ["backoff", "claim", "deliver_due", "deliver_each", "enqueue_session_confirmed", "record",
+           "run_worker", "send", "sign"]

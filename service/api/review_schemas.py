@@ -182,7 +182,20 @@ class DeliveryError(fields.String):
         return super()._serialize(shown_error(value), attr, obj, **kwargs)
 
 
-class NudgeDeliverySchema(Schema):
+class DeliveredSchema(Schema):
+    """What a delivery (webhook or nudge) says of its attempts."""
+
+    status = fields.String()
+    attempts = fields.Integer()
+    last_error = DeliveryError(metadata={"description": "A short error class, e.g. `http_500`, "
+                                         "`timeout`, `refused_internal_address`, `smtp_451`; "
+                                         "never the answer."})
+    next_attempt_at = fields.DateTime()
+    created_at = fields.DateTime()
+    delivered_at = fields.DateTime(allow_none=True)
+
+
+class NudgeDeliverySchema(DeliveredSchema):
     id = fields.Integer()
     key = fields.String(metadata={"description": "kind:receiver:date, unique: a nudge is sent once."})
     kind = fields.String(metadata={"description": "rep_due, manager_digest or team_digest"})
@@ -192,12 +205,6 @@ class NudgeDeliverySchema(Schema):
     status = fields.String(metadata={"description": "pending, sending, delivered, failed or skipped "
                                                     "(the person turned emails off, or the webhook "
                                                     "was removed)"})
-    attempts = fields.Integer()
-    last_error = DeliveryError(metadata={"description": "A short error class (`smtp_451`, "
-                                         "`connection_error`, `http_500`); never the answer."})
-    next_attempt_at = fields.DateTime()
-    created_at = fields.DateTime()
-    delivered_at = fields.DateTime(allow_none=True)
 
 
 class TeamChatSchema(Schema):
@@ -212,14 +219,7 @@ class TeamChatSchema(Schema):
                        "*.logic.azure.com when not given."})
 
 
-class ReviewDeliverySchema(Schema):
+class ReviewDeliverySchema(DeliveredSchema):
     id = fields.Integer()
     session_id = fields.Integer()
     url = fields.String()
-    status = fields.String()
-    attempts = fields.Integer()
-    last_error = DeliveryError(metadata={"description": "A short error class, e.g. `http_500`, "
-                                         "`timeout`, `refused_internal_address`; never the answer."})
-    next_attempt_at = fields.DateTime()
-    created_at = fields.DateTime()
-    delivered_at = fields.DateTime(allow_none=True)

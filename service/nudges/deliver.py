@@ -6,21 +6,18 @@ turned nudge emails off or left since (then it is `skipped`); a digest goes to t
 webhook as it is now set (skipped once removed), through the same checked POST as webhooks.
 """
 
-import logging
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import NudgeDelivery, Team, User, utcnow
 
 from .. import webhook_target
-from ..webhooks import MAX_ATTEMPTS, TIMEOUT, backoff, claim
+from ..webhooks import TIMEOUT, deliver_each, record
 from . import mail
 from .unsubscribe import link
 
-log = logging.getLogger(__name__)
 USER_AGENT = "SalesCoach-Nudges/1"
 
 
@@ -55,31 +52,11 @@ def send(db_session: Session, delivery: NudgeDelivery, config=None) -> str:
         delivery.status = "skipped"
         db_session.commit()
         return delivery.status
-    delivery.attempts += 1
-    delivery.last_error = error
-    permanent = mail.PERMANENT_ERRORS | webhook_target.PERMANENT_ERRORS
-    if not error:
-        delivery.status, delivery.delivered_at = "delivered", utcnow()
-    elif delivery.attempts >= MAX_ATTEMPTS or error in permanent:
-        delivery.status = "failed"
-        log.warning("nudge %s gave up after %s attempts: %s", delivery.key, delivery.attempts, error)
-    else:
-        delivery.status, delivery.next_attempt_at = "pending", utcnow() + backoff(delivery.attempts)
-    db_session.commit()
-    return delivery.status
+    return record(db_session, delivery, error, mail.PERMANENT_ERRORS | webhook_target.PERMANENT_ERRORS)
 
 
 def deliver_due(db_session: Session, now: datetime | None = None, limit: int = 50,
                 config=None) -> dict:
     """Send every nudge that is due; returns how many ended in each status."""
-    now = now or utcnow()
-    due = db_session.scalars(
-        select(NudgeDelivery).where(NudgeDelivery.status.in_(("pending", "sending")),
-                                    NudgeDelivery.next_attempt_at <= now)
-        .order_by(NudgeDelivery.next_attempt_at).limit(limit)).all()
-    counts: dict[str, int] = {}
-    for delivery in due:
-        if claim(db_session, delivery, now):
-            status = send(db_session, delivery, config)
-            counts[status] = counts.get(status, 0) + 1
-    return counts
+    return deliver_each(db_session, NudgeDelivery, lambda s, row: send(s, row, config),
+                        now or utcnow(), limit)

@@ -9,7 +9,7 @@ import responses
 from sqlalchemy import select
 
 from models import NudgeDelivery, utcnow
-from service import nudges
+from service import nudges, webhooks
 from service.review.asknow import question
 from service.world import past_session
 
@@ -269,7 +269,7 @@ def test_a_failing_chat_webhook_backs_off_and_admins_see_it(api, app, session, s
     session.expire_all()  # the team as the API left it (a worker round has a session of its own)
     later = utcnow()
     for attempt in range(2, 4):
-        later += nudges.deliver.backoff(attempt - 1) + timedelta(seconds=1)
+        later += webhooks.backoff(attempt - 1) + timedelta(seconds=1)
         nudges.deliver_due(session, now=later)
         session.refresh(row)
         assert row.attempts == attempt
