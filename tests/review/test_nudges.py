@@ -14,8 +14,8 @@ from service.review.asknow import question
 from service.world import past_session
 
 from . import smtp_server
-from .conftest import login
-from .seed import with_passwords
+from .conftest import csrf_of, login
+from .seed import add_sessions, with_passwords
 
 DAY = date(2026, 12, 7)  # a Monday: the digests' weekday by default
 PUBLIC = "https://coach.example.test"
@@ -312,3 +312,41 @@ def test_tomorrow_is_the_reps_own(app, session, seeded, mailbox):
     # Before NUDGE_HOUR (7) in the rep's zone nothing is queued: 17:00 UTC is 06:00 there.
     rep.time_zone = "Pacific/Auckland"
     assert nudges.enqueue(session, app.config, now=at(DAY + timedelta(days=1), 17), digests=False) == {}
+
+
+def test_admins_set_a_team_chat_on_the_nudges_page(web, session, orgs):
+    org = orgs["one"]
+    with_passwords(session, org)
+    browser = web.test_client()
+    assert login(browser, org.admin.email, "review-password-1").status_code == 302
+    page = browser.get("/review/nudges")
+    assert "Team chats" in page.text and "No nudges yet." in page.text
+    team = org.teams["B"]
+    saved = browser.post(f"/review/nudges/teams/{team.id}", data={
+        "url": TEAMS, "kind": "", "csrf_token": csrf_of(page.text)})
+    assert saved.status_code == 302
+    shown = browser.get(saved.headers["Location"])
+    assert "Team chat saved." in shown.text and f'value="{TEAMS}"' in shown.text
+    session.expire_all()
+    assert (team.chat_webhook_url, team.chat_webhook_kind) == (TEAMS, "teams")
+    refused = browser.post(f"/review/nudges/teams/{team.id}", data={
+        "url": "https://192.168.1.20/hook", "kind": "slack", "csrf_token": csrf_of(shown.text)},
+        headers={"Accept": "text/html"})
+    assert refused.status_code == 422 and "Check what you entered" in refused.text
+    removed = browser.post(f"/review/nudges/teams/{team.id}", data={
+        "clear": "1", "csrf_token": csrf_of(shown.text)})
+    assert removed.status_code == 302
+    session.expire_all()
+    assert team.chat_webhook_url is None
+
+
+def test_the_procfile_worker_queues_hourly_and_sends(app, session, orgs, mailbox):
+    """`nudges deliver --loop --schedule`: a round queues what is due (today, real time) and sends it."""
+    org = orgs["one"]
+    add_sessions(session, org, 3, rep_names=("rep_a1",))  # open commitments due two days ago
+    app.config.update(NUDGE_HOUR=0, NUDGE_DIGEST_WEEKDAY=0)  # any hour; no digest day
+    round_ = nudges.scheduled(app.config)
+    assert round_(session) == {"delivered": 1}
+    [msg] = mailbox.to(org.users["rep_a1"].email)
+    assert msg["Subject"].startswith("Your commitments:") and "overdue" in msg["Subject"]
+    assert round_(session) == {}  # within the hour nothing is queued again, nothing left to send
