@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import Response, stream_with_context
+from flask import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -108,11 +108,11 @@ EXPORTS = {"sessions": (SESSION_COLUMNS, session_rows),
            "kpis": (KPI_COLUMNS, kpi_rows)}
 
 
-def _streamed(user_id: int, credential, what: str, args: dict) -> Iterator[str]:
-    """The CSV text, read with a database session of its own: the request's is closed when the
-    view returns, before the body is sent."""
+def _streamed(factory, user_id: int, credential, what: str, args: dict) -> Iterator[str]:
+    """The CSV text, read with a database session of its own (from `factory`): the request's is
+    closed when the view returns, before the body is sent, and no request context is needed."""
     columns, rows = EXPORTS[what]
-    session = db.sessionmaker()
+    session = factory()
     try:
         user = session.get(User, user_id)
         user.credential = credential  # how the request authenticated (access.by_widget)
@@ -123,6 +123,6 @@ def _streamed(user_id: int, credential, what: str, args: dict) -> Iterator[str]:
 
 def download(user: User, what: str, args: dict) -> Response:
     """`what`.csv streamed as a download (the rows are read while the response is sent)."""
-    body = stream_with_context(_streamed(user.id, getattr(user, "credential", None), what, args))
+    body = _streamed(db.sessionmaker, user.id, getattr(user, "credential", None), what, args)
     return Response(body, content_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{what}-{utcnow():%Y-%m-%d}.csv"'})
