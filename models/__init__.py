@@ -13,6 +13,7 @@ from .coaching import (
     WebhookDelivery,
 )
 from .figures import KPI_FIELDS, PERIOD_TYPES, KpiSnapshot, SkillAssessment, SkillRating, month_start
+from .nudges import NUDGE_CHANNELS, NUDGE_KINDS, NUDGE_STATUSES, NudgeDelivery
 from .org import DEFAULT_SKILLS, ROLES, ApiToken, Organization, Team, User, team_managers
 from .pipeline import OPPORTUNITY_STATUSES, Account, Opportunity, StageChange
 from .process import SalesProcess, Stage, default_process
@@ -21,7 +22,7 @@ from .usage import OrgTokenUsage
 __all__ = [
     "Account", "ApiToken", "Base", "COMMITMENT_KINDS", "COMMITMENT_STATUSES", "CoachingSession",
     "Commitment", "DEFAULT_SKILLS", "FOLLOW_UP_ANSWERS", "KPI_FIELDS", "KpiSnapshot", "ManagerNote",
-    "Message",
+    "Message", "NUDGE_CHANNELS", "NUDGE_KINDS", "NUDGE_STATUSES", "NudgeDelivery",
     "OPPORTUNITY_STATUSES", "Opportunity", "OrgTokenUsage", "Organization", "PERIOD_TYPES", "ROLES",
     "SESSION_STATUSES", "SalesProcess", "SkillAssessment", "SkillRating", "Stage", "StageChange",
     "Team", "User", "WebhookDelivery", "ZERO", "default_process", "month_start", "team_managers",

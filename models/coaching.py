@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import DDL, JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, utcnow
+from .base import Base, Delivered, utcnow
 
 # active: chatting; ended: summary drafted, waiting for the rep; confirmed: shared with the manager.
 SESSION_STATUSES = ("active", "ended", "confirmed")
@@ -158,7 +158,7 @@ class ManagerNote(Base):
     author: Mapped["User"] = relationship()  # noqa: F821 - models.org.User, resolved by name
 
 
-class WebhookDelivery(Base):
+class WebhookDelivery(Delivered, Base):
     """One confirmed session's POST to the organization's webhook, retried with backoff."""
 
     __tablename__ = "webhook_deliveries"
@@ -167,9 +167,3 @@ class WebhookDelivery(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("coaching_sessions.id"))
     url: Mapped[str] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
-    attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    delivered_at: Mapped[datetime | None]

@@ -46,6 +46,9 @@ class Team(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Nudges: the team's weekly digest goes to this Slack or Teams incoming webhook (kind).
+    chat_webhook_url: Mapped[str | None] = mapped_column(String(500))
+    chat_webhook_kind: Mapped[str | None] = mapped_column(String(10))
 
     organization: Mapped[Organization] = relationship(back_populates="teams")
     members: Mapped[list["User"]] = relationship(back_populates="team")
@@ -75,6 +78,8 @@ class User(Base):
     # a language code ('es'): the language their sessions start in; '' = not set, the coach
     # reads it from the rep's first message
     locale: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    # Nudges: False once the rep turned off their commitment reminder emails.
+    nudge_emails: Mapped[bool] = mapped_column(default=True)
     # Written into each browser session at login; a session carrying an older number is over.
     session_version: Mapped[int] = mapped_column(default=0)
 

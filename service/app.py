@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import api, cli, errors, headers, limits, proxy, request_body, request_log, review, widget
+from . import api, cli, errors, headers, limits, nudges, proxy, request_body, request_log, review, widget
 from .config import load as load_config
 from .db import db
 
@@ -21,4 +21,5 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(app)
     widget.init_app(app)
     review.init_app(app)
+    nudges.init_app(app)
     return app

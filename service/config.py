@@ -64,6 +64,16 @@ def from_environment() -> dict:
         "WEBHOOK_WORKER": env("WEBHOOK_WORKER", "0") == "1",
         # Development and tests only: let webhooks reach loopback and private addresses.
         "WEBHOOK_ALLOW_INTERNAL": env("WEBHOOK_ALLOW_INTERNAL", "0") == "1",
+        # Nudges (service/nudges): email through SMTP_URL (smtp://user:pass@host:587, smtps://...:465),
+        # links built on PUBLIC_URL; reps' reminders from NUDGE_HOUR their time, digests weekly.
+        "SMTP_URL": env("SMTP_URL", ""),
+        "MAIL_FROM": env("MAIL_FROM", "Sales Coach <coach@localhost>"),
+        "SMTP_TIMEOUT": float(env("SMTP_TIMEOUT", "10")),
+        "PUBLIC_URL": env("PUBLIC_URL", "http://localhost:8000").rstrip("/"),
+        "NUDGE_COACH_URL": env("NUDGE_COACH_URL", ""),
+        "NUDGE_HOUR": _int("NUDGE_HOUR", 7),
+        "NUDGE_DIGEST_WEEKDAY": _int("NUDGE_DIGEST_WEEKDAY", 1),
+        "NUDGE_WORKER": env("NUDGE_WORKER", "0") == "1",
         "LOG_LEVEL": env("LOG_LEVEL", "INFO"),
         # How many reverse proxies in front of us set X-Forwarded-For/-Proto (0: none, trust nothing).
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),

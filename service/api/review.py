@@ -1,4 +1,4 @@
-"""Manager review as JSON: dashboard, ask now, sessions, notes, reviewed marks, exports.
+"""Manager review as JSON: dashboard, ask now, sessions, notes, reviewed marks, exports (and CSV).
 
 Same rules as the pages: managers see the teams they lead, admins their organization, and only
 sessions the rep confirmed. Exports answer a file download (Markdown or JSON).
@@ -10,7 +10,7 @@ from flask.views import MethodView
 from ..auth import require_role
 from ..db import db
 from ..pagination import page_of
-from ..review import export, schemas
+from ..review import csv_export, export, schemas
 from ..review.asknow import ask_now
 from ..review.dashboard import team_dashboard
 from ..review.sessions import (
@@ -132,3 +132,32 @@ def reviewed(data, session_id):
 def commitments(args):
     """The team's open commitments from confirmed sessions, soonest due first."""
     return open_commitments(db.session, g.user, args)
+
+
+CSV_DOC = {"responses": {"200": {
+    "description": "A CSV download (README: CSV export lists the columns), streamed.",
+    "content": {"text/csv": {"schema": {"type": "string"}}}}}}
+
+
+@blp.route("/export/sessions.csv")
+@blp.arguments(schemas.ReviewSessionFilters, location="query")
+@blp.doc(**CSV_DOC)
+def sessions_csv(args):
+    """The confirmed sessions the filters match (as /review/sessions), as CSV."""
+    return csv_export.download(g.user, "sessions", args)
+
+
+@blp.route("/export/commitments.csv")
+@blp.arguments(schemas.ReviewCommitmentCsvArgs, location="query")
+@blp.doc(**CSV_DOC)
+def commitments_csv(args):
+    """Confirmed commitments of a rep or team, any status or one, as CSV."""
+    return csv_export.download(g.user, "commitments", args)
+
+
+@blp.route("/export/kpis.csv")
+@blp.arguments(schemas.ReviewKpiCsvArgs, location="query")
+@blp.doc(**CSV_DOC)
+def kpis_csv(args):
+    """KPI snapshots of the reps you review, by period, as CSV."""
+    return csv_export.download(g.user, "kpis", args)

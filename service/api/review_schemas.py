@@ -1,6 +1,6 @@
 """Response schemas of the manager review API (request schemas live in service/review/schemas.py)."""
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from ..webhook_target import shown_error
 from .common import money
@@ -182,14 +182,44 @@ class DeliveryError(fields.String):
         return super()._serialize(shown_error(value), attr, obj, **kwargs)
 
 
-class ReviewDeliverySchema(Schema):
-    id = fields.Integer()
-    session_id = fields.Integer()
-    url = fields.String()
+class DeliveredSchema(Schema):
+    """What a delivery (webhook or nudge) says of its attempts."""
+
     status = fields.String()
     attempts = fields.Integer()
     last_error = DeliveryError(metadata={"description": "A short error class, e.g. `http_500`, "
-                                         "`timeout`, `refused_internal_address`; never the answer."})
+                                         "`timeout`, `refused_internal_address`, `smtp_451`; "
+                                         "never the answer."})
     next_attempt_at = fields.DateTime()
     created_at = fields.DateTime()
     delivered_at = fields.DateTime(allow_none=True)
+
+
+class NudgeDeliverySchema(DeliveredSchema):
+    id = fields.Integer()
+    key = fields.String(metadata={"description": "kind:receiver:date, unique: a nudge is sent once."})
+    kind = fields.String(metadata={"description": "rep_due, manager_digest or team_digest"})
+    channel = fields.String(metadata={"description": "email, slack or teams"})
+    recipient = fields.String()
+    subject = fields.String()
+    status = fields.String(metadata={"description": "pending, sending, delivered, failed or skipped "
+                                                    "(the person turned emails off, or the webhook "
+                                                    "was removed)"})
+
+
+class TeamChatSchema(Schema):
+    team_id = fields.Integer(dump_only=True)
+    team = fields.String(dump_only=True)
+    url = fields.Url(allow_none=True, schemes={"https"}, require_tld=False,
+                     validate=validate.Length(max=500), metadata={
+                         "description": "A Slack or Teams incoming webhook (https, public); null "
+                                        "removes it."})
+    kind = fields.String(allow_none=True, validate=validate.OneOf(("slack", "teams")), metadata={
+        "description": "slack or teams; read from hooks.slack.com / *.webhook.office.com / "
+                       "*.logic.azure.com when not given."})
+
+
+class ReviewDeliverySchema(DeliveredSchema):
+    id = fields.Integer()
+    session_id = fields.Integer()
+    url = fields.String()

@@ -10,7 +10,7 @@ class ReviewDashboardArgs(Schema):
     period = fields.String(load_default="month", validate=validate.OneOf(("week", "month")))
 
 
-class ReviewSessionFilterArgs(PageArgs):
+class ReviewSessionFilters(Schema):
     rep_id = fields.Integer()
     team_id = fields.Integer()
     mode = fields.String(validate=validate.Length(max=50))
@@ -19,6 +19,25 @@ class ReviewSessionFilterArgs(PageArgs):
     date_to = fields.Date()
     reviewed = fields.Boolean(allow_none=True, load_default=None)
     q = fields.String(validate=validate.Length(max=200), metadata={"description": "Search text."})
+
+
+class ReviewSessionFilterArgs(PageArgs, ReviewSessionFilters):
+    """The filters and a page."""
+
+
+class ReviewCommitmentCsvArgs(Schema):
+    rep_id = fields.Integer()
+    team_id = fields.Integer()
+    status = fields.String(validate=validate.OneOf(("open", "overdue", "done", "dropped")),
+                           metadata={"description": "Any status when not given."})
+
+
+class ReviewKpiCsvArgs(Schema):
+    rep_id = fields.Integer()
+    team_id = fields.Integer()
+    period_type = fields.String(validate=validate.OneOf(("week", "month")))
+    date_from = fields.Date(metadata={"description": "Periods starting on or after."})
+    date_to = fields.Date(metadata={"description": "Periods starting on or before."})
 
 
 class ReviewCommitmentArgs(PageArgs):

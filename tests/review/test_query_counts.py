@@ -9,12 +9,17 @@ from .seed import PASSWORD, add_figures, add_sessions, with_passwords
 PAGES = ["/review/", "/review/?period=week", "/review/ask-now", "/review/sessions",
          "/review/sessions?q=pricing", "/review/sessions?reviewed=no&mode=opportunity",
          "/review/sessions/{sid}", "/review/commitments", "/review/sessions/{sid}/export?format=md",
-         "/review/export?date_from=2000-01-01&date_to=2100-01-01&format=json"]
+         "/review/export?date_from=2000-01-01&date_to=2100-01-01&format=json",
+         "/review/export/sessions.csv?q=pricing", "/review/export/commitments.csv",
+         "/review/export/kpis.csv"]
 API = ["/api/v1/review/dashboard", "/api/v1/review/ask-now", "/api/v1/review/sessions",
        "/api/v1/review/sessions?q=pricing&per_page=100", "/api/v1/review/sessions/{sid}",
        "/api/v1/review/commitments", "/api/v1/review/sessions/{sid}/export?format=json",
-       "/api/v1/review/export?date_from=2000-01-01&date_to=2100-01-01"]
-ADMIN_API = ["/api/v1/review/webhook-deliveries", "/api/v1/review/settings"]
+       "/api/v1/review/export?date_from=2000-01-01&date_to=2100-01-01",
+       "/api/v1/review/export/sessions.csv", "/api/v1/review/export/commitments.csv?status=open",
+       "/api/v1/review/export/kpis.csv?period_type=month"]
+ADMIN_API = ["/api/v1/review/webhook-deliveries", "/api/v1/review/settings",
+             "/api/v1/review/nudge-deliveries", "/api/v1/review/team-chats"]
 
 
 class QueryCounter:
@@ -28,6 +33,7 @@ class QueryCounter:
     def of(self, call) -> int:
         self.count = 0
         response = call()
+        response.get_data()  # a streamed download runs its queries while it is read
         assert response.status_code == 200, (response.status_code, response.text[:300])
         return self.count
 
