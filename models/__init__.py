@@ -13,7 +13,17 @@ from .coaching import (
     WebhookDelivery,
 )
 from .figures import KPI_FIELDS, PERIOD_TYPES, KpiSnapshot, SkillAssessment, SkillRating, month_start
-from .org import DEFAULT_SKILLS, ROLES, ApiToken, Organization, Team, User, team_managers
+from .org import (
+    DEFAULT_SKILLS,
+    ROLES,
+    ApiToken,
+    Organization,
+    Team,
+    User,
+    known_zones,
+    team_managers,
+    zone_of,
+)
 from .pipeline import OPPORTUNITY_STATUSES, Account, Opportunity, StageChange
 from .process import SalesProcess, Stage, default_process
 from .usage import OrgTokenUsage
@@ -24,6 +34,6 @@ __all__ = [
     "Message",
     "OPPORTUNITY_STATUSES", "Opportunity", "OrgTokenUsage", "Organization", "PERIOD_TYPES", "ROLES",
     "SESSION_STATUSES", "SalesProcess", "SkillAssessment", "SkillRating", "Stage", "StageChange",
-    "Team", "User", "WebhookDelivery", "ZERO", "default_process", "month_start", "team_managers",
-    "utcnow",
+    "Team", "User", "WebhookDelivery", "ZERO", "default_process", "known_zones", "month_start",
+    "team_managers", "utcnow", "zone_of",
 ]
