@@ -2,6 +2,7 @@
 
 from .base import ZERO, Base, utcnow
 from .coaching import (
+    COMMITMENT_KIND_WORDS,
     COMMITMENT_KINDS,
     COMMITMENT_STATUSES,
     FOLLOW_UP_ANSWERS,
@@ -29,7 +30,8 @@ from .process import SalesProcess, Stage, default_process
 from .usage import OrgTokenUsage
 
 __all__ = [
-    "Account", "ApiToken", "Base", "COMMITMENT_KINDS", "COMMITMENT_STATUSES", "CoachingSession",
+    "Account", "ApiToken", "Base", "COMMITMENT_KIND_WORDS", "COMMITMENT_KINDS", "COMMITMENT_STATUSES",
+    "CoachingSession",
     "Commitment", "DEFAULT_SKILLS", "FOLLOW_UP_ANSWERS", "KPI_FIELDS", "KpiSnapshot", "ManagerNote",
     "Message",
     "OPPORTUNITY_STATUSES", "Opportunity", "OrgTokenUsage", "Organization", "PERIOD_TYPES", "ROLES",
