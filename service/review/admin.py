@@ -3,6 +3,8 @@
 from flask import g, redirect, request, url_for
 from marshmallow import fields, validate
 
+from models import known_zones
+
 from ..db import db
 from ..pagination import PageArgs
 from .blueprint import bp
@@ -17,7 +19,7 @@ class ReviewDeliveryArgs(PageArgs):
 
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
-    """Show or change transcript visibility and the webhook (admins)."""
+    """Show or change the time zone, transcript visibility and the webhook (admins)."""
     require_admin(g.user)
     if request.method == "POST":
         data = args(ReviewSettingsSchema(), request.form)
@@ -26,7 +28,7 @@ def settings():
         update_settings(db.session, g.user, data)
         return redirect(url_for("review.settings", saved=1))
     return page("settings.html", settings=settings_of(g.user.organization),
-                saved=request.args.get("saved"))
+                zones=sorted(known_zones()), saved=request.args.get("saved"))
 
 
 @bp.route("/webhooks")

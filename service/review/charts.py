@@ -38,11 +38,12 @@ def week_point(point: dict) -> tuple[str, float]:
 
 
 def nice_top(value: float) -> float:
-    """The axis' top: the first of 1, 2, 2.5, 5 (times a power of ten) at or above value."""
+    """The axis' top: the first round step (times a power of ten) at or above value, so bars
+    fill most of the height and the half-way tick is a round figure too."""
     if value <= 0:
         return 1.0
     power = 10 ** math.floor(math.log10(value))
-    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
+    return next(step * power for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if step * power >= value)
 
 
 def bar_chart(points: list[tuple[str, float | None]], label: str, *, fmt=short,

@@ -68,7 +68,7 @@ def team_dashboard(session: Session, user: User, team_id: int | None = None,
             "quality": quality.average([figures[s.id] for s in recent[rep.id]]),
             "skills": skills.get(rep.id),
         })
-        rows[-1]["need"] = triage.need(rows[-1], stalled.get(rep.id), recent[rep.id], now)
+        rows[-1]["need"] = triage.need(rows[-1], stalled.get(rep.id), recent[rep.id], now, zone)
     return {"period": period, "period_start": start, "generated_at": now,
             "time_zone": user.organization.time_zone,
             "team": rollup.team_rollup(session, user, ids, rows, today, zone),

@@ -57,10 +57,10 @@ def stalled_by_rep(session: Session, org_id: int, rep_ids: list[int], now: datet
         mine["count"] += count
         if over > mine["over"]:
             mine.update(over=over, stage=stage, entered=entered)
-    worst = or_(*[and_(Opportunity.owner_id == rep_id, Opportunity.stage_id == w["stage"].id,
-                       Opportunity.stage_entered_at == w["entered"]) for rep_id, w in out.items()])
     names = {}
     if out:
+        worst = or_(*[and_(Opportunity.owner_id == rep_id, Opportunity.stage_id == w["stage"].id,
+                           Opportunity.stage_entered_at == w["entered"]) for rep_id, w in out.items()])
         for rep_id, name in session.execute(select(Opportunity.owner_id, Opportunity.name)
                                             .where(*open_past, worst).order_by(Opportunity.id)):
             names.setdefault(rep_id, name)
@@ -82,14 +82,19 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def need(row: dict, stalled: dict | None, recent: list, now: datetime) -> dict:
+def _days_ago(moment: datetime, now: datetime, zone) -> int:
+    """Calendar days between two moments where the organization is: yesterday 23:00 is 1."""
+    return (now.astimezone(zone).date() - moment.astimezone(zone).date()).days
+
+
+def need(row: dict, stalled: dict | None, recent: list, now: datetime, zone) -> dict:
     """The signals of one rep's dashboard row, heaviest first, each worded for the card; their
     weights' sum orders the cards."""
     signals = []
     help_session = next((s for s in recent if s.help_asked
                          and s.confirmed_at >= now - timedelta(days=HELP_DAYS)), None)
     if help_session:
-        ago = (now - help_session.confirmed_at).days
+        ago = _days_ago(help_session.confirmed_at, now, zone)
         when = "today" if ago == 0 else f"{_plural(ago, 'day')} ago"
         signals.append(("help_asked", WEIGHTS["help_asked"], f"Asked for your help {when}"))
     overdue = row["commitments"]["overdue"]
@@ -109,8 +114,9 @@ def need(row: dict, stalled: dict | None, recent: list, now: datetime) -> dict:
     last = row["sessions"]["last_at"]
     if last is None:
         signals.append(("no_coaching", WEIGHTS["no_coaching"], "No coaching session yet"))
-    elif (now - last).days >= QUIET_DAYS:
-        signals.append(("no_coaching", WEIGHTS["no_coaching"], f"No coaching in {(now - last).days} days"))
+    elif _days_ago(last, now, zone) >= QUIET_DAYS:
+        signals.append(("no_coaching", WEIGHTS["no_coaching"],
+                        f"No coaching in {_days_ago(last, now, zone)} days"))
     signals.sort(key=lambda s: -s[1])
     return {"score": sum(s[1] for s in signals),
             "signals": [{"kind": kind, "weight": weight, "text": text} for kind, weight, text in signals],
