@@ -1,0 +1,25 @@
+"""The site's front door: `/`, a small page pointing to the demo, the review pages and the API
+docs (a JSON 404 there told a newcomer nothing), and the favicon every page links."""
+
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, render_template, send_file
+
+FAVICON = Path(__file__).resolve().parent / "static" / "site" / "favicon.svg"
+bp = Blueprint("landing", __name__)
+
+
+@bp.get("/")
+def home():
+    """Where to go from here: the demo (when loaded), the review pages, the API description."""
+    return render_template("landing.html", demo=current_app.config.get("DEMO_DATA"))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The icon, an SVG (browsers take it at this name when its type says so)."""
+    return send_file(FAVICON, mimetype="image/svg+xml", max_age=86400)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
