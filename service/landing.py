@@ -3,7 +3,7 @@ docs (a JSON 404 there told a newcomer nothing), and the favicon every page link
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, render_template, send_file
+from flask import Blueprint, Flask, Response, current_app, render_template
 
 FAVICON = Path(__file__).resolve().parent / "static" / "site" / "favicon.svg"
 bp = Blueprint("landing", __name__)
@@ -18,7 +18,10 @@ def home():
 @bp.get("/favicon.ico")
 def favicon():
     """The icon, an SVG (browsers take it at this name when its type says so)."""
-    return send_file(FAVICON, mimetype="image/svg+xml", max_age=86400)
+    response = Response(FAVICON.read_bytes(), mimetype="image/svg+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
 
 
 def init_app(app: Flask) -> None:
