@@ -48,10 +48,11 @@ def nice_top(value: float) -> float:
 
 def bar_chart(points: list[tuple[str, float | None]], label: str, *, fmt=short,
               marks: list[float | None] | None = None, mark_name: str = "quota",
-              top: float | None = None, width: int = 320, height: int = 150,
+              top: float | None = None, whole: bool = False, width: int = 320, height: int = 150,
               css: str = "") -> Markup:
     """Bars for (x label, value) pairs, oldest first; None draws no bar and prints a dash.
-    `marks` (one per point) draw a dashed line across their bar, e.g. the month's quota."""
+    `marks` (one per point) draw a dashed line across their bar, e.g. the month's quota;
+    `whole` keeps the axis' ticks whole numbers (counts: no "0.5 sessions")."""
     if not points:
         return Markup('<p class="muted small">No data yet.</p>')
     points = [(name, None if v is None else float(v)) for name, v in points]  # Decimal money too
@@ -60,6 +61,9 @@ def bar_chart(points: list[tuple[str, float | None]], label: str, *, fmt=short,
     plot_w, plot_h = width - left - right, height - above - below
     values = [v for _, v in points if v is not None] + [m for m in marks or [] if m is not None]
     top = top or nice_top(max(values, default=0))
+    if whole:
+        top = max(2, math.ceil(top))
+        top += top % 2
     slot = plot_w / len(points)
     bar = min(slot * 0.62, 36)
 
@@ -88,7 +92,7 @@ def bar_chart(points: list[tuple[str, float | None]], label: str, *, fmt=short,
         shown = fmt(value) if value is not None else "—"
         # the value sits over its bar, or over the mark when the mark is higher
         vy = min(y(value) if value is not None else base, y(mark) if mark is not None else base)
-        out.append(_text("value", cx, vy - 3, shown) + _text("tick", cx, height - 6, name))
+        out.append(_text("value", cx, vy - 5, shown) + _text("tick", cx, height - 6, name))
     out.append("</svg>")
     return Markup("".join(out))
 

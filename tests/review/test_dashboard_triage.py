@@ -62,8 +62,8 @@ def test_charts_have_axes_labels_and_values(maya):
     html = maya.get("/review/").text
     charts = re.findall(r'<svg class="chart.*?</svg>', html, re.S)
     assert len(charts) == 3 + 3  # three team charts, one per rep
-    closed = next(c for c in charts if 'aria-label="Team closed value by month' in c)
-    assert 'role="img"' in closed and "<title>Team closed value by month" in closed
+    closed = next(c for c in charts if 'aria-label="Closed value by month, all reps shown' in c)
+    assert 'role="img"' in closed and "<title>Closed value by month, all reps shown" in closed
     months = [month_start(utcnow().date(), back).strftime("%b") for back in range(6, 0, -1)]
     ticks = re.findall(r'<text class="tick"[^>]*>([^<]+)</text>', closed)
     assert ticks[:3] == ["0", "75k", "150k"]  # the y axis: zero, half, top (145k rounded up)
