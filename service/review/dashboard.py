@@ -9,7 +9,7 @@ its time zone says when a day starts.
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import case, func, select, union_all
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from models import (
@@ -107,7 +107,8 @@ def _recent_sessions(session, user, ids) -> dict[int, list]:
 
 
 def _no_commitments() -> dict:
-    return {"open": 0, "overdue": 0, "done": 0, "dropped": 0, "completion_rate": None}
+    return {"open": 0, "overdue": 0, "done": 0, "dropped": 0, "completion_rate": None,
+            "by_month": [(0, 0)] * rollup.MONTHS}
 
 
 def _commitments(session, user, ids, today) -> dict[int, dict]:
@@ -119,18 +120,19 @@ def _commitments(session, user, ids, today) -> dict[int, dict]:
     overdue = open_ & (Commitment.due_date < today)
     came = (Commitment.due_date < today) | (~open_ & (Commitment.due_date == today))
 
-    def count(cond):
-        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
-
+    count = rollup.count_of
+    # The same pass counts the roll-up's completion by month (done, came due), per rep.
+    months = rollup.completion_columns(came, today)
     stmt = (shared_commitments(user).with_only_columns(
         Commitment.rep_id, count(open_ & ((Commitment.due_date >= today) | Commitment.due_date.is_(None))),
         count(overdue), count(Commitment.status == "done"), count(Commitment.status == "dropped"),
-        count(came & (Commitment.status == "done")), count(came))
+        count(came & (Commitment.status == "done")), count(came), *months)
         .where(Commitment.rep_id.in_(ids)).group_by(Commitment.rep_id))
     out = {}
-    for rep_id, open_n, overdue_n, done, dropped, done_due, due in session.execute(stmt):
+    for rep_id, open_n, overdue_n, done, dropped, done_due, due, *by_month in session.execute(stmt):
         out[rep_id] = {"open": open_n, "overdue": overdue_n, "done": done, "dropped": dropped,
-                       "completion_rate": round(done_due / due, 2) if due else None}
+                       "completion_rate": round(done_due / due, 2) if due else None,
+                       "by_month": list(zip(by_month[::2], by_month[1::2], strict=True))}
     return out
 
 

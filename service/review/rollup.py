@@ -1,7 +1,7 @@
 """The dashboard's team roll-up: closed value against quota, pipeline cover and sessions this
 period; and the team's charts: closed value against quota by month, commitment completion by
-month, sessions per week. One query each (the figures come with the reps' rows), whatever the
-team's size or history.
+month, sessions per week. The figures and the completion counts come with the reps' rows; the
+open pipeline and the weeks are one query each, whatever the team's size or history.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import CoachingSession, Commitment, Opportunity, User, month_start
 
-from ..access import shared_commitments, shared_sessions
+from ..access import shared_sessions
 
 MONTHS = 6
 WEEKS = 8
@@ -41,7 +41,7 @@ def team_rollup(session: Session, user: User, ids: list[int], rows: list[dict], 
         "sessions_this_period": sum(r["sessions"]["this_period"] for r in rows),
         "charts": {
             "closed_by_month": months,
-            "completion_by_month": _completion_by_month(session, user, ids, today),
+            "completion_by_month": _completion_by_month(rows, today),
             "sessions_by_week": _sessions_by_week(session, user, ids, today, zone),
         },
     }
@@ -66,24 +66,36 @@ def _open_pipeline(session, org_id, ids) -> dict[str, Decimal]:
     return {currency: Decimal(total or 0) for currency, total in session.execute(stmt)}
 
 
-def _count(cond):
+def count_of(cond):
+    """SUM(CASE WHEN cond THEN 1 ELSE 0 END): a count of one condition inside a grouped query."""
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
-def _completion_by_month(session, user, ids, today) -> list[dict]:
-    """Per month of due date: done / the commitments whose date came, as the cards count it."""
-    starts = [month_start(today, back) for back in range(MONTHS - 1, -1, -1)]
+def _month_starts(today: date) -> list[date]:
+    return [month_start(today, back) for back in range(MONTHS - 1, -1, -1)]
+
+
+def completion_columns(came, today: date) -> list:
+    """(done, came due) per charted month of due date, as columns of the dashboard's grouped
+    commitments query (dashboard._commitments), so the chart costs no query of its own."""
+    starts = _month_starts(today)
     ends = starts[1:] + [month_start(today, -1)]
-    came = (Commitment.due_date < today) | ((Commitment.status != "open") & (Commitment.due_date == today))
     columns = []
     for start, end in zip(starts, ends, strict=True):
         month = (Commitment.due_date >= start) & (Commitment.due_date < end) & came
-        columns += [_count(month & (Commitment.status == "done")), _count(month)]
-    row = session.execute(shared_commitments(user).with_only_columns(*columns)
-                          .where(Commitment.rep_id.in_(ids))).one()
-    return [{"period_start": start, "done": row[2 * i], "due": row[2 * i + 1],
-             "rate": round(row[2 * i] / row[2 * i + 1], 2) if row[2 * i + 1] else None}
-            for i, start in enumerate(starts)]
+        columns += [count_of(month & (Commitment.status == "done")), count_of(month)]
+    return columns
+
+
+def _completion_by_month(rows: list[dict], today: date) -> list[dict]:
+    """Per month of due date: done / the commitments whose date came, as the cards count it."""
+    out = []
+    for i, start in enumerate(_month_starts(today)):
+        done = sum(r["commitments"]["by_month"][i][0] for r in rows)
+        due = sum(r["commitments"]["by_month"][i][1] for r in rows)
+        out.append({"period_start": start, "done": done, "due": due,
+                    "rate": round(done / due, 2) if due else None})
+    return out
 
 
 def _sessions_by_week(session, user, ids, today, zone) -> list[dict]:
@@ -92,7 +104,7 @@ def _sessions_by_week(session, user, ids, today, zone) -> list[dict]:
     starts = [monday - timedelta(weeks=back) for back in range(WEEKS - 1, -1, -1)]
     bounds = [datetime.combine(d, time(), tzinfo=zone) for d in [*starts, monday + timedelta(weeks=1)]]
     at = CoachingSession.confirmed_at
-    columns = [_count((at >= bounds[i]) & (at < bounds[i + 1])) for i in range(WEEKS)]
+    columns = [count_of((at >= bounds[i]) & (at < bounds[i + 1])) for i in range(WEEKS)]
     row = session.execute(shared_sessions(user).with_only_columns(*columns)
-                          .where(CoachingSession.rep_id.in_(ids))).one()
+                          .where(CoachingSession.rep_id.in_(ids), at >= bounds[0], at < bounds[-1])).one()
     return [{"week_start": start, "sessions": row[i]} for i, start in enumerate(starts)]
