@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models import CoachingSession, Organization, User, month_start, utcnow
 from service.demo import CLOSED_K, OPPORTUNITIES, QUOTA_K
-from service.world import monthly_figures
+from service.world import monthly_figures, past_session
 
 from .conftest import csrf_of, login
 from .seed import PASSWORD, add_sessions, with_passwords
@@ -124,17 +124,25 @@ def test_times_are_shown_in_the_organizations_zone(manager, session, world):
     assert f"- Confirmed: {local:%Y-%m-%d %H:%M %Z}" in markdown
 
 
-def test_a_week_starts_at_the_organizations_midnight(manager, session, world):
-    """A session confirmed on Sunday 23:30 in Auckland is Monday in UTC terms only the other way
-    round: the week's count follows the organization's calendar."""
-    org = world[0]
+def test_a_week_starts_at_the_organizations_midnight(api, session, orgs):
+    """A session confirmed a minute after Monday's midnight in Auckland is Sunday in UTC: it counts
+    in the week it was where the organization is."""
+    org, zone = orgs["one"], ZoneInfo("Pacific/Auckland")
     session.get(Organization, org.id).time_zone = "Pacific/Auckland"
+    today = utcnow().astimezone(zone).date()
+    moment = datetime.combine(today - timedelta(days=today.weekday()), datetime.min.time(), tzinfo=zone)
+    moment += timedelta(minutes=1)
+    if moment > utcnow():
+        moment -= timedelta(weeks=1)
+    assert moment.astimezone(ZoneInfo("UTC")).weekday() == 6  # Sunday in UTC
+    past_session(session, org.id, org.users["rep_a1"].id, mode="weekly_review", status="confirmed",
+                 started_at=moment - timedelta(minutes=20), confirmed_at=moment)
     session.commit()
-    body = manager.get("/api/v1/review/dashboard", headers={
-        "Authorization": f"Bearer {org.tokens['manager_a']}"}).json
-    today = utcnow().astimezone(ZoneInfo("Pacific/Auckland")).date()
-    assert body["team"]["charts"]["sessions_by_week"][-1]["week_start"] == (
-        today - timedelta(days=today.weekday())).isoformat()
+    body = api.get("/api/v1/review/dashboard", org.tokens["manager_a"]).json
+    weeks = {w["week_start"]: w["sessions"] for w in body["team"]["charts"]["sessions_by_week"]}
+    monday = moment.date()
+    assert weeks[monday.isoformat()] == 1
+    assert weeks[(monday - timedelta(weeks=1)).isoformat()] == 0
     assert body["time_zone"] == "Pacific/Auckland"
 
 
