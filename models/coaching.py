@@ -10,6 +10,10 @@ from .base import Base, Delivered, utcnow
 # active: chatting; ended: summary drafted, waiting for the rep; confirmed: shared with the manager.
 SESSION_STATUSES = ("active", "ended", "confirmed")
 COMMITMENT_KINDS = ("keep", "drop", "create", "action")
+# The kinds as people read them: the widget (served into /widget.js), the terminal and the review
+# pages all word a kind from here.
+COMMITMENT_KIND_WORDS = {"action": "Action", "keep": "Keep doing", "create": "Start doing",
+                         "drop": "Stop doing"}
 COMMITMENT_STATUSES = ("open", "done", "dropped")
 # The rep's answer when a session followed a due commitment up: partly and not_yet leave it open.
 FOLLOW_UP_ANSWERS = ("done", "partly", "not_yet", "dropped")

@@ -23,8 +23,10 @@ def from_environment() -> dict:
     api_key = env("OPENAI_API_KEY", "")
     return {
         "DATABASE_URL": env("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'salescoach.db'}"),
-        # Without SECRET_KEY, cookies and widget tokens last only as long as the process.
+        # Without SECRET_KEY, cookies and widget tokens last only as long as the process (the app
+        # logs a warning); `dev.py run` keeps one in instance/secret_key instead.
         "SECRET_KEY": env("SECRET_KEY") or secrets.token_hex(32),
+        "SECRET_KEY_GENERATED": not env("SECRET_KEY"),
         "MAX_CONTENT_LENGTH": _int("MAX_BODY_BYTES", 256 * 1024),
         "DEMO_DATA": env("DEMO_DATA", "0") == "1",
         # The coach: "openai" whenever a key or a base URL is set, else the offline guided coach.
@@ -100,6 +102,8 @@ def from_environment() -> dict:
 def load(overrides: dict | None = None) -> dict:
     config = from_environment()
     config.update(overrides or {})
+    if "SECRET_KEY" in (overrides or {}):
+        config["SECRET_KEY_GENERATED"] = False
     # The browser keeps the cookie no longer than the session can last.
     config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=config["REVIEW_SESSION_MAX_HOURS"]))
     return config

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 19:32:24.292406
+Create Date: 2026-12-03 19:32:52.750958
 """
 from alembic import op
 import sqlalchemy as sa
@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('webhook_url', sa.String(length=500), nullable=True),
     sa.Column('webhook_secret', sa.String(length=200), nullable=True),
     sa.Column('widget_origins', sa.JSON(), nullable=False),
+    sa.Column('time_zone', sa.String(length=64), server_default='UTC', nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organizations'))
     )
     op.create_table('org_token_usage',

@@ -7,6 +7,8 @@ sessions the rep confirmed. Exports answer a file download (Markdown or JSON).
 from flask import g
 from flask.views import MethodView
 
+from models import zone_of
+
 from ..auth import require_role
 from ..db import db
 from ..pagination import page_of
@@ -50,7 +52,8 @@ def _note(note) -> dict:
 @blp.arguments(schemas.ReviewDashboardArgs, location="query")
 @blp.response(200, ReviewDashboardSchema)
 def dashboard(args):
-    """Per rep: sessions, commitments, figures against the previous month and quota, quality, skills."""
+    """Reps in order of need (need.reason says why), the team's roll-up and charts; per rep:
+    sessions, commitments, figures against the previous month and quota, quality, skills."""
     return team_dashboard(db.session, g.user, args.get("team_id"), args["period"])
 
 
@@ -88,7 +91,7 @@ EXPORT_DOC = {"responses": {"200": {
 def export_session(args, session_id):
     """Download one session as Markdown (format=md) or JSON (format=json)."""
     return export.download(export.export_one(db.session, g.user, session_id), args["format"],
-                     f"session-{session_id}")
+                           f"session-{session_id}", zone_of(g.user.organization.time_zone))
 
 
 @blp.route("/export")
@@ -98,7 +101,8 @@ def export_range(args):
     """Download the confirmed sessions started in a date range (at most 500)."""
     details = export.export_range(db.session, g.user, args["date_from"], args["date_to"],
                                   args.get("rep_id"))
-    return export.download(details, args["format"], f"sessions-{args['date_from']}-to-{args['date_to']}")
+    return export.download(details, args["format"], f"sessions-{args['date_from']}-to-{args['date_to']}",
+                           zone_of(g.user.organization.time_zone))
 
 
 @blp.route("/sessions/<int:session_id>/notes", methods=["POST"])

@@ -138,8 +138,62 @@ ReviewCommitmentCountsSchema = Schema.from_dict({
 }, name="ReviewCommitmentCountsSchema")
 
 
+class ReviewNeedSignalSchema(Schema):
+    kind = fields.String(metadata={"description": "help_asked, overdue_commitment, "
+                                                  "stalled_opportunity, kpi_drop or no_coaching"})
+    weight = fields.Integer()
+    text = fields.String(metadata={"description": "As the card says it."})
+
+
+class ReviewNeedSchema(Schema):
+    score = fields.Integer(metadata={"description": "The sum of the signals' weights: reps come "
+                                                    "in descending order of it, then by name."})
+    reason = fields.String(metadata={"description": "The signals as one line, heaviest first."})
+    signals = fields.List(fields.Nested(ReviewNeedSignalSchema))
+
+
+class ReviewMonthClosedSchema(Schema):
+    period_start = fields.Date()
+    closed_value = money()
+    quota = money()
+
+
+class ReviewMonthCompletionSchema(Schema):
+    period_start = fields.Date()
+    done = fields.Integer()
+    due = fields.Integer(metadata={"description": "Commitments due that month whose date came."})
+    rate = fields.Float(allow_none=True)
+
+
+class ReviewWeekSessionsSchema(Schema):
+    week_start = fields.Date(metadata={"description": "A Monday, in the organization's zone."})
+    sessions = fields.Integer()
+
+
+class ReviewTeamChartsSchema(Schema):
+    closed_by_month = fields.List(fields.Nested(ReviewMonthClosedSchema))
+    completion_by_month = fields.List(fields.Nested(ReviewMonthCompletionSchema))
+    sessions_by_week = fields.List(fields.Nested(ReviewWeekSessionsSchema))
+
+
+class ReviewTeamSchema(Schema):
+    currency = fields.String(allow_none=True, metadata={"description": "null when reps report in "
+                                                                       "several currencies"})
+    mixed_currencies = fields.Boolean()
+    month = fields.Nested(ReviewMonthClosedSchema, allow_none=True, metadata={
+        "description": "The team's latest month on record: closed value and quota summed."})
+    attainment_pct = fields.Integer(allow_none=True)
+    quota_left = money(allow_none=True)
+    open_pipeline = money()
+    pipeline_cover = fields.Float(allow_none=True, metadata={
+        "description": "open pipeline / quota left; null when the quota is met or none is set"})
+    sessions_this_period = fields.Integer()
+    charts = fields.Nested(ReviewTeamChartsSchema)
+
+
 class ReviewDashboardRepSchema(Schema):
     rep = fields.Nested(ReviewRepRefSchema)
+    need = fields.Nested(ReviewNeedSchema)
     sessions = fields.Nested(ReviewActivitySchema)
     commitments = fields.Nested(ReviewCommitmentCountsSchema)
     kpis = fields.Nested(ReviewKpiSchema, allow_none=True)
@@ -151,7 +205,11 @@ class ReviewDashboardSchema(Schema):
     period = fields.String()
     period_start = fields.Date()
     generated_at = fields.DateTime()
-    reps = fields.List(fields.Nested(ReviewDashboardRepSchema))
+    time_zone = fields.String(metadata={"description": "The organization's IANA zone: periods "
+                                                      "and weeks start at its midnight."})
+    team = fields.Nested(ReviewTeamSchema)
+    reps = fields.List(fields.Nested(ReviewDashboardRepSchema, metadata={
+        "description": "In order of need (need.score), then by name."}))
 
 
 def _iso(obj):

@@ -3,7 +3,7 @@
 from flask import g, redirect, request, url_for
 from marshmallow import Schema, fields, validate
 
-from models import NUDGE_KINDS, NUDGE_STATUSES
+from models import NUDGE_KINDS, NUDGE_STATUSES, known_zones
 
 from ..db import db
 from ..nudges.settings import dump_nudge, nudge_deliveries, set_team_chat, team_chats
@@ -20,7 +20,7 @@ class ReviewDeliveryArgs(PageArgs):
 
 @bp.route("/settings", methods=["GET", "POST"])
 def settings():
-    """Show or change transcript visibility and the webhook (admins)."""
+    """Show or change the time zone, transcript visibility and the webhook (admins)."""
     require_admin(g.user)
     if request.method == "POST":
         data = args(ReviewSettingsSchema(), request.form)
@@ -29,7 +29,7 @@ def settings():
         update_settings(db.session, g.user, data)
         return redirect(url_for("review.settings", saved=1))
     return page("settings.html", settings=settings_of(g.user.organization),
-                saved=request.args.get("saved"))
+                zones=sorted(known_zones()), saved=request.args.get("saved"))
 
 
 @bp.route("/webhooks")

@@ -47,7 +47,7 @@ def metrics_for_many(session: Session, sessions: list[CoachingSession]) -> dict[
     if missing:
         grouped = defaultdict(list)
         rows = session.execute(select(Message.session_id, Message.role, Message.text, Message.stage,
-                                      Message.guard_outcome)
+                                      Message.guard_outcome, Message.intent)
                                .where(Message.session_id.in_(missing)).order_by(Message.id))
         for row in rows:
             grouped[row.session_id].append(row)

@@ -1,6 +1,8 @@
 """Marshmallow schemas at the review edges, shared by the JSON API and the web pages."""
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from models import known_zones
 
 from ..pagination import PageArgs
 
@@ -71,7 +73,15 @@ class ReviewLoginSchema(Schema):
     next = fields.String(load_default="")
 
 
+def known_zone(value: str) -> None:
+    if value not in known_zones():
+        raise ValidationError("Not a known IANA time zone (for example Europe/Madrid).")
+
+
 class ReviewSettingsSchema(Schema):
+    time_zone = fields.String(validate=known_zone, metadata={
+        "description": "IANA time zone (Europe/Madrid): every date and time on the review pages "
+                       "and in Markdown exports is shown in it."})
     transcript_visibility = fields.String(validate=validate.OneOf(("full", "summary")))
     webhook_url = fields.Url(allow_none=True, schemes={"http", "https"}, require_tld=False,
                              validate=validate.Length(max=500))
