@@ -1,7 +1,5 @@
 """The Flask app: configuration, extensions and blueprints, wired once."""
 
-import logging
-
 from flask import Flask
 
 from . import (
@@ -19,6 +17,7 @@ from . import (
     widget,
 )
 from .config import load as load_config
+from .config import warn_if_unsafe
 from .db import db
 
 
@@ -28,10 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     proxy.init_app(app)
     headers.init_app(app)
     request_log.init_app(app)
-    if app.config["SECRET_KEY_GENERATED"]:
-        logging.getLogger(__name__).warning(
-            "SECRET_KEY is not set: a random one is used, so every restart logs managers out and "
-            "ends widget tokens. Set SECRET_KEY (the same in every process).")
+    warn_if_unsafe(app)
     request_body.init_app(app)
     db.init_app(app)
     limits.init_app(app)

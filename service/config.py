@@ -1,5 +1,6 @@
 """Configuration from the environment (12-factor); tests put a mapping on top."""
 
+import logging
 import os
 import secrets
 from datetime import timedelta
@@ -97,6 +98,23 @@ def from_environment() -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
     }
+
+
+def warn_if_unsafe(app) -> None:
+    """Say, on the first request served, what a deployment must not run with: at the first
+    request, not at start-up, so a CLI command's output (`coach eval --json`) stays clean."""
+    if not app.config["SECRET_KEY_GENERATED"]:
+        return
+    said = []
+
+    def warn():
+        if not said:
+            said.append(True)
+            logging.getLogger(__name__).warning(
+                "SECRET_KEY is not set: a random one is used, so every restart logs managers out "
+                "and ends widget tokens. Set SECRET_KEY (the same in every process).")
+
+    app.before_request(warn)
 
 
 def load(overrides: dict | None = None) -> dict:
