@@ -1,5 +1,6 @@
 """Sales Coach data model: plain SQLAlchemy 2, no Flask."""
 
+from .assignments import ASSIGNMENT_STATUSES, SessionAssignment
 from .base import ZERO, Base, utcnow
 from .coaching import (
     COMMITMENT_KINDS,
@@ -8,6 +9,7 @@ from .coaching import (
     SESSION_STATUSES,
     CoachingSession,
     Commitment,
+    CommitmentStatusChange,
     ManagerNote,
     Message,
     WebhookDelivery,
@@ -25,5 +27,5 @@ __all__ = [
     "OPPORTUNITY_STATUSES", "Opportunity", "OrgTokenUsage", "Organization", "PERIOD_TYPES", "ROLES",
     "SESSION_STATUSES", "SalesProcess", "SkillAssessment", "SkillRating", "Stage", "StageChange",
     "Team", "User", "WebhookDelivery", "ZERO", "default_process", "month_start", "team_managers",
-    "utcnow",
+    "utcnow", "ASSIGNMENT_STATUSES", "CommitmentStatusChange", "SessionAssignment",
 ]

@@ -7,7 +7,9 @@ Writing a pipeline (accounts, opportunities, figures, assessments) is for the re
 and the organization's admins; managers read. A coaching session draws only on the rep's own
 pipeline. Sessions and commitments are the rep's: others read them once the rep confirmed the
 session (transcripts only where the organization shares them), and only the rep changes them;
-a manager's note is changed only by its author. A widget token reaches only WIDGET_REACH, and
+a manager's note is changed only by its author. The rep's own manager (or an admin) may also
+set a confirmed commitment's status after a one-to-one, and asks a rep of theirs to hold a
+session (an assignment), about that rep's own deal or account. A widget token reaches only WIDGET_REACH, and
 only its own user's data, whatever their role.
 
 Every rule takes the user it is about, so the API, the review pages and the orchestration share
@@ -17,7 +19,16 @@ them without a request: auth marks how a request's user authenticated on the use
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from models import ApiToken, CoachingSession, Commitment, ManagerNote, Team, User, team_managers
+from models import (
+    ApiToken,
+    CoachingSession,
+    Commitment,
+    ManagerNote,
+    SessionAssignment,
+    Team,
+    User,
+    team_managers,
+)
 
 from .domain_errors import Conflict, Forbidden, NotFound
 
@@ -36,6 +47,7 @@ WIDGET_REACH = {
     "sessions.Summary": {"PATCH"},
     "commitments.Commitments": {"GET"},
     "commitments.CommitmentById": {"GET", "PATCH", "DELETE"},  # DELETE: own drafts only
+    "assignments.Assignments": {"GET"},  # the rep's own; a start goes through POST /sessions
     "accounts.Accounts": {"GET"},
     "accounts.AccountById": {"GET"},
     "opportunities.Opportunities": {"GET"},
@@ -278,3 +290,42 @@ def get_own_note(session: Session, user: User, note_id: int) -> ManagerNote:
     if note.author_id != user.id:
         raise Forbidden("Only the note's author can change it.")
     return note
+
+
+def get_status_settable_commitment(session: Session, user: User, commitment_id: int) -> Commitment:
+    """A commitment whose status the user may set with a note: the rep's own, or (their manager,
+    an admin) a confirmed one of a rep they review; 404 when unreadable, else 403."""
+    found = get_readable_commitment(session, user, commitment_id)
+    if found.rep_id == user.id and not by_widget(user):
+        return found
+    if by_widget(user) or user.role not in ("manager", "admin") or not found.confirmed:
+        raise Forbidden("Only the rep, their manager or an admin can set this commitment's status.")
+    return found
+
+
+# -- session assignments -----------------------------------------------------------------------
+
+def check_may_assign(session: Session, user: User, rep_id: int) -> User:
+    """The rep a manager (of their team) or an admin asks to hold a session: 404 when the caller
+    may not see them, 403 for a rep caller or a target who is not a rep."""
+    if by_widget(user) or user.role not in ("manager", "admin"):
+        raise Forbidden("Only a rep's manager or an admin can assign a session.")
+    rep = get_visible_user(session, user, rep_id)
+    if rep.role != "rep" or not rep.active:
+        raise Forbidden("Sessions are assigned to active reps.")
+    return rep
+
+
+def visible_assignments(user: User):
+    """SELECT of the assignments of the reps the user may read (a rep: their own)."""
+    return select(SessionAssignment).where(SessionAssignment.org_id == user.org_id,
+                                           rep_clause(SessionAssignment.rep_id, user))
+
+
+def get_own_assignment(session: Session, user: User, assignment_id: int) -> SessionAssignment:
+    """An assignment the user was asked to hold (404 when unreadable, else 403)."""
+    found = _one_or_404(session, visible_assignments(user).where(
+        SessionAssignment.id == assignment_id), "assignment", assignment_id)
+    if found.rep_id != user.id:
+        raise Forbidden("Only the rep it was assigned to can start this session.")
+    return found
