@@ -196,6 +196,10 @@ def reviewable_reps(user: User):
     return select(User).where(User.id.in_(visible_rep_ids(user)), User.role == "rep")
 
 
+def get_reviewable_rep(session: Session, user: User, rep_id: int) -> User:
+    return _one_or_404(session, reviewable_reps(user).where(User.id == rep_id), "rep", rep_id)
+
+
 def _shared_session(user: User) -> ColumnElement[bool]:
     return and_(CoachingSession.status == "confirmed", rep_clause(CoachingSession.rep_id, user))
 

@@ -10,7 +10,6 @@ from flask import current_app, g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import exists
-from sqlalchemy.orm import joinedload, selectinload
 
 from models import COMMITMENT_KINDS, COMMITMENT_STATUSES, Commitment, CommitmentStatusChange, utcnow
 
@@ -23,6 +22,7 @@ from ..access import (
 from ..coach_setup import get_coach
 from ..db import db
 from ..pagination import PageArgs, page_of, paginate
+from ..review.scope import commitment_options
 from ..sessions.commitment_status import set_status
 from ..sessions.drafts import edit_draft, remove_draft
 from . import blueprint
@@ -82,19 +82,14 @@ class CommitmentListArgs(PageArgs):
         "description": "Only those whose status someone other than the rep set (their manager)."})
 
 
-def with_changes(stmt):
-    """Each commitment's status history and its authors in one more query per page."""
-    return stmt.options(selectinload(Commitment.status_changes)
-                        .joinedload(CommitmentStatusChange.changed_by))
-
-
 @blp.route("")
 class Commitments(MethodView):
     @blp.arguments(CommitmentListArgs, location="query")
     @blp.response(200, page_of(CommitmentRecordSchema))
     def get(self, args):
         """List commitments you can see (filter status, rep_id, session_id, due_before, overdue)."""
-        stmt = with_changes(readable_commitments(g.user).order_by(Commitment.due_date, Commitment.id))
+        stmt = (readable_commitments(g.user).options(*commitment_options())
+                .order_by(Commitment.due_date, Commitment.id))
         for key in ("status", "rep_id", "session_id"):
             if key in args:
                 stmt = stmt.where(getattr(Commitment, key) == args[key])

@@ -7,12 +7,14 @@ sessions the rep confirmed. Exports answer a file download (Markdown or JSON).
 from flask import g
 from flask.views import MethodView
 
+from ..access import get_reviewable_rep
 from ..auth import require_role
 from ..db import db
 from ..pagination import page_of
 from ..review import export, schemas
 from ..review.asknow import ask_now
 from ..review.dashboard import team_dashboard
+from ..review.results import rep_results, team_results
 from ..review.sessions import (
     add_note,
     edit_note,
@@ -28,8 +30,10 @@ from .review_schemas import (
     ReviewDashboardSchema,
     ReviewMarkedOutSchema,
     ReviewNoteOutSchema,
+    ReviewRepResultsSchema,
     ReviewSessionDetailSchema,
     ReviewSessionRowSchema,
+    ReviewTeamResultsSchema,
 )
 
 blp = blueprint("review_api", __name__, "/review", "Manager review of confirmed coaching sessions.")
@@ -132,3 +136,18 @@ def reviewed(data, session_id):
 def commitments(args):
     """The team's open commitments from confirmed sessions, soonest due first."""
     return open_commitments(db.session, g.user, args)
+
+
+@blp.route("/results")
+@blp.arguments(schemas.ReviewResultsArgs, location="query")
+@blp.response(200, ReviewTeamResultsSchema)
+def results(args):
+    """Per rep, one month: sessions, commitments kept, the next month's closed-value change."""
+    return team_results(db.session, g.user, args.get("month"), args.get("team_id"))
+
+
+@blp.route("/reps/<int:rep_id>/results")
+@blp.response(200, ReviewRepResultsSchema)
+def rep_results_view(rep_id):
+    """One rep's last six months: sessions, commitments kept and missed, next month's figures."""
+    return rep_results(db.session, g.user, get_reviewable_rep(db.session, g.user, rep_id))

@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields
 
 from ..webhook_target import shown_error
+from .commitments import StatusChangeSchema
 from .common import money
 
 
@@ -47,6 +48,8 @@ class ReviewCommitmentSchema(Schema):
     session_id = fields.Integer()
     rep_id = fields.Integer()
     rep = fields.Nested(ReviewRefSchema)
+    last_change = fields.Nested(StatusChangeSchema, allow_none=True, metadata={
+        "description": "Who last set the status (the rep, their manager), when and why."})
 
 
 class ReviewNoteOutSchema(Schema):
@@ -160,7 +163,7 @@ def _iso(obj):
 
 class ReviewAskNowItemSchema(Schema):
     kind = fields.String(metadata={"description": "stalled_opportunity, overdue_commitment, "
-                                                  "kpi_drop or help_asked"})
+                                                  "kpi_drop, help_asked or overdue_assignment"})
     rep = fields.Nested(ReviewRefSchema)
     title = fields.String()
     detail = fields.String()
@@ -193,3 +196,43 @@ class ReviewDeliverySchema(Schema):
     next_attempt_at = fields.DateTime()
     created_at = fields.DateTime()
     delivered_at = fields.DateTime(allow_none=True)
+
+
+class ReviewResultMonthSchema(Schema):
+    period_start = fields.Date()
+    sessions = fields.Integer(metadata={"description": "Sessions confirmed that month (UTC)."})
+    kept = fields.Integer(metadata={"description": "Commitments due that month, done."})
+    missed = fields.Integer(metadata={"description": "Due that month, dropped or open past their date."})
+    kept_pct = fields.Integer(allow_none=True)
+    closed_value = money(allow_none=True)
+    next_closed_value = money(allow_none=True, metadata={"description": "The month after."})
+    next_change_pct = fields.Float(allow_none=True, metadata={
+        "description": "Closed value of the month after against this month: association, not cause."})
+    next_attainment_pct = fields.Integer(allow_none=True)
+    currency = fields.String()
+
+
+class ReviewResultSessionSchema(Schema):
+    id = fields.Integer()
+    confirmed_at = fields.DateTime()
+    mode = fields.String()
+
+
+class ReviewRepMonthSchema(ReviewResultMonthSchema):
+    session_list = fields.List(fields.Nested(ReviewResultSessionSchema))
+
+
+class ReviewRepResultsSchema(Schema):
+    rep = fields.Nested(ReviewRefSchema)
+    months = fields.List(fields.Nested(ReviewRepMonthSchema), metadata={"description": "Newest first."})
+
+
+class ReviewTeamResultRowSchema(ReviewResultMonthSchema):
+    rep = fields.Nested(ReviewRepRefSchema)
+
+
+class ReviewTeamResultsSchema(Schema):
+    period_start = fields.Date()
+    next_period_start = fields.Date()
+    reps = fields.List(fields.Nested(ReviewTeamResultRowSchema))
+    total = fields.Dict()

@@ -9,7 +9,7 @@ from models import CoachingSession, Commitment, ManagerNote, Opportunity, User, 
 
 from ..access import get_own_note, shared_commitments, shared_sessions, shares_transcripts
 from . import quality
-from .scope import get_session
+from .scope import commitment_options, get_session
 
 
 def _like(text: str) -> str:
@@ -130,13 +130,25 @@ def _commitment(c: Commitment, today=None) -> dict:
     overdue = c.status == "open" and c.due_date is not None and c.due_date < today
     return {"id": c.id, "text": c.text, "due_date": c.due_date, "measure": c.measure, "kind": c.kind,
             "status": "overdue" if overdue else c.status, "outcome_note": c.outcome_note,
-            "session_id": c.session_id, "rep_id": c.rep_id}
+            "session_id": c.session_id, "rep_id": c.rep_id, "last_change": _change(c.last_change)}
+
+
+
+def _change(change) -> dict | None:
+    """Who last set the status, when and why (loaded with the commitment: commitment_options),
+    keyed as StatusChangeSchema reads a change."""
+    if change is None:
+        return None
+    by = change.changed_by
+    return {"to_status": change.to_status, "from_status": change.from_status, "note": change.note,
+            "changed_at": change.changed_at,
+            "changed_by": {"id": by.id, "name": by.name, "role": by.role}}
 
 
 def open_commitments(session: Session, user: User, args: dict) -> dict:
     """The team's open commitments, soonest due first (overdue at the top)."""
     stmt = (shared_commitments(user).add_columns(User.name).join(User, User.id == Commitment.rep_id)
-            .where(Commitment.status == "open")
+            .where(Commitment.status == "open").options(*commitment_options())
             .order_by(Commitment.due_date.is_(None), Commitment.due_date, Commitment.id))
     if args.get("rep_id"):
         stmt = stmt.where(Commitment.rep_id == args["rep_id"])
