@@ -72,6 +72,11 @@ def test_the_rep_timeline_puts_sessions_commitments_and_the_next_month_side_by_s
 
     team = manager.get("/review/results").text
     assert "association, not cause" in team and "50%" in team and "(1 of 2)" in team
+    twin = manager.get("/api/v1/review/results",
+                       headers={"Authorization": f"Bearer {world.tokens['manager_a']}"}).json
+    row, = [r for r in twin["reps"] if r["rep"]["id"] == rep.id]
+    assert (row["sessions"], row["kept_pct"], row["next_change_pct"]) == (2, 50, 25.0)
+    assert twin["total"]["kept"] == 1 and twin["total"]["missed"] == 1
 
 
 def test_other_managers_cannot_open_the_rep_page(web, world):
