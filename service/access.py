@@ -333,3 +333,13 @@ def get_own_assignment(session: Session, user: User, assignment_id: int) -> Sess
     if found.rep_id != user.id:
         raise Forbidden("Only the rep it was assigned to can start this session.")
     return found
+
+
+def get_managed_assignment(session: Session, user: User, assignment_id: int) -> SessionAssignment:
+    """An assignment the user may withdraw: one for a rep they manage (404 when unreadable; a
+    rep, 403)."""
+    found = _one_or_404(session, visible_assignments(user).where(
+        SessionAssignment.id == assignment_id), "assignment", assignment_id)
+    if by_widget(user) or user.role not in ("manager", "admin") or found.rep_id == user.id:
+        raise Forbidden("Only the rep's manager or an admin can withdraw an assignment.")
+    return found

@@ -12,11 +12,11 @@ from sqlalchemy.orm import joinedload
 
 from models import ASSIGNMENT_STATUSES, SessionAssignment, utcnow
 
-from ..access import check_may_assign, visible_assignments
+from ..access import check_may_assign, get_managed_assignment, visible_assignments
 from ..coach_setup import get_coach
 from ..db import db
 from ..pagination import PageArgs, page_of, paginate
-from ..sessions.assignments import OPEN, assign
+from ..sessions.assignments import OPEN, assign, withdraw
 from . import blueprint
 
 blp = blueprint("assignments", __name__, "/assignments", "Sessions a manager asks a rep to hold.")
@@ -91,3 +91,11 @@ class Assignments(MethodView):
         """Ask a rep you manage to hold a session (managers and admins)."""
         rep = check_may_assign(db.session, g.user, data["rep_id"])
         return assign(db.session, get_coach(current_app), g.user, rep, data)
+
+
+@blp.route("/<int:assignment_id>")
+class AssignmentById(MethodView):
+    @blp.response(204)
+    def delete(self, assignment_id):
+        """Withdraw an assignment not done yet (the rep's manager or an admin)."""
+        withdraw(db.session, get_managed_assignment(db.session, g.user, assignment_id))

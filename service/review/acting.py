@@ -3,10 +3,15 @@ commitment's status set with a note, and the team's coaching beside results."""
 
 from flask import current_app, g, redirect, request, url_for
 
-from ..access import check_may_assign, get_reviewable_rep, get_status_settable_commitment
+from ..access import (
+    check_may_assign,
+    get_managed_assignment,
+    get_reviewable_rep,
+    get_status_settable_commitment,
+)
 from ..coach_setup import get_coach
 from ..db import db
-from ..sessions.assignments import assign
+from ..sessions.assignments import assign, withdraw
 from ..sessions.commitment_status import set_status
 from . import schemas
 from .assigning import choices, rep_assignments
@@ -31,6 +36,15 @@ def assign_session(rep_id):
     rep = check_may_assign(db.session, g.user, rep_id)
     assign(db.session, get_coach(current_app), g.user, rep, args(schemas.ReviewAssignForm(), request.form))
     return redirect(url_for("review.rep_page", rep_id=rep_id, assigned=1, _anchor="assign"))
+
+
+@bp.route("/assignments/<int:assignment_id>/withdraw", methods=["POST"])
+def withdraw_assignment(assignment_id):
+    """Withdraw an assignment the rep has not done yet."""
+    assignment = get_managed_assignment(db.session, g.user, assignment_id)
+    rep_id = assignment.rep_id
+    withdraw(db.session, assignment)
+    return redirect(url_for("review.rep_page", rep_id=rep_id, _anchor="assigned-h"))
 
 
 @bp.route("/commitments/<int:commitment_id>/status", methods=["POST"])

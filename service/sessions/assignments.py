@@ -41,6 +41,16 @@ def assign(s: Session, coach: Coach, manager: User, rep: User, data: dict) -> Se
     return row
 
 
+def withdraw(s: Session, assignment: SessionAssignment) -> None:
+    """The manager no longer asks for it (committed); a session started from it stays the rep's,
+    and once that session is confirmed the assignment is on the record."""
+    if assignment.status == "done":
+        raise Conflict("This assignment is done: its session was confirmed.",
+                       code="assignment_done")
+    s.delete(assignment)
+    s.commit()
+
+
 def start_kwargs(assignment: SessionAssignment) -> dict:
     """What a session started from the assignment is about (the rep's choice is not asked)."""
     if assignment.status == "done":

@@ -96,3 +96,14 @@ def test_lists_are_paginated_and_filter_overdue(api, session, orgs):
     assert (page["total"], page["pages"], len(page["items"])) == (3, 2, 2)
     late = api.get("/assignments?overdue=true", org.tokens["rep_a1"]).json["items"]
     assert len(late) == 2 and all(a["overdue"] for a in late)
+
+
+def test_a_manager_withdraws_one_not_done(api, session, orgs):
+    org, other = orgs["one"], orgs["two"]
+    made = _assign(api, org, _deal(session, org)).json
+    url = f"/assignments/{made['id']}"
+    assert api.delete(url, org.tokens["rep_a1"]).status_code == 403
+    assert api.delete(url, org.tokens["manager_b"]).status_code == 404
+    assert api.delete(url, other.tokens["admin"]).status_code == 404
+    assert api.delete(url, org.tokens["manager_a"]).status_code == 204
+    assert api.get("/assignments", org.tokens["rep_a1"]).json["total"] == 0

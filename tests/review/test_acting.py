@@ -121,6 +121,13 @@ def test_a_manager_sets_a_status_with_a_note_and_assigns_from_the_page(manager, 
     rep_page = manager.get(made.location).text
     assert "Assigned." in rep_page and "Look back on the month" in rep_page
 
-    ask = manager.get("/review/ask-now").text
+    ask_page = manager.get("/review/ask-now")
+    ask = ask_page.text
     assert "Overdue assignment" in ask and "Assigned session overdue: Look back on the month" in ask
     assert 'I asked you to "Look back on the month"' in ask.replace("&#34;", '"')
+
+    withdrawn = manager.post(f"/review/assignments/{assignment.id}/withdraw",
+                             data={"csrf_token": csrf_of(ask)})
+    assert withdrawn.status_code == 302
+    assert "Look back on the month" not in manager.get(withdrawn.location).text
+    assert session.query(SessionAssignment).count() == 0
