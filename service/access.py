@@ -302,17 +302,21 @@ def get_status_settable_commitment(session: Session, user: User, commitment_id: 
     found = get_readable_commitment(session, user, commitment_id)
     if found.rep_id == user.id and not by_widget(user):
         return found
-    if by_widget(user) or user.role not in ("manager", "admin") or not found.confirmed:
+    if not _manages(user) or not found.confirmed:
         raise Forbidden("Only the rep, their manager or an admin can set this commitment's status.")
     return found
 
 
 # -- session assignments -----------------------------------------------------------------------
 
+def _manages(user: User) -> bool:
+    return not by_widget(user) and user.role in ("manager", "admin")
+
+
 def check_may_assign(session: Session, user: User, rep_id: int) -> User:
-    """The rep a manager (of their team) or an admin asks to hold a session: 404 when the caller
-    may not see them, 403 for a rep caller or a target who is not a rep."""
-    if by_widget(user) or user.role not in ("manager", "admin"):
+    """The active rep a manager (of their team) or an admin asks to hold a session: 404 when the
+    caller may not see them, else 403 for a caller who is a rep or a target who is not."""
+    if not _manages(user):
         raise Forbidden("Only a rep's manager or an admin can assign a session.")
     rep = get_visible_user(session, user, rep_id)
     if rep.role != "rep" or not rep.active:
@@ -326,20 +330,14 @@ def visible_assignments(user: User):
                                            rep_clause(SessionAssignment.rep_id, user))
 
 
-def get_own_assignment(session: Session, user: User, assignment_id: int) -> SessionAssignment:
-    """An assignment the user was asked to hold (404 when unreadable, else 403)."""
+def get_assignment(session: Session, user: User, assignment_id: int, to_start: bool) -> SessionAssignment:
+    """One the user starts (``to_start``: assigned to them) or withdraws (for a rep they manage):
+    404 when unreadable, else 403."""
     found = _one_or_404(session, visible_assignments(user).where(
         SessionAssignment.id == assignment_id), "assignment", assignment_id)
-    if found.rep_id != user.id:
+    mine = found.rep_id == user.id
+    if to_start and not mine:
         raise Forbidden("Only the rep it was assigned to can start this session.")
-    return found
-
-
-def get_managed_assignment(session: Session, user: User, assignment_id: int) -> SessionAssignment:
-    """An assignment the user may withdraw: one for a rep they manage (404 when unreadable; a
-    rep, 403)."""
-    found = _one_or_404(session, visible_assignments(user).where(
-        SessionAssignment.id == assignment_id), "assignment", assignment_id)
-    if by_widget(user) or user.role not in ("manager", "admin") or found.rep_id == user.id:
+    if not to_start and (mine or not _manages(user)):
         raise Forbidden("Only the rep's manager or an admin can withdraw an assignment.")
     return found

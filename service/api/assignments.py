@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from models import ASSIGNMENT_STATUSES, SessionAssignment, utcnow
 
-from ..access import check_may_assign, get_managed_assignment, visible_assignments
+from ..access import check_may_assign, get_assignment, visible_assignments
 from ..coach_setup import get_coach
 from ..db import db
 from ..pagination import PageArgs, page_of, paginate
@@ -98,4 +98,4 @@ class AssignmentById(MethodView):
     @blp.response(204)
     def delete(self, assignment_id):
         """Withdraw an assignment not done yet (the rep's manager or an admin)."""
-        withdraw(db.session, get_managed_assignment(db.session, g.user, assignment_id))
+        withdraw(db.session, get_assignment(db.session, g.user, assignment_id, to_start=False))

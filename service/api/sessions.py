@@ -101,7 +101,7 @@ def _create(coach, data: dict) -> int:
     """A new session of the caller's, preset by their assignment when one is named."""
     assignment = None
     if data.get("assignment_id") is not None:
-        assignment = access.get_own_assignment(db.session, g.user, data["assignment_id"])
+        assignment = access.get_assignment(db.session, g.user, data["assignment_id"], to_start=True)
         data = {**data, **start_kwargs(assignment)}
     row = create_session(db.session, coach, g.user, data["mode"],
                          opportunity_id=data.get("opportunity_id"),

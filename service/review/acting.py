@@ -5,7 +5,7 @@ from flask import current_app, g, redirect, request, url_for
 
 from ..access import (
     check_may_assign,
-    get_managed_assignment,
+    get_assignment,
     get_reviewable_rep,
     get_status_settable_commitment,
 )
@@ -41,7 +41,7 @@ def assign_session(rep_id):
 @bp.route("/assignments/<int:assignment_id>/withdraw", methods=["POST"])
 def withdraw_assignment(assignment_id):
     """Withdraw an assignment the rep has not done yet."""
-    assignment = get_managed_assignment(db.session, g.user, assignment_id)
+    assignment = get_assignment(db.session, g.user, assignment_id, to_start=False)
     rep_id = assignment.rep_id
     withdraw(db.session, assignment)
     return redirect(url_for("review.rep_page", rep_id=rep_id, _anchor="assigned-h"))
