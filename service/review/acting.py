@@ -11,6 +11,7 @@ from ..access import (
 )
 from ..coach_setup import get_coach
 from ..db import db
+from ..domain_errors import Invalid
 from ..sessions.assignments import assign, withdraw
 from ..sessions.commitment_status import set_status
 from . import schemas
@@ -20,21 +21,28 @@ from .pages import args, page
 from .results import rep_results, team_results
 
 
+def _rep_page(rep, problem: str = ""):
+    return page("rep.html", results=rep_results(db.session, g.user, rep), rep=rep,
+                modes=get_coach(current_app).modes, problem=problem,
+                assignments=rep_assignments(db.session, g.user, rep),
+                assigned=request.args.get("assigned"), **choices(db.session, rep))
+
+
 @bp.route("/reps/<int:rep_id>")
 def rep_page(rep_id):
     """One rep: assign a session, their assignments, coaching beside results by month."""
-    rep = get_reviewable_rep(db.session, g.user, rep_id)
-    return page("rep.html", results=rep_results(db.session, g.user, rep), rep=rep,
-                modes=get_coach(current_app).modes,
-                assignments=rep_assignments(db.session, g.user, rep),
-                assigned=request.args.get("assigned"), **choices(db.session, rep))
+    return _rep_page(get_reviewable_rep(db.session, g.user, rep_id))
 
 
 @bp.route("/reps/<int:rep_id>/assignments", methods=["POST"])
 def assign_session(rep_id):
     """Ask the rep to hold a session (mode, deal or account, due date, note)."""
     rep = check_may_assign(db.session, g.user, rep_id)
-    assign(db.session, get_coach(current_app), g.user, rep, args(schemas.ReviewAssignForm(), request.form))
+    try:
+        assign(db.session, get_coach(current_app), g.user, rep,
+               args(schemas.ReviewAssignForm(), request.form))
+    except Invalid as exc:  # said beside the form, which the manager corrects
+        return _rep_page(rep, " ".join(" ".join(v) for v in exc.fields.values())), 422
     return redirect(url_for("review.rep_page", rep_id=rep_id, assigned=1, _anchor="assign"))
 
 

@@ -110,6 +110,11 @@ def test_a_manager_sets_a_status_with_a_note_and_assigns_from_the_page(manager, 
     forged = manager.post(f"/review/commitments/{commitment.id}/status", data={"status": "open"})
     assert forged.status_code == 400  # no CSRF token
 
+    wrong = manager.post(f"/review/reps/{rep.id}/assignments", data={
+        "mode": "call_debrief", "csrf_token": csrf_of(shown)})
+    assert wrong.status_code == 422 and "The Call debrief mode needs one of the rep" in wrong.text
+    assert 'role="alert"' in wrong.text and "Assign a session" in wrong.text
+
     due = date.today() - timedelta(days=1)
     made = manager.post(f"/review/reps/{rep.id}/assignments", data={
         "mode": "weekly_review", "due_date": due.isoformat(), "note": "Look back on the month",
