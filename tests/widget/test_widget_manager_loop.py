@@ -75,3 +75,19 @@ def test_a_status_note_and_an_assignment_reach_the_reps_widget(demo, browser_pag
     screenshot(page, "widget-assignment-started")
     mine = api.get("/assignments", demo.tokens["riley"]).json["items"]
     assert [(a["note"], a["status"], a["session_id"]) for a in mine] == [(ASK, "started", body["id"])]
+
+
+def test_the_assignment_reads_on_a_phone(demo, new_context, api):
+    rep = demo.reps["sam"]
+    made = api.post("/assignments", demo.tokens["maya"], json={
+        "rep_id": rep, "mode": "weekly_review", "note": "Look back on November before our 1:1",
+        "due_date": (date.today() - timedelta(days=1)).isoformat()})
+    assert made.status_code == 201, made.text
+    phone = new_context(viewport={"width": 360, "height": 740}, is_mobile=True).new_page()
+    phone.goto(demo.url + "/demo?rep=sam")
+    phone.get_by_role("button", name="Open Coach").click()
+    asked = phone.locator(".assigned-item.overdue", has_text="Look back on November")
+    expect(asked).to_contain_text("Weekly review · overdue")
+    expect(asked.get_by_role("button", name=re.compile("^Start: Look back"))).to_be_focused()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(phone, "widget-assignment-phone")

@@ -227,15 +227,16 @@ Widget.prototype.assigned = async function () {
   var items = (page && page.items) || [];
   if (!items.length) return null;
   return el("section", {class: "assigned", "aria-label": "Sessions your manager asked for"},
-    items.map(function (a) { return self.assignedItem(a); }));
+    items.map(function (a, i) { return self.assignedItem(a, i === 0); }));
 };
 
-Widget.prototype.assignedItem = function (a) {
+/* The first one's Start takes the focus: what the manager asked for is offered first. */
+Widget.prototype.assignedItem = function (a, first) {
   var self = this, error = el("p", {class: "field-error", role: "alert"});
   var about = a.opportunity ? a.opportunity.name : a.account ? a.account.name : "";
   var due = a.due_date ? " by " + new Date(a.due_date + "T00:00:00").toLocaleDateString([], {
     weekday: "short", day: "numeric", month: "short"}) : "";
-  var button = el("button", {class: "primary small", type: "button", text: "Start",
+  var button = el("button", {class: "primary small", type: "button", text: "Start", "data-autofocus": first,
     "aria-label": "Start: " + (a.note || this.modeTitle(a.mode)),
     onclick: function () { self.startAssigned(a, button, error); }});
   return el("div", {class: "assigned-item" + (a.overdue ? " overdue" : "")}, [
