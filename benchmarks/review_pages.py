@@ -205,9 +205,11 @@ def measure(url: str, ids: dict, repeat: int) -> list[dict]:
         ("manager", f"/review/sessions/{sid}"),
         ("manager", "/review/commitments"), ("manager", f"/review/sessions/{sid}/export?format=md"),
         ("manager", f"/review/export?date_from={day}&date_to={day}&format=json"),
+        ("manager", f"/review/export/sessions.csv?date_from={day}&date_to={day}"),
+        ("manager", "/review/export/commitments.csv?status=overdue"), ("manager", "/review/export/kpis.csv"),
         ("manager", f"/review/reps/{rep}"), ("manager", "/review/results"),
         ("admin", "/review/"), ("admin", "/review/sessions"), ("admin", "/review/webhooks"),
-        ("admin", "/review/results"),
+        ("admin", "/review/nudges"), ("admin", "/review/results"),
     ]
     results = []
     for who, path in pages:
@@ -218,7 +220,7 @@ def measure(url: str, ids: dict, repeat: int) -> list[dict]:
         for _ in range(repeat):
             queries[0] = 0
             t0 = time.perf_counter()
-            client.get(path)
+            client.get(path).get_data()  # a streamed CSV is read while its body is sent
             times.append((time.perf_counter() - t0) * 1000)
         times.sort()
         results.append({"who": who, "path": path, "median_ms": round(statistics.median(times), 1),

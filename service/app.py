@@ -1,8 +1,23 @@
 """The Flask app: configuration, extensions and blueprints, wired once."""
 
+import logging
+
 from flask import Flask
 
-from . import api, cli, errors, headers, limits, proxy, request_body, request_log, review, widget
+from . import (
+    api,
+    cli,
+    errors,
+    headers,
+    landing,
+    limits,
+    nudges,
+    proxy,
+    request_body,
+    request_log,
+    review,
+    widget,
+)
 from .config import load as load_config
 from .db import db
 
@@ -13,6 +28,10 @@ def create_app(config: dict | None = None) -> Flask:
     proxy.init_app(app)
     headers.init_app(app)
     request_log.init_app(app)
+    if app.config["SECRET_KEY_GENERATED"]:
+        logging.getLogger(__name__).warning(
+            "SECRET_KEY is not set: a random one is used, so every restart logs managers out and "
+            "ends widget tokens. Set SECRET_KEY (the same in every process).")
     request_body.init_app(app)
     db.init_app(app)
     limits.init_app(app)
@@ -21,4 +40,6 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(app)
     widget.init_app(app)
     review.init_app(app)
+    nudges.init_app(app)
+    landing.init_app(app)
     return app

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 18:51:39.626728
+Create Date: 2026-12-03 20:00:37.052906
 """
 from alembic import op
 import sqlalchemy as sa
@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('webhook_url', sa.String(length=500), nullable=True),
     sa.Column('webhook_secret', sa.String(length=200), nullable=True),
     sa.Column('widget_origins', sa.JSON(), nullable=False),
+    sa.Column('time_zone', sa.String(length=64), server_default='UTC', nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organizations'))
     )
     op.create_table('org_token_usage',
@@ -48,6 +49,8 @@ def upgrade():
     sa.Column('org_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('chat_webhook_url', sa.String(length=500), nullable=True),
+    sa.Column('chat_webhook_kind', sa.String(length=10), nullable=True),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_teams_org_id_organizations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_teams'))
     )
@@ -81,6 +84,7 @@ def upgrade():
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('time_zone', sa.String(length=64), server_default='UTC', nullable=False),
     sa.Column('locale', sa.String(length=16), server_default='', nullable=False),
+    sa.Column('nudge_emails', sa.Boolean(), nullable=False),
     sa.Column('session_version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_users_org_id_organizations')),
     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_users_team_id_teams')),
@@ -146,6 +150,33 @@ def upgrade():
     with op.batch_alter_table('kpi_snapshots', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_kpi_snapshots_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_kpi_snapshots_rep_id'), ['rep_id'], unique=False)
+
+    op.create_table('nudge_deliveries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('team_id', sa.Integer(), nullable=True),
+    sa.Column('recipient', sa.String(length=500), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.Column('next_attempt_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('delivered_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_nudge_deliveries_org_id_organizations')),
+    sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_nudge_deliveries_team_id_teams')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_nudge_deliveries_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_nudge_deliveries')),
+    sa.UniqueConstraint('key', name=op.f('uq_nudge_deliveries_key'))
+    )
+    with op.batch_alter_table('nudge_deliveries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_nudge_deliveries_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_nudge_deliveries_status'), ['status'], unique=False)
 
     op.create_table('team_managers',
     sa.Column('team_id', sa.Integer(), nullable=False),
@@ -293,6 +324,7 @@ def upgrade():
     sa.Column('prompt_tokens', sa.Integer(), nullable=False),
     sa.Column('completion_tokens', sa.Integer(), nullable=False),
     sa.Column('guard_outcome', sa.String(length=20), nullable=False),
+    sa.Column('intent', sa.String(length=20), nullable=False),
     sa.Column('guard_reasons', sa.JSON(), nullable=False),
     sa.Column('choices', sa.JSON(), nullable=True),
     sa.Column('choice', sa.String(length=20), nullable=True),
@@ -462,6 +494,11 @@ def downgrade():
 
     op.drop_table('opportunities')
     op.drop_table('team_managers')
+    with op.batch_alter_table('nudge_deliveries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_nudge_deliveries_status'))
+        batch_op.drop_index(batch_op.f('ix_nudge_deliveries_org_id'))
+
+    op.drop_table('nudge_deliveries')
     with op.batch_alter_table('kpi_snapshots', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_kpi_snapshots_rep_id'))
         batch_op.drop_index(batch_op.f('ix_kpi_snapshots_org_id'))

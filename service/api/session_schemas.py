@@ -81,6 +81,10 @@ class ChatMessageSchema(Schema):
     guard_outcome = fields.String(metadata={
         "description": "coach messages: passed, regenerated or fallback."})
     guard_reasons = fields.List(fields.String())
+    intent = fields.String(metadata={
+        "description": "Coach messages: what the turn did (ask, probe, follow_up, care, steer, "
+                       "close...); \"wrap\" is the coach's last word, with no question: the "
+                       "session is ready to end."})
     choices = fields.Dict(allow_none=True, metadata={
         "description": "Coach messages: the quick replies offered, {kind: follow_up | rating | "
                        "offer, about: the commitment id or skill, options: [{value, label}]}."})

@@ -10,16 +10,14 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import (
     CoachingSession,
     Commitment,
     Opportunity,
-    SalesProcess,
     SessionAssignment,
-    Stage,
     User,
     utcnow,
 )
@@ -34,12 +32,10 @@ from ..access import (
 from ..coach.prompt.figures import money
 from ..config import ROOT
 from .dashboard import kpi_figures
+from .triage import HELP_DAYS, drops, org_stages, past_benchmark
 
 KINDS = ("stalled_opportunity", "overdue_commitment", "kpi_drop", "help_asked", "overdue_assignment")
 LIMIT = 25
-HELP_DAYS = 30
-# A drop worth a question: closed value down 10% or more, pipeline value down 15% or more.
-DROPS = {"closed_value": (-10.0, "closed value"), "pipeline_value": (-15.0, "pipeline value")}
 
 
 @cache
@@ -65,13 +61,10 @@ def _rep(rep_id: int, name: str) -> dict:
 
 
 def _stalled(session, user, now) -> list[dict]:
-    stages = session.scalars(select(Stage).join(SalesProcess)
-                             .where(SalesProcess.org_id == user.org_id)).all()
+    stages = org_stages(session, user.org_id)
     if not stages:
         return []
-    past = or_(*[and_(Opportunity.stage_id == s.id,
-                      Opportunity.stage_entered_at < now - timedelta(days=s.benchmark_days))
-                 for s in stages])
+    past = past_benchmark(stages, now)
     stmt = (select(Opportunity, User.name).join(User, User.id == Opportunity.owner_id)
             .where(Opportunity.org_id == user.org_id, Opportunity.status == "open",
                    Opportunity.owner_id.in_(visible_rep_ids(user)), past)
@@ -117,10 +110,7 @@ def _drops(session, user, today: date) -> list[dict]:
                                 .where(User.active.is_(True))).all())
     items = []
     for rep_id, kpi in kpi_figures(session, list(reps), today).items():
-        for field, (threshold, label) in DROPS.items():
-            figure = kpi["figures"][field]
-            if figure["change_pct"] is None or figure["change_pct"] > threshold:
-                continue
+        for field, figure, label in drops(kpi):
             period = kpi["period_start"].strftime("%B %Y")
             before, after = (money(figure[k], kpi["currency"]) for k in ("previous", "value"))
             items.append({

@@ -5,12 +5,12 @@ one month. Figures side by side, an association and never a cause (the pages say
 A fixed number of queries: each figure is one grouped query over every month and rep at once.
 """
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time, tzinfo
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from models import CoachingSession, Commitment, KpiSnapshot, User, month_start, utcnow
+from models import CoachingSession, Commitment, KpiSnapshot, User, month_start, utcnow, zone_of
 
 from ..access import shared_commitments, shared_sessions
 from .scope import visible_reps
@@ -23,8 +23,14 @@ def _next(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
-def _at(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
+def _at(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, time(), tzinfo=zone)
+
+
+def _zone_today(user: User, today: date | None) -> tuple[tzinfo, date]:
+    """The organization's zone and today there: months start at its midnight, as on the dashboard."""
+    zone = zone_of(user.organization.time_zone)
+    return zone, today or utcnow().astimezone(zone).date()
 
 
 def _change(now, before):
@@ -33,14 +39,14 @@ def _change(now, before):
     return round(float((now - before) / before) * 100, 1)
 
 
-def _sessions(session, user, ids, months) -> dict[int, list[int]]:
-    """Confirmed sessions per rep and month (UTC months)."""
+def _sessions(session, user, ids, months, zone) -> dict[int, list[int]]:
+    """Confirmed sessions per rep and month (months of the organization's zone)."""
     column = CoachingSession.confirmed_at
-    counts = [func.sum(case((and_(column >= _at(m), column < _at(_next(m))), 1), else_=0))
+    counts = [func.sum(case((and_(column >= _at(m, zone), column < _at(_next(m), zone)), 1), else_=0))
               for m in months]
     stmt = (shared_sessions(user).with_only_columns(CoachingSession.rep_id, *counts)
-            .where(CoachingSession.rep_id.in_(ids), column >= _at(months[0]),
-                   column < _at(_next(months[-1]))).group_by(CoachingSession.rep_id))
+            .where(CoachingSession.rep_id.in_(ids), column >= _at(months[0], zone),
+                   column < _at(_next(months[-1]), zone)).group_by(CoachingSession.rep_id))
     return {row[0]: [int(n or 0) for n in row[1:]] for row in session.execute(stmt)}
 
 
@@ -89,20 +95,20 @@ def _month(month, sessions, kept_missed, snaps) -> dict:
 def rep_results(session: Session, user: User, rep: User, today: date | None = None) -> dict:
     """One rep's last MONTHS months, newest first, with the sessions of each (``rep``: one the
     user reviews, access.get_reviewable_rep)."""
-    today = today or utcnow().date()
+    zone, today = _zone_today(user, today)
     months = [month_start(today, i) for i in range(MONTHS - 1, -1, -1)]
-    counts = _sessions(session, user, [rep.id], months).get(rep.id, [0] * len(months))
+    counts = _sessions(session, user, [rep.id], months, zone).get(rep.id, [0] * len(months))
     commitments = _commitments(session, user, [rep.id], months, today).get(rep.id, [(0, 0)] * len(months))
     snaps = _closed(session, [rep.id], months).get(rep.id, {})
     listed = session.execute(shared_sessions(user).with_only_columns(
         CoachingSession.id, CoachingSession.confirmed_at, CoachingSession.mode)
-        .where(CoachingSession.rep_id == rep.id, CoachingSession.confirmed_at >= _at(months[0]))
+        .where(CoachingSession.rep_id == rep.id, CoachingSession.confirmed_at >= _at(months[0], zone))
         .order_by(CoachingSession.confirmed_at.desc()).limit(SESSIONS_SHOWN)).all()
     rows = []
     for i, month in enumerate(months):
         row = _month(month, counts[i], commitments[i], snaps)
         row["session_list"] = [{"id": sid, "confirmed_at": at, "mode": mode} for sid, at, mode in listed
-                               if month <= at.date() < _next(month)]
+                               if month <= at.astimezone(zone).date() < _next(month)]
         rows.append(row)
     return {"rep": {"id": rep.id, "name": rep.name}, "months": rows[::-1]}
 
@@ -111,11 +117,11 @@ def team_results(session: Session, user: User, month: date | None = None,
                  team_id: int | None = None, today: date | None = None) -> dict:
     """Per rep: one month's sessions, commitments kept, and the next month's closed-value change
     (default: last month, the latest with a month after it)."""
-    today = today or utcnow().date()
+    zone, today = _zone_today(user, today)
     month = month_start(month) if month else month_start(today, 1)
     reps = list(session.scalars(visible_reps(user, team_id).where(User.active.is_(True))).unique())
     ids = [r.id for r in reps]
-    counts = _sessions(session, user, ids, [month])
+    counts = _sessions(session, user, ids, [month], zone)
     commitments = _commitments(session, user, ids, [month], today)
     snaps = _closed(session, ids, [month])
     rows = [{"rep": {"id": r.id, "name": r.name, "team": r.team.name if r.team else None},

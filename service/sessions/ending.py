@@ -20,7 +20,7 @@ from .turn import confirm_hooks
 
 
 def transcript_turns(row: CoachingSession) -> list[dict]:
-    return [{"role": m.role, "text": m.text, "stage": m.stage,
+    return [{"role": m.role, "text": m.text, "stage": m.stage, "intent": m.intent,
              "guard": {"outcome": m.guard_outcome, "reasons": m.guard_reasons}
              if m.role == "coach" else None} for m in row.messages]
 

@@ -1,12 +1,13 @@
 """Acting from the review pages: a commitment's status with a note, assigning a session, overdue
 assignments in Ask now, and coaching beside results computed from seeded data."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from models import CommitmentStatusChange, SessionAssignment, month_start
+from models import CommitmentStatusChange, Organization, SessionAssignment, month_start
 from service.world import monthly_figures, past_session
 
 from .conftest import csrf_of, login
@@ -136,3 +137,24 @@ def test_a_manager_sets_a_status_with_a_note_and_assigns_from_the_page(manager, 
     assert withdrawn.status_code == 302
     assert "Look back on the month" not in manager.get(withdrawn.location).text
     assert session.query(SessionAssignment).count() == 0
+
+
+def test_results_months_are_the_organizations_months(manager, session, world):
+    """20:00 UTC the day before a month begins is already the 1st in Auckland: the results count
+    the session in that month and the rep page dates it there, with the zone."""
+    zone = ZoneInfo("Pacific/Auckland")
+    session.get(Organization, world.id).time_zone = "Pacific/Auckland"
+    rep = world.users["rep_a1"]
+    last = month_start(datetime.now(zone).date(), 1)
+    moment = datetime.combine(last - timedelta(days=1), time(20), tzinfo=UTC)
+    past_session(session, world.id, rep.id, mode="weekly_review", status="confirmed",
+                 started_at=moment, confirmed_at=moment)
+    session.commit()
+    data = manager.get(f"/api/v1/review/reps/{rep.id}/results",
+                       headers={"Authorization": f"Bearer {world.tokens['manager_a']}"}).json
+    months = {m["period_start"]: m["sessions"] for m in data["months"]}
+    assert months[last.isoformat()] == 1 and months[month_start(last, 1).isoformat()] == 0
+    local = moment.astimezone(zone)
+    assert local.day == 1
+    page = manager.get(f"/review/reps/{rep.id}").text
+    assert f'{local.day} {local:%b %Y, %H:%M %Z}">1 {local:%b}</a>' in page

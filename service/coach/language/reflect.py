@@ -171,7 +171,7 @@ def acknowledge(commitments: list[dict], spoken_due, lang: Language = ENGLISH) -
         return ""
     says = lang.phrasing.said_back
     first = commitments[0]
-    words = _shorten(first["text"].split(), 9, lang) or first["text"].split()[:3]
+    words = _shorten(first["text"].split(), 7, lang) or first["text"].split()[:3]
     phrase = " ".join(_second_person(words, lang)).strip(" ,.;:-")
     due = spoken_due(first.get("due_date"))
     more = len(commitments) - 1
