@@ -1,5 +1,6 @@
 """Sales Coach data model: plain SQLAlchemy 2, no Flask."""
 
+from .assignments import ASSIGNMENT_STATUSES, SessionAssignment
 from .base import ZERO, Base, utcnow
 from .coaching import (
     COMMITMENT_KIND_WORDS,
@@ -9,6 +10,7 @@ from .coaching import (
     SESSION_STATUSES,
     CoachingSession,
     Commitment,
+    CommitmentStatusChange,
     ManagerNote,
     Message,
     WebhookDelivery,
@@ -38,5 +40,6 @@ __all__ = [
     "OPPORTUNITY_STATUSES", "Opportunity", "OrgTokenUsage", "Organization", "PERIOD_TYPES", "ROLES",
     "SESSION_STATUSES", "SalesProcess", "SkillAssessment", "SkillRating", "Stage", "StageChange",
     "Team", "User", "WebhookDelivery", "ZERO", "default_process", "known_zones", "month_start",
-    "team_managers", "utcnow", "zone_of",
+    "team_managers", "utcnow", "zone_of", "ASSIGNMENT_STATUSES", "CommitmentStatusChange",
+    "SessionAssignment",
 ]

@@ -144,6 +144,34 @@ class Commitment(Base):
     session: Mapped[CoachingSession] = relationship(
         back_populates="commitments", foreign_keys=[session_id]
     )
+    status_changes: Mapped[list["CommitmentStatusChange"]] = relationship(
+        back_populates="commitment", order_by="CommitmentStatusChange.id",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def last_change(self) -> "CommitmentStatusChange | None":
+        return self.status_changes[-1] if self.status_changes else None
+
+
+class CommitmentStatusChange(Base):
+    """Who set a confirmed commitment's status, when and why: the rep's own Mark done / Undo,
+    or their manager after a one-to-one (with a note the rep reads in the widget)."""
+
+    __tablename__ = "commitment_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(
+        ForeignKey("commitments.id", ondelete="CASCADE"), index=True
+    )
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    from_status: Mapped[str] = mapped_column(String(10))
+    to_status: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, default="")
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    commitment: Mapped[Commitment] = relationship(back_populates="status_changes")
+    changed_by: Mapped["User"] = relationship()  # noqa: F821 - models.org.User, resolved by name
 
 
 class ManagerNote(Base):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 19:32:52.750958
+Create Date: 2026-12-03 20:00:37.052906
 """
 from alembic import op
 import sqlalchemy as sa
@@ -337,6 +337,34 @@ def upgrade():
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_messages_session_id'), ['session_id'], unique=False)
 
+    op.create_table('session_assignments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('rep_id', sa.Integer(), nullable=False),
+    sa.Column('assigned_by_id', sa.Integer(), nullable=False),
+    sa.Column('mode', sa.String(length=50), nullable=False),
+    sa.Column('opportunity_id', sa.Integer(), nullable=True),
+    sa.Column('account_id', sa.Integer(), nullable=True),
+    sa.Column('due_date', sa.Date(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('done_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_session_assignments_account_id_accounts')),
+    sa.ForeignKeyConstraint(['assigned_by_id'], ['users.id'], name=op.f('fk_session_assignments_assigned_by_id_users')),
+    sa.ForeignKeyConstraint(['opportunity_id'], ['opportunities.id'], name=op.f('fk_session_assignments_opportunity_id_opportunities')),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_session_assignments_org_id_organizations')),
+    sa.ForeignKeyConstraint(['rep_id'], ['users.id'], name=op.f('fk_session_assignments_rep_id_users')),
+    sa.ForeignKeyConstraint(['session_id'], ['coaching_sessions.id'], name=op.f('fk_session_assignments_session_id_coaching_sessions'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_session_assignments'))
+    )
+    with op.batch_alter_table('session_assignments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_session_assignments_org_id'), ['org_id'], unique=False)
+        batch_op.create_index('ix_session_assignments_rep_status_due', ['rep_id', 'status', 'due_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_session_assignments_session_id'), ['session_id'], unique=False)
+
     op.create_table('skill_assessments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
@@ -372,6 +400,21 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_webhook_deliveries_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_webhook_deliveries_status'), ['status'], unique=False)
 
+    op.create_table('commitment_status_changes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('commitment_id', sa.Integer(), nullable=False),
+    sa.Column('changed_by_id', sa.Integer(), nullable=False),
+    sa.Column('from_status', sa.String(length=10), nullable=False),
+    sa.Column('to_status', sa.String(length=10), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('changed_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['changed_by_id'], ['users.id'], name=op.f('fk_commitment_status_changes_changed_by_id_users')),
+    sa.ForeignKeyConstraint(['commitment_id'], ['commitments.id'], name=op.f('fk_commitment_status_changes_commitment_id_commitments'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_commitment_status_changes'))
+    )
+    with op.batch_alter_table('commitment_status_changes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_commitment_status_changes_commitment_id'), ['commitment_id'], unique=False)
+
     op.create_table('skill_ratings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('assessment_id', sa.Integer(), nullable=False),
@@ -393,6 +436,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_skill_ratings_assessment_id'))
 
     op.drop_table('skill_ratings')
+    with op.batch_alter_table('commitment_status_changes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_commitment_status_changes_commitment_id'))
+
+    op.drop_table('commitment_status_changes')
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_webhook_deliveries_status'))
         batch_op.drop_index(batch_op.f('ix_webhook_deliveries_org_id'))
@@ -404,6 +451,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_skill_assessments_created_at'))
 
     op.drop_table('skill_assessments')
+    with op.batch_alter_table('session_assignments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_session_assignments_session_id'))
+        batch_op.drop_index('ix_session_assignments_rep_status_due')
+        batch_op.drop_index(batch_op.f('ix_session_assignments_org_id'))
+
+    op.drop_table('session_assignments')
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_messages_session_id'))
 

@@ -9,12 +9,14 @@ from flask.views import MethodView
 
 from models import zone_of
 
+from ..access import get_reviewable_rep
 from ..auth import require_role
 from ..db import db
 from ..pagination import page_of
 from ..review import csv_export, export, schemas
 from ..review.asknow import ask_now
 from ..review.dashboard import team_dashboard
+from ..review.results import rep_results, team_results
 from ..review.sessions import (
     add_note,
     edit_note,
@@ -24,6 +26,7 @@ from ..review.sessions import (
     session_detail,
 )
 from . import blueprint
+from .results_schemas import ReviewRepResultsSchema, ReviewTeamResultsSchema
 from .review_schemas import (
     ReviewAskNowSchema,
     ReviewCommitmentSchema,
@@ -138,6 +141,19 @@ def commitments(args):
     return open_commitments(db.session, g.user, args)
 
 
+@blp.route("/results")
+@blp.arguments(schemas.ReviewResultsArgs, location="query")
+@blp.response(200, ReviewTeamResultsSchema)
+def results(args):
+    """Per rep, one month: sessions, commitments kept, the next month's closed-value change."""
+    return team_results(db.session, g.user, args.get("month"), args.get("team_id"))
+
+
+@blp.route("/reps/<int:rep_id>/results")
+@blp.response(200, ReviewRepResultsSchema)
+def rep_results_view(rep_id):
+    """One rep's last six months: sessions, commitments kept and missed, next month's figures."""
+    return rep_results(db.session, g.user, get_reviewable_rep(db.session, g.user, rep_id))
 CSV_DOC = {"responses": {"200": {
     "description": "A CSV download (README: CSV export lists the columns), streamed.",
     "content": {"text/csv": {"schema": {"type": "string"}}}}}}

@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from ..webhook_target import shown_error
+from .commitments import StatusChangeSchema
 from .common import money
 
 
@@ -47,6 +48,8 @@ class ReviewCommitmentSchema(Schema):
     session_id = fields.Integer()
     rep_id = fields.Integer()
     rep = fields.Nested(ReviewRefSchema)
+    last_change = fields.Nested(StatusChangeSchema, allow_none=True, metadata={
+        "description": "Who last set the status (the rep, their manager), when and why."})
 
 
 class ReviewNoteOutSchema(Schema):
@@ -218,7 +221,7 @@ def _iso(obj):
 
 class ReviewAskNowItemSchema(Schema):
     kind = fields.String(metadata={"description": "stalled_opportunity, overdue_commitment, "
-                                                  "kpi_drop or help_asked"})
+                                                  "kpi_drop, help_asked or overdue_assignment"})
     rep = fields.Nested(ReviewRefSchema)
     title = fields.String()
     detail = fields.String()

@@ -50,16 +50,17 @@ def org_zone():
 
 
 @bp.app_template_filter("when")
-def when(value, with_time: bool = True) -> str:
+def when(value, with_time: bool = True, year: bool = True) -> str:
     """A date, or a moment in the organization's zone with the zone's abbreviation
-    ("3 Dec 2026, 09:38 CET"): a bare "03:38" would be UTC and say nothing to a manager."""
+    ("3 Dec 2026, 09:38 CET"): a bare "03:38" would be UTC and say nothing to a manager.
+    ``year=False`` for a day under a month that already says it ("3 Dec")."""
     if value is None:
         return "—"
     if hasattr(value, "hour"):
         value = value.astimezone(org_zone())
         if with_time:
             return f"{value.day} {value:%b %Y, %H:%M %Z}"
-    return f"{value.day} {value:%b %Y}"
+    return f"{value.day} {value:%b %Y}" if year else f"{value.day} {value:%b}"
 
 
 @bp.app_template_filter("kind")

@@ -1,6 +1,6 @@
 """Marshmallow schemas at the review edges, shared by the JSON API and the web pages."""
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
 
 from models import known_zones
 
@@ -65,6 +65,32 @@ class ReviewNoteSchema(Schema):
 
 class ReviewMarkedSchema(Schema):
     reviewed = fields.Boolean(load_default=True)
+
+
+class ReviewCommitmentStatusForm(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(("open", "done", "dropped")))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    back = fields.String(load_default="commitments", validate=validate.OneOf(("commitments", "session")))
+
+
+class ReviewAssignForm(Schema):
+    """The rep page's form: `about` is "opportunity:<id>" or "account:<id>" (one select)."""
+
+    mode = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    about = fields.String(load_default="", validate=validate.Regexp(r"^((opportunity|account):\d{1,10})?$"))
+    due_date = fields.Date(allow_none=True, load_default=None)
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+    @post_load
+    def _about(self, data, **_kwargs):
+        kind, _, number = data.pop("about").partition(":")
+        data["opportunity_id" if kind == "opportunity" else "account_id"] = int(number) if number else None
+        return data
+
+
+class ReviewResultsArgs(Schema):
+    month = fields.Date(metadata={"description": "Any day of the month (default: last month)."})
+    team_id = fields.Integer()
 
 
 class ReviewLoginSchema(Schema):

@@ -9,7 +9,7 @@ from models import CoachingSession, Commitment, ManagerNote, Opportunity, User, 
 
 from ..access import get_own_note, shared_commitments, shared_sessions, shares_transcripts
 from . import quality
-from .scope import get_session
+from .scope import commitment_options, get_session
 
 
 def _like(text: str) -> str:
@@ -136,7 +136,18 @@ def _commitment(c: Commitment, today=None) -> dict:
     overdue = c.status == "open" and c.due_date is not None and c.due_date < today
     return {"id": c.id, "text": c.text, "due_date": c.due_date, "measure": c.measure, "kind": c.kind,
             "status": "overdue" if overdue else c.status, "outcome_note": c.outcome_note,
-            "session_id": c.session_id, "rep_id": c.rep_id}
+            "session_id": c.session_id, "rep_id": c.rep_id, "last_change": _change(c.last_change)}
+
+
+def _change(change) -> dict | None:
+    """Who last set the status, when and why (loaded with the commitment: commitment_options),
+    keyed as StatusChangeSchema reads a change."""
+    if change is None:
+        return None
+    by = change.changed_by
+    return {"to_status": change.to_status, "from_status": change.from_status, "note": change.note,
+            "changed_at": change.changed_at,
+            "changed_by": {"id": by.id, "name": by.name, "role": by.role}}
 
 
 def filtered_commitments(user: User, args: dict, status: str | None = None):
@@ -157,7 +168,8 @@ def filtered_commitments(user: User, args: dict, status: str | None = None):
 
 def open_commitments(session: Session, user: User, args: dict) -> dict:
     """The team's open commitments, soonest due first (overdue at the top)."""
-    page = _paginate_rows(session, filtered_commitments(user, args, "open"), args)
+    stmt = filtered_commitments(user, args, "open").options(*commitment_options())
+    page = _paginate_rows(session, stmt, args)
     page["items"] = [{**_commitment(c), "rep": {"id": c.rep_id, "name": name}}
                      for c, name in page["items"]]
     return page
