@@ -20,6 +20,7 @@ from models import (
     SessionAssignment,
     User,
     utcnow,
+    zone_of,
 )
 
 from ..access import (
@@ -50,9 +51,10 @@ def question(kind: str, **values) -> str:
 
 def ask_now(session: Session, user: User, now: datetime | None = None) -> dict:
     now = now or utcnow()
-    items = (_stalled(session, user, now) + _overdue(session, user, now.date())
-             + _drops(session, user, now.date()) + _help(session, user, now)
-             + _late_assignments(session, user, now.date()))
+    today = now.astimezone(zone_of(user.organization.time_zone)).date()  # the org's today
+    items = (_stalled(session, user, now) + _overdue(session, user, today)
+             + _drops(session, user, today) + _help(session, user, now)
+             + _late_assignments(session, user, today))
     return {"generated_at": now, "items": items}
 
 

@@ -158,3 +158,25 @@ def test_results_months_are_the_organizations_months(manager, session, world):
     assert local.day == 1
     page = manager.get(f"/review/reps/{rep.id}").text
     assert f'{local.day} {local:%b %Y, %H:%M %Z}">1 {local:%b}</a>' in page
+
+
+def test_ask_now_counts_overdue_by_the_organizations_date(session, world):
+    """09:00 in Auckland is 20:00 UTC the day before: a commitment due that UTC day is already
+    overdue on the manager's calendar, and Ask now says so."""
+    from service.review.asknow import ask_now
+
+    session.get(Organization, world.id).time_zone = "Pacific/Auckland"
+    rep = world.users["rep_a1"]
+    now = datetime(2026, 12, 3, 20, 0, tzinfo=UTC)          # 4 December, 09:00 in Auckland
+    past_session(session, world.id, rep.id, mode="weekly_review", status="confirmed",
+                 started_at=now - timedelta(days=7), confirmed_at=now - timedelta(days=7),
+                 commitments=[{"text": "Send the Litware quote", "due_date": date(2026, 12, 3),
+                               "status": "open"}])
+    session.commit()
+    items = ask_now(session, world.users["manager_a"], now)["items"]
+    overdue = [i for i in items if i["kind"] == "overdue_commitment"]
+    assert [i["rep"]["name"] for i in overdue] == [rep.name]
+    session.get(Organization, world.id).time_zone = "UTC"  # the same moment in UTC: due today
+    session.commit()
+    items = ask_now(session, world.users["manager_a"], now)["items"]
+    assert not [i for i in items if i["kind"] == "overdue_commitment"]
