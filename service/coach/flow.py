@@ -45,7 +45,8 @@ def follow_up_question(commitment: dict, index: int,
     """The check-in on a due commitment: the first (``index`` 0) or a later one."""
     said = lang.phrasing.follow_up
     text = commitment["text"].strip().rstrip(".")
-    question = said.next_question if index else said.first_question
+    question = said.next_question[(index - 1) % len(said.next_question)] if index \
+        else said.first_question
     return question.format(text=text, due=_due(commitment.get("due_date"), lang))
 
 
@@ -93,9 +94,10 @@ def _steer_back(state: SessionState, rep_text: str, offered: dict | None) -> Ste
     if not pending:
         return Step("steer", choices=offered)
     lang = language.of(state.context)
-    leads = lang.phrasing.coach.steer_back
+    said = [t.text for t in state.turns if t.role == "coach"]
+    lead = language.fresh(lang.phrasing.coach.steer_back, len(state.turns), said)
     question = follow_up_question(state.due_commitments[0], state.flow.follow_ups_answered, lang)
-    return Step("follow_up", say=f"{leads[len(state.turns) % len(leads)]} {question}",
+    return Step("follow_up", say=f"{lead} {question}",
                 choices=offered, due=state.due_commitments[0], intent_note="steer")
 
 
@@ -248,8 +250,10 @@ def _hear_commitments(state: SessionState, mode: Mode, stage: StageSpec, rep_tex
     return dated, acknowledge(dated, lambda d: spoken_due(d, today, lang), lang)
 
 
-def dated_heard(state: SessionState) -> int:
-    return sum(1 for c in state.flow.heard if c.get("due_date"))
+def dated_heard(state: SessionState, *, measured: bool = False) -> int:
+    """The dated commitments heard this session (``measured``: those with a measure too)."""
+    return sum(1 for c in state.flow.heard if c.get("due_date") and
+               (c.get("measure") or not measured))
 
 
 def _rated(state: SessionState) -> set[str]:
@@ -273,7 +277,7 @@ def _walk(state, mode, stage, rep_text, choice, note, ack) -> Step:
                                   "source": "proposed"})
                  for r in ratings_in(rep_text, items, current, lang)]
     said = lang.phrasing.said_back
-    if heard:
+    if heard and choice is None:  # a picked rating is on the rep's screen: only words are said back
         noted = "; ".join(  # the same rating again is said as kept, never the same line twice
             (said.rating_kept if (a["skill"], a["value"]) in known else said.rating).format(
                 skill=mode.said(a["skill"]), rating=a["value"]) for a in heard)

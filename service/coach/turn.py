@@ -211,7 +211,8 @@ class Coach:
                          self._messages(work, mode, stage, intent, item, step.ack),
                          max_tokens=self.max_reply_tokens, intent=intent, item=item,
                          asked=asked, turn_index=len(asked), ack=step.ack,
-                         heard=flow.dated_heard(work), followed=step.followed, due=step.due)
+                         heard=flow.dated_heard(work), measured=flow.dated_heard(work, measured=True),
+                         followed=step.followed, due=step.due)
         rules = {"offer_accepted": intent == "idea", "require_open": intent != "offer",
                  "lang": self._voice(work)}
         verdict, text = yield from self._draft(turn, rules, self._said(work, turn))

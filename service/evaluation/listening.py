@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..coach.language.detect import telling_words
+
 WORD = re.compile(r"[\w]+(?:['\u2019][\w]+)*", re.UNICODE)
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 # Quoted text is the rep's own words on purpose (a commitment read back), so it is not the
@@ -175,12 +177,28 @@ def language_of(text: str) -> str | None:
     return found.iso_code_639_1.name.lower() if found else None
 
 
+# A sentence is in another language when, names left out, the detector gives the expected one
+# less than this: a short English question ('What agenda will you propose to Litware?') reads
+# 0.41 English and 0.44 French, a Spanish line said to an English rep 0.01 English, a mixed one
+# ('lo que you dice es importante') 0.16.
+EXPECTED_AT_LEAST = 0.3
+
+
+def in_other_language(sentence: str, expected: str) -> bool:
+    said = " ".join(telling_words(sentence))
+    if len(said.split()) < 3:
+        return False
+    values = {c.language.iso_code_639_1.name.lower(): c.value
+              for c in _detector().compute_language_confidence_values(said)}
+    return values.get(expected, 0.0) < EXPECTED_AT_LEAST
+
+
 def wrong_language(coach: list[str], expected: str) -> list[int]:
-    """Turns with a sentence (three words or more, quotes left out) in another language than
-    ``expected``: a whole line in English to a Spanish rep, or a Spanish fragment said back
-    inside an English line."""
+    """Turns with a sentence (three words or more, quotes and names left out) in another
+    language than ``expected``: a whole line in English to a Spanish rep, or a Spanish fragment
+    said back inside an English line."""
     return [i for i, text in enumerate(coach)
-            if any(language_of(s) not in (None, expected) for s in sentences(unquoted(text)))]
+            if any(in_other_language(s, expected) for s in sentences(unquoted(text)))]
 
 
 def listening(turns: list[dict], reference: list[str], language: str | None = None) -> dict:

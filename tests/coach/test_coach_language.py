@@ -140,7 +140,7 @@ TOY = {
     },
     "phrasing.toml": {
         "dates": {"day_month": "{day}. {month}"},
-        "reflect": {"frames": ["Zo {p}."], "neutral": ["Danke."]},
+        "reflect": {"frames": ["Zo {p}."]},
         "said_back": {"follow_up_leads": {"done": "Fatto", "partly": "Halb", "not_yet": "Offen",
                                           "dropped": "Weg", "unclear": "Danke"}},
         "follow_up": {"first_question": 'Qua war "{text}"{due}?', "due": ", bis {date}"},
@@ -223,7 +223,10 @@ def test_the_guided_coach_speaks_the_sessions_language(toy, tmp_path):
     offered = run(coach.respond(state, "blorp blorp"))
     assert offered.text == "Zweimal gefragt, also ein Angebot. Quo ein Vorschlag?"
     assert run(coach.respond(state, "klar")).intent == "idea"
-    closing = run(coach.respond(state, "Der Kunde hat den Termin zweimal verschoben, leider"))
+    closing = run(coach.respond(state, "Der Kunde hat den Termin zweimal verschoben, leider, "
+                                       "und das Budget ist noch nicht frei, weil der neue "
+                                       "Einkaufsleiter erst im Januar anfängt und dann "
+                                       "alle Verträge neu prüfen will"))
     assert closing.intent == "close" and closing.text.endswith("Qua nimmst du mit?")
     assert closing.text.startswith("Zo ")
     assert {r.guard["outcome"] for r in (turned, offered, closing)} == {"passed"}

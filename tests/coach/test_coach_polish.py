@@ -28,8 +28,8 @@ def test_a_short_answer_to_the_figures_is_probed_not_answered_with_the_figures_a
     reply = last(coach.respond(state, "Honestly tough. Two deals slid into next month.")).text
     assert "EUR 42,000" not in reply and "5%" not in reply and "84%" not in reply
     assert "previous period" not in reply and "closed value" not in reply.lower()
-    assert "two deals slid into next month" in reply
-    assert reply.endswith("What sits behind that number, as you see it?")
+    # eight words: too short to be said back in a turn shorter than the rep's (guided._brief)
+    assert reply == "What sits behind that number, as you see it?"
     # a second short answer moves on: still no figures read out again
     after = last(coach.respond(state, "Deals slipped.")).text
     assert "EUR 42,000" not in after and "5%" not in after
@@ -79,27 +79,22 @@ def test_the_rep_writes_at_least_60_percent_of_the_words(path):
 
 
 def test_reflections_keep_account_names_and_never_say_back_a_bare_fragment():
-    from service.coach.language import ENGLISH
     from service.coach.language.reflect import reflect
 
-    neutral = ENGLISH.phrasing.reflect.neutral
     said = reflect("Fabrikam and Contoso both pushed signature to December.", 0, 7,
                    names="Open deals: Fabrikam renewal")
     assert "Fabrikam and Contoso" in said
     assert "closed value dropped" in reflect("Closed value dropped because two deals slid.", 2, 7)
-    assert reflect("A deal review with my manager on Contoso would help.", 1, 7) in neutral
+    assert reflect("A deal review with my manager on Contoso would help.", 1, 7) == ""
 
 
 def test_a_help_question_reads_as_the_help_asked():
-    from service.coach.language import ENGLISH
     from service.coach.language.reflect import reflect
     from service.coach.summary.sentences import help_phrase
 
-    neutral = ENGLISH.phrasing.reflect.neutral
-
     assert help_phrase(["Could my manager join the CFO meeting?"]) == \
         "Their manager to join the CFO meeting"
-    assert reflect("Could my manager join the CFO meeting?", 0, 7) in neutral
+    assert reflect("Could my manager join the CFO meeting?", 0, 7) == ""
 
 
 def test_the_gaps_line_names_the_gaps_not_the_reading(modes):

@@ -111,7 +111,7 @@ def test_the_model_is_never_handed_an_offline_coach_line_to_copy(context):
     said = ENGLISH.phrasing
     lines = [said.coach.default_question, said.coach.offer_lead, said.coach.after_commitments,
              *said.coach.turn_back, *said.coach.turn_back_lead, *said.coach.close,
-             *said.reflect.neutral, *said.said_back.follow_up_leads.values(), "You'll book"]
+             *said.said_back.follow_up_leads.values(), "You'll book"]
     model = Model()
     coach = Coach(engine_for(model))
     state = SessionState(mode="weekly_review", stage="", context=context,

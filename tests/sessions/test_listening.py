@@ -121,6 +121,14 @@ def test_lines_in_another_language_than_the_reps_are_counted_mixed_ones_too():
     assert wrong_language(coach[2:3], "en") == []
 
 
+def test_short_english_lines_with_names_are_not_taken_for_another_language():
+    # lingua alone read the second as French (0.44 against 0.41) and the first as German
+    coach = ["It sounds like you have been guessing so far. What agenda will you propose?",
+             "What agenda will you propose to Litware?", "So you are fine."]
+    assert wrong_language(coach, "en") == []
+    assert wrong_language(["Vas a pedir una reunión con el director financiero."], "en") == [0]
+
+
 def test_the_reps_language_is_read_from_their_words_unless_the_script_says():
     turns = talk("How did the month go?",
                  "Conseguí dos de las tres reuniones; la tercera empresa todavía no contestó.",

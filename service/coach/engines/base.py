@@ -30,6 +30,7 @@ class CoachTurn:
     turn_index: int = 0           # coach turns so far; lets deterministic engines vary wording
     ack: str = ""                 # the rep just gave dated commitments: say this back first
     heard: int = 0                # dated commitments heard so far this session
+    measured: int = 0             # of those, how many the rep gave a measure for
     followed: str = ""            # the rep just said how a due commitment went: done|open|dropped
     facts: str = ""               # summary: figures and follow-up outcomes the flow recorded
     due: dict | None = None       # follow_up: the due commitment to ask about ({text, due_date})

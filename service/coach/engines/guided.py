@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from .. import language
+from ..language import fresh
 from ..language.reflect import reflect
 from ..prompt.render import try_render
 from ..substance import ECHO_WORDS, shared_run
@@ -26,20 +27,25 @@ def _say(*parts: str) -> str:
 
 
 def _mirror(last: str, n: int, names: str, lang: language.Language) -> str:
-    """The reflection of the rep's last message, or a neutral line where it would say back a
-    whole clause of theirs word for word (the guard's echo, substance.py)."""
+    """The reflection of the rep's last message, or nothing where it would say back a whole
+    clause of theirs word for word (the guard's echo, substance.py)."""
     said = reflect(last, n, 7, names, lang)
-    if shared_run(said, last, ECHO_WORDS):
-        neutral = lang.phrasing.reflect.neutral
-        return neutral[n % len(neutral)]
-    return said
+    return "" if shared_run(said, last, ECHO_WORDS) else said
 
 
-def _brief(reflection: str, question: str, asked: list[str] = ()) -> str:
-    """A reflection plus the question, unless together they run past 18 words (the rep talks
-    most) or the reflection was said before this session (a rotating neutral line): then the
-    question alone."""
-    if len(reflection.split()) + len(question.split()) > 18 or \
+# The coach's turn against the rep's last answer: a reflection goes in only while the whole
+# turn stays under this share of what the rep just said (and under MAX_WORDS), so the rep
+# keeps the floor; a short answer gets the question alone.
+SHARE_OF_ANSWER = 0.5
+MAX_WORDS = 18
+
+
+def _brief(reflection: str, question: str, asked: list[str] = (), answer: str = "") -> str:
+    """A reflection plus the question, unless together they outgrow the room the rep's answer
+    leaves (SHARE_OF_ANSWER) or the reflection was said before this session: then the question
+    alone."""
+    room = min(MAX_WORDS, int(len(answer.split()) * SHARE_OF_ANSWER))
+    if len(reflection.split()) + len(question.split()) > room or \
             any(reflection and reflection in text for text in asked):
         return question
     return _say(reflection, question)
@@ -71,7 +77,10 @@ class GuidedEngine:
     def _question(self, turn: CoachTurn, lang: language.Language) -> str:
         stage = turn.stage
         if turn.heard and stage.collect == "commitments":  # never ask again for what was given
-            found = self._pick(turn, stage.after_commitments) or \
+            # a rep who said how they will know ('measured by ...') is not asked it again
+            asks = lang.lexicon.commitments.asks_measure
+            after = [q for q in stage.after_commitments if not (turn.measured and asks.search(q))]
+            found = self._pick(turn, after) or \
                 self._pick(turn, [lang.phrasing.coach.after_commitments])
             if found:
                 return found
@@ -96,17 +105,17 @@ class GuidedEngine:
         n, lang = turn.turn_index, language.of(turn.context)
         says = lang.phrasing.coach
         if turn.intent == "turn_back":
-            return _say(says.turn_back_lead[n % len(says.turn_back_lead)],
-                        says.turn_back[n % len(says.turn_back)])
+            return _say(fresh(says.turn_back_lead, n, turn.asked),
+                        fresh(says.turn_back, n, turn.asked))
         if turn.intent == "care":  # the rep's strain first; the agenda waits
-            return _say(says.care_lead[n % len(says.care_lead)],
-                        says.care_question[n % len(says.care_question)])
+            return _say(fresh(says.care_lead, n, turn.asked),
+                        fresh(says.care_question, n, turn.asked))
         if turn.intent == "terse":
-            return _say(says.terse[n % len(says.terse)])
+            return _say(fresh(says.terse, n, turn.asked))
         if turn.intent == "contrast":  # the figure beside the claim, then hand it back
-            return _say(turn.ack, says.contrast_question[n % len(says.contrast_question)])
+            return _say(turn.ack, fresh(says.contrast_question, n, turn.asked))
         if turn.intent == "steer":  # never says back what the rep wrote
-            return _say(says.steer_back[n % len(says.steer_back)],  # a short probe: the
+            return _say(fresh(says.steer_back, n, turn.asked),  # a short probe: the
                         self._pick(turn, turn.stage.probes) or self._question(turn, lang))  # rep talks
         if turn.intent == "offer":
             return _say(says.offer_lead, try_render(turn.stage.offer, turn.context, item=turn.item))
@@ -117,11 +126,11 @@ class GuidedEngine:
             # once every closing line was said, the coach's own question, then the stage's
             question = self._pick(turn, close) or self._pick(turn, [says.default_question]) or \
                 self._pick(turn, [turn.stage.fallback]) or close[n % len(close)]
-            return _brief(turn.ack or _mirror(last, n, names, lang), question, turn.asked)
+            return _brief(turn.ack or _mirror(last, n, names, lang), question, turn.asked, last)
         if turn.correction:  # a regeneration: play it safe with the stage's fallback
             return _say(try_render(turn.stage.fallback, turn.context, item=turn.item) or "")
         return _say(turn.ack, self._question(turn, lang)) if turn.ack else \
-            _brief(_mirror(last, n, names, lang), self._question(turn, lang), turn.asked)
+            _brief(_mirror(last, n, names, lang), self._question(turn, lang), turn.asked, last)
 
     def stream(self, turn: CoachTurn) -> Iterator[str]:
         text = self.reply_text(turn)

@@ -176,5 +176,13 @@ def names(codes: list[str]) -> str:
 
 ENGLISH = get(DEFAULT)
 
-__all__ = ["DEFAULT", "ENGLISH", "Language", "LanguageFileError", "coached", "get", "load", "names",
+__all__ = ["DEFAULT", "ENGLISH", "Language", "LanguageFileError", "coached", "fresh", "get", "load",
+           "names",
            "of", "register", "shipped"]
+
+
+def fresh(lines, n: int, said) -> str:
+    """The line for turn ``n``, or the next one in turn that no text in ``said`` (the session's
+    coach turns) holds: a lead ('Let's set that aside.') is never said twice while another is left."""
+    order = [lines[(n + i) % len(lines)] for i in range(len(lines))]
+    return next((line for line in order if not any(line in text for text in said)), order[0])

@@ -105,14 +105,12 @@ def lower_first(phrase: str, source: str = "", lang: Language = ENGLISH) -> str:
     return phrase[:1].lower() + phrase[1:]
 
 
-def _neutral(turn_index: int, lang: Language) -> str:
-    lines = lang.phrasing.reflect.neutral
-    return lines[turn_index % len(lines)]
-
-
 def reflect(text: str, turn_index: int, max_words: int = 9, names: str = "",
             lang: Language = ENGLISH) -> str:
-    """One short sentence mirroring the rep; neutral when their words would read as telling.
+    """One short sentence mirroring the rep, or nothing where it cannot be said back right
+    (a question, a fragment, the rep's first person, another language, words that would read
+    as telling): the question then stands alone. A stock line ('Thanks for laying that out.')
+    said instead names nothing the rep said, and costs the rep the floor.
 
     ``names``: text where the rep's accounts and people appear (the data block), so a name that
     opens the rep's sentence keeps its capital ('Fabrikam pushed...').
@@ -123,19 +121,19 @@ def reflect(text: str, turn_index: int, max_words: int = 9, names: str = "",
     phrase = key_phrase(text, max_words, lang)
     words = phrase.lower().split()
     if text.rstrip().endswith("?") or (words and words[0] in said.modals):
-        return _neutral(turn_index, lang)  # a question is not said back as a statement
+        return ""  # a question is not said back as a statement
     if len(words) < 2 or words[0] in said.subjectless or (words[0] in said.articles
                                                           and len(words) <= 4):  # 'a deal review.'
-        return _neutral(turn_index, lang)
+        return ""
     if not _sure(phrase, text, lang):
-        return _neutral(turn_index, lang)
+        return ""
     if said.verb_starts.match(phrase):
         phrase = says.will_do.format(action=phrase[0].lower() + phrase[1:])
     frame = says.frames[turn_index % len(says.frames)]
     lower = lower_first(phrase, f"{text}\n{names}", lang)
     sentence = frame.format(p=lower, P=phrase[0].upper() + phrase[1:])
     if telling_phrases(sentence, lang) or praise_phrases(sentence, lang):
-        return _neutral(turn_index, lang)
+        return ""
     return sentence
 
 
@@ -195,7 +193,9 @@ def follow_up_ack(text: str, status: str, lang: Language = ENGLISH) -> str:
         phrase = phrase[0].lower() + phrase[1:]
     sentence = says.follow_up.format(lead=lead, note=phrase) if len(phrase.split()) >= 2 else \
         says.follow_up_short.format(lead=lead)
+    opens = phrase.split(" ", 1)[0].lower() if phrase else ""
     if len(sentence.split()) > 14 or _first_person(phrase, lang) \
+            or opens in said.subjectless \
             or telling_phrases(sentence, lang) \
             or praise_phrases(sentence, lang):
         return says.follow_up_short.format(lead=lead)
