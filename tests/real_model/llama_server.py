@@ -140,9 +140,9 @@ def serve(port: int, model: str) -> None:
     params.sampling.dry_multiplier = 0.8
     params.sampling.dry_base = 1.75
     params.sampling.dry_allowed_length = 2
-    # DRY sees only this many tokens back (xllamacpp's default is 64): a commitment the summary
-    # repeats is about 90 tokens long, so a shorter window never sees the loop
-    params.sampling.dry_penalty_last_n = 1024
+    # DRY looks back 64 tokens (xllamacpp's default). Over 1024 it did see the summary's
+    # repeated 90-token commitment, and pushed the model into digits and braces inside one
+    # string until the cap (measured on call_debrief_pilot): the schema bounds the loop instead.
     threads = max(1, min(4, os.cpu_count() or 1))
     for cpu in (params.cpuparams, params.cpuparams_batch):
         cpu.n_threads = threads

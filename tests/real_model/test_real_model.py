@@ -183,9 +183,15 @@ def test_every_turn_completes_and_the_rep_reads_what_is_stored(played, name):
         assert squash(screens(events)[-1]) == events[-1][1]["text"], f"reply {index + 1}"
     assert len(run.coach) == len(run.turns) + 1  # the opening, then one reply per message
     assert [m["text"] for m in run.coach[1:]] == [e[-1][1]["text"] for e in run.turns]
-    # streamed: some reply reached the rep piece by piece, not only as a replacement
-    assert [i for i, events in enumerate(run.turns) if not shown_before_replace(events)
-            and any(e == "delta" for e, _ in events)], run.stored
+
+
+def test_replies_stream_piece_by_piece(played):
+    """Some reply the rep kept came as ``delta`` pieces, not only as a replacement (which turns
+    the guard lets through is the model's doing)."""
+    streamed = {name: [i + 1 for i, events in enumerate(run.turns)
+                       if any(e == "delta" for e, _ in events) and not shown_before_replace(events)]
+                for name, run in played.items()}
+    assert any(streamed.values()), {name: run.stored for name, run in played.items()}
 
 
 @pytest.mark.parametrize("name", PLAYED)
@@ -231,18 +237,30 @@ def answered(run):
 
 
 @pytest.mark.parametrize("name", PLAYED)
-def test_the_summary_comes_back_valid_through_json_schema(played, name):
-    """Taken by the grammar (200, never refused into the text fallback), closed JSON with the
-    schema's fields, and the summary the end stores. The schema's bounds are what make a 135M
-    model close it within the token cap (summary/schema.py)."""
+def test_the_summary_comes_back_through_json_schema(played, name):
+    """Taken by the grammar (200, never refused into the text fallback). JSON that closed is a
+    summary the end stores; a 135M model may still loop inside one string until the token cap
+    (the grammar bounds the lists and the dates, not a string's length), and then the end is a
+    retryable 502 the rep can end again, never a crash."""
     run = played[name]
     [(status, finish, content)] = answered(run)
     code, body = run.ended
     assert status == 200
-    assert set(json.loads(content)) == {"summary", "commitments", "help_asked"}, (finish, content)
+    try:
+        data = json.loads(content)
+    except ValueError:
+        assert finish == "length", content
+        assert code == 502 and body["error"]["fields"]["retryable"] is True, body
+        return
+    assert set(data) == {"summary", "commitments", "help_asked"}, content
     assert code == 200, body
     assert body["status"] == "ended" and body["summary"].strip()
     assert SUMMARY_NOW.lower().rstrip(".") not in body["summary"].lower()
+
+
+def test_at_least_one_summary_is_stored_from_the_models_json(played):
+    assert [n for n, run in played.items() if run.ended[0] == 200], {
+        n: answered(run)[0][:2] for n, run in played.items()}
 
 
 @pytest.mark.parametrize("name", PLAYED)
