@@ -9,6 +9,7 @@ Both are idempotent: a second run reuses the virtual environment and the databas
 
 import hashlib
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -63,10 +64,26 @@ def flask(*args, env=None):
     return sh(PY, "-m", "flask", "--app", "service", *args, env=env)
 
 
+def dev_secret_key(instance: Path) -> str:
+    """`dev.py run` only: a SECRET_KEY generated once and kept in instance/secret_key (gitignored,
+    readable by you alone), so a restart does not log every manager out. Production sets
+    SECRET_KEY itself; the service never reads this file."""
+    path = instance / "secret_key"
+    if path.exists() and path.read_text().strip():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    return key
+
+
 def run():
     ensure_venv()
     (ROOT / "instance").mkdir(exist_ok=True)
     env = dict(os.environ)
+    if not env.get("SECRET_KEY"):
+        env["SECRET_KEY"] = dev_secret_key(ROOT / "instance")
     env.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'salescoach.db'}")
     env.setdefault("DEMO_DATA", "1")
     flask("db", "upgrade", env=env)

@@ -8,6 +8,11 @@ the model sent (what the rep saw first before the gate) and the first text the c
 holding all of it back would have added).
 
     .venv/bin/python benchmarks/guard_release.py [--tokens-per-second 20 50] [--turns 40]
+        [--reply-last]
+
+A turn is one structured answer (service/coach/heard.py): the reply streams first, out of the
+JSON, and the signals follow it. ``--reply-last`` has the fake model write the signals before
+the reply, to measure what that order would cost the first visible text.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ class Timed:
     def __init__(self, engine):
         self.engine, self.first = engine, None
         self.reports_usage = engine.reports_usage
+        self.hears = engine.hears
 
     def instructions(self, turn):
         return self.engine.instructions(turn)
@@ -50,8 +56,8 @@ class Timed:
             yield piece
 
 
-def run(rate: float, turns: int) -> dict:
-    server = make_server("127.0.0.1", 0, tokens_per_second=rate)
+def run(rate: float, turns: int, reply_last: bool = False) -> dict:
+    server = make_server("127.0.0.1", 0, tokens_per_second=rate, reply_last=reply_last)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     engine = Timed(OpenAIEngine(api_key="bench", base_url=server.base_url, model="fake",
                                 timeout=30, max_retries=0))
@@ -82,7 +88,7 @@ def run(rate: float, turns: int) -> dict:
         server.server_close()
     added = [s - m for s, m in zip(shown_first, model_first, strict=True)]
     buffered = [w - m for w, m in zip(whole, model_first, strict=True)]
-    return {"tokens_per_second": rate, "model_first": summary_ms(model_first),
+    return {"tokens_per_second": rate, "reply_last": reply_last, "model_first": summary_ms(model_first),
             "shown_first": summary_ms(shown_first), "added": summary_ms(added),
             "added_if_buffered": summary_ms(buffered),
             "whole_reply": summary_ms(whole), "guard_outcomes": outcomes}
@@ -92,8 +98,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tokens-per-second", type=float, nargs="+", default=[20.0, 50.0])
     parser.add_argument("--turns", type=int, default=40)
+    parser.add_argument("--reply-last", action="store_true",
+                        help="The fake model writes the turn's signals before its reply.")
     args = parser.parse_args()
-    results = [run(rate, args.turns) for rate in args.tokens_per_second]
+    results = [run(rate, args.turns, args.reply_last) for rate in args.tokens_per_second]
     rows = [[r["tokens_per_second"], r["model_first"]["n"],
              f"{r['model_first']['median_ms']:.0f} / {r['model_first']['p95_ms']:.0f}",
              f"{r['shown_first']['median_ms']:.0f} / {r['shown_first']['p95_ms']:.0f}",

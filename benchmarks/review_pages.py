@@ -31,8 +31,10 @@ from models import (  # noqa: E402
     Base,
     CoachingSession,
     Commitment,
+    CommitmentStatusChange,
     ManagerNote,
     Message,
+    SessionAssignment,
     Team,
     WebhookDelivery,
 )
@@ -125,7 +127,8 @@ def _bulk(engine, org_id, rep_ids, opp_by_rep, sessions, messages, manager_id, n
         })
         for k in range(2):
             commitment_rows.append({
-                "org_id": org_id, "session_id": i + 1, "rep_id": rep, "opportunity_id": None,
+                "id": len(commitment_rows) + 1, "org_id": org_id, "session_id": i + 1, "rep_id": rep,
+                "opportunity_id": None,
                 "text": f"Follow up on {WORDS[(i + k) % 14]}", "due_date": (start + timedelta(days=7)).date(),
                 "measure": "", "kind": "action", "status": ("open", "done", "dropped")[(i + k) % 3],
                 "confirmed": confirmed, "outcome_note": "", "created_at": start,
@@ -151,6 +154,18 @@ def _bulk(engine, org_id, rep_ids, opp_by_rep, sessions, messages, manager_id, n
         conn.execute(insert(ManagerNote.__table__), [
             {"session_id": s, "author_id": manager_id, "text": "Ask about the next step.",
              "created_at": now, "updated_at": now} for s in range(2, sessions, 97)])
+        # what managers do from the pages: a status with a note on every fifth confirmed
+        # commitment, an assignment for every tenth session
+        conn.execute(insert(CommitmentStatusChange.__table__), [
+            {"commitment_id": c["id"], "changed_by_id": manager_id, "from_status": "open",
+             "to_status": c["status"], "note": "Agreed in the 1:1.", "changed_at": now}
+            for c in commitment_rows[::5] if c["confirmed"]])
+        conn.execute(insert(SessionAssignment.__table__), [
+            {"org_id": org_id, "rep_id": r["rep_id"], "assigned_by_id": manager_id, "mode": r["mode"],
+             "opportunity_id": r["opportunity_id"], "due_date": r["started_at"].date(),
+             "note": "Debrief the call", "status": "done" if r["confirmed_at"] else "open",
+             "session_id": r["id"] if r["confirmed_at"] else None, "created_at": r["started_at"]}
+            for r in session_rows[::10]])
         conn.execute(insert(WebhookDelivery.__table__), [
             {"org_id": org_id, "session_id": s, "url": "https://hooks.example.test", "status": "delivered",
              "attempts": 1, "last_error": "", "next_attempt_at": now, "created_at": now}
@@ -190,7 +205,11 @@ def measure(url: str, ids: dict, repeat: int) -> list[dict]:
         ("manager", f"/review/sessions/{sid}"),
         ("manager", "/review/commitments"), ("manager", f"/review/sessions/{sid}/export?format=md"),
         ("manager", f"/review/export?date_from={day}&date_to={day}&format=json"),
+        ("manager", f"/review/export/sessions.csv?date_from={day}&date_to={day}"),
+        ("manager", "/review/export/commitments.csv?status=overdue"), ("manager", "/review/export/kpis.csv"),
+        ("manager", f"/review/reps/{rep}"), ("manager", "/review/results"),
         ("admin", "/review/"), ("admin", "/review/sessions"), ("admin", "/review/webhooks"),
+        ("admin", "/review/nudges"), ("admin", "/review/results"),
     ]
     results = []
     for who, path in pages:
@@ -201,7 +220,7 @@ def measure(url: str, ids: dict, repeat: int) -> list[dict]:
         for _ in range(repeat):
             queries[0] = 0
             t0 = time.perf_counter()
-            client.get(path)
+            client.get(path).get_data()  # a streamed CSV is read while its body is sent
             times.append((time.perf_counter() - t0) * 1000)
         times.sort()
         results.append({"who": who, "path": path, "median_ms": round(statistics.median(times), 1),

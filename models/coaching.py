@@ -5,11 +5,15 @@ from datetime import date, datetime
 from sqlalchemy import DDL, JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, utcnow
+from .base import Base, Delivered, utcnow
 
 # active: chatting; ended: summary drafted, waiting for the rep; confirmed: shared with the manager.
 SESSION_STATUSES = ("active", "ended", "confirmed")
 COMMITMENT_KINDS = ("keep", "drop", "create", "action")
+# The kinds as people read them: the widget (served into /widget.js), the terminal and the review
+# pages all word a kind from here.
+COMMITMENT_KIND_WORDS = {"action": "Action", "keep": "Keep doing", "create": "Start doing",
+                         "drop": "Stop doing"}
 COMMITMENT_STATUSES = ("open", "done", "dropped")
 # The rep's answer when a session followed a due commitment up: partly and not_yet leave it open.
 FOLLOW_UP_ANSWERS = ("done", "partly", "not_yet", "dropped")
@@ -87,6 +91,9 @@ class Message(Base):
     prompt_tokens: Mapped[int] = mapped_column(default=0)
     completion_tokens: Mapped[int] = mapped_column(default=0)
     guard_outcome: Mapped[str] = mapped_column(String(20), default="")
+    # Coach messages: what the turn did (service/coach INTENTS: ask, probe, follow_up, care,
+    # steer, wrap...); figures count a question only where the turn was to ask one.
+    intent: Mapped[str] = mapped_column(String(20), default="")
     guard_reasons: Mapped[list] = mapped_column(JSON, default=list)
     # Coach messages: the quick replies offered with the question, {"kind": follow_up|rating|
     # offer, "about": commitment id | skill | null, "options": [{"value", "label"}]}.
@@ -137,6 +144,34 @@ class Commitment(Base):
     session: Mapped[CoachingSession] = relationship(
         back_populates="commitments", foreign_keys=[session_id]
     )
+    status_changes: Mapped[list["CommitmentStatusChange"]] = relationship(
+        back_populates="commitment", order_by="CommitmentStatusChange.id",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def last_change(self) -> "CommitmentStatusChange | None":
+        return self.status_changes[-1] if self.status_changes else None
+
+
+class CommitmentStatusChange(Base):
+    """Who set a confirmed commitment's status, when and why: the rep's own Mark done / Undo,
+    or their manager after a one-to-one (with a note the rep reads in the widget)."""
+
+    __tablename__ = "commitment_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(
+        ForeignKey("commitments.id", ondelete="CASCADE"), index=True
+    )
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    from_status: Mapped[str] = mapped_column(String(10))
+    to_status: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, default="")
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    commitment: Mapped[Commitment] = relationship(back_populates="status_changes")
+    changed_by: Mapped["User"] = relationship()  # noqa: F821 - models.org.User, resolved by name
 
 
 class ManagerNote(Base):
@@ -155,7 +190,7 @@ class ManagerNote(Base):
     author: Mapped["User"] = relationship()  # noqa: F821 - models.org.User, resolved by name
 
 
-class WebhookDelivery(Base):
+class WebhookDelivery(Delivered, Base):
     """One confirmed session's POST to the organization's webhook, retried with backoff."""
 
     __tablename__ = "webhook_deliveries"
@@ -164,9 +199,3 @@ class WebhookDelivery(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("coaching_sessions.id"))
     url: Mapped[str] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
-    attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    delivered_at: Mapped[datetime | None]

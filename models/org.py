@@ -1,7 +1,8 @@
 """Organizations, teams, users and their API tokens."""
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, datetime, tzinfo
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -13,6 +14,21 @@ DEFAULT_SKILLS = [
     "prospecting", "discovery", "qualification", "presenting", "negotiating",
     "closing", "account planning", "territory planning", "call planning",
 ]
+
+@cache  # the zone database is read from disk once
+def known_zones() -> frozenset[str]:
+    """Every IANA zone name this machine knows ('Europe/Madrid')."""
+    return frozenset(available_timezones())
+
+
+def zone_of(name: str | None) -> tzinfo:
+    """The zone of an IANA name; UTC when it is empty or unknown (a zone removed from tzdata
+    must not break a page)."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
 
 team_managers = Table(
     "team_managers",
@@ -34,6 +50,8 @@ class Organization(Base):
     webhook_url: Mapped[str | None] = mapped_column(String(500))
     webhook_secret: Mapped[str | None] = mapped_column(String(200))
     widget_origins: Mapped[list] = mapped_column(JSON, default=list)
+    # IANA name: every date and time the review pages and exports show is in this zone.
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
 
     teams: Mapped[list["Team"]] = relationship(back_populates="organization")
     users: Mapped[list["User"]] = relationship(back_populates="organization")
@@ -46,6 +64,9 @@ class Team(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Nudges: the team's weekly digest goes to this Slack or Teams incoming webhook (kind).
+    chat_webhook_url: Mapped[str | None] = mapped_column(String(500))
+    chat_webhook_kind: Mapped[str | None] = mapped_column(String(10))
 
     organization: Mapped[Organization] = relationship(back_populates="teams")
     members: Mapped[list["User"]] = relationship(back_populates="team")
@@ -75,6 +96,8 @@ class User(Base):
     # a language code ('es'): the language their sessions start in; '' = not set, the coach
     # reads it from the rep's first message
     locale: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    # Nudges: False once the rep turned off their commitment reminder emails.
+    nudge_emails: Mapped[bool] = mapped_column(default=True)
     # Written into each browser session at login; a session carrying an older number is over.
     session_version: Mapped[int] = mapped_column(default=0)
 
@@ -87,11 +110,7 @@ class User(Base):
 
     def today(self) -> date:
         """Today's date where the user is (UTC when the zone is unknown)."""
-        try:
-            zone = ZoneInfo(self.time_zone or "UTC")
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = UTC
-        return utcnow().astimezone(zone).date()
+        return utcnow().astimezone(zone_of(self.time_zone)).date()
 
     @validates("email")
     def _normalize_email(self, _key, value: str) -> str:

@@ -7,7 +7,9 @@ Writing a pipeline (accounts, opportunities, figures, assessments) is for the re
 and the organization's admins; managers read. A coaching session draws only on the rep's own
 pipeline. Sessions and commitments are the rep's: others read them once the rep confirmed the
 session (transcripts only where the organization shares them), and only the rep changes them;
-a manager's note is changed only by its author. A widget token reaches only WIDGET_REACH, and
+a manager's note is changed only by its author. The rep's own manager (or an admin) may also
+set a confirmed commitment's status after a one-to-one, and asks a rep of theirs to hold a
+session (an assignment), about that rep's own deal or account. A widget token reaches only WIDGET_REACH, and
 only its own user's data, whatever their role.
 
 Every rule takes the user it is about, so the API, the review pages and the orchestration share
@@ -17,7 +19,16 @@ them without a request: auth marks how a request's user authenticated on the use
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from models import ApiToken, CoachingSession, Commitment, ManagerNote, Team, User, team_managers
+from models import (
+    ApiToken,
+    CoachingSession,
+    Commitment,
+    ManagerNote,
+    SessionAssignment,
+    Team,
+    User,
+    team_managers,
+)
 
 from .domain_errors import Conflict, Forbidden, NotFound
 
@@ -36,6 +47,7 @@ WIDGET_REACH = {
     "sessions.Summary": {"PATCH"},
     "commitments.Commitments": {"GET"},
     "commitments.CommitmentById": {"GET", "PATCH", "DELETE"},  # DELETE: own drafts only
+    "assignments.Assignments": {"GET"},  # the rep's own; a start goes through POST /sessions
     "accounts.Accounts": {"GET"},
     "accounts.AccountById": {"GET"},
     "opportunities.Opportunities": {"GET"},
@@ -184,6 +196,10 @@ def reviewable_reps(user: User):
     return select(User).where(User.id.in_(visible_rep_ids(user)), User.role == "rep")
 
 
+def get_reviewable_rep(session: Session, user: User, rep_id: int) -> User:
+    return _one_or_404(session, reviewable_reps(user).where(User.id == rep_id), "rep", rep_id)
+
+
 def _shared_session(user: User) -> ColumnElement[bool]:
     return and_(CoachingSession.status == "confirmed", rep_clause(CoachingSession.rep_id, user))
 
@@ -278,3 +294,50 @@ def get_own_note(session: Session, user: User, note_id: int) -> ManagerNote:
     if note.author_id != user.id:
         raise Forbidden("Only the note's author can change it.")
     return note
+
+
+def get_status_settable_commitment(session: Session, user: User, commitment_id: int) -> Commitment:
+    """A commitment whose status the user may set with a note: the rep's own, or (their manager,
+    an admin) a confirmed one of a rep they review; 404 when unreadable, else 403."""
+    found = get_readable_commitment(session, user, commitment_id)
+    if found.rep_id == user.id and not by_widget(user):
+        return found
+    if not _manages(user) or not found.confirmed:
+        raise Forbidden("Only the rep, their manager or an admin can set this commitment's status.")
+    return found
+
+
+# -- session assignments -----------------------------------------------------------------------
+
+def _manages(user: User) -> bool:
+    return not by_widget(user) and user.role in ("manager", "admin")
+
+
+def check_may_assign(session: Session, user: User, rep_id: int) -> User:
+    """The active rep a manager (of their team) or an admin asks to hold a session: 404 when the
+    caller may not see them, else 403 for a caller who is a rep or a target who is not."""
+    if not _manages(user):
+        raise Forbidden("Only a rep's manager or an admin can assign a session.")
+    rep = get_visible_user(session, user, rep_id)
+    if rep.role != "rep" or not rep.active:
+        raise Forbidden("Sessions are assigned to active reps.")
+    return rep
+
+
+def visible_assignments(user: User):
+    """SELECT of the assignments of the reps the user may read (a rep: their own)."""
+    return select(SessionAssignment).where(SessionAssignment.org_id == user.org_id,
+                                           rep_clause(SessionAssignment.rep_id, user))
+
+
+def get_assignment(session: Session, user: User, assignment_id: int, to_start: bool) -> SessionAssignment:
+    """One the user starts (``to_start``: assigned to them) or withdraws (for a rep they manage):
+    404 when unreadable, else 403."""
+    found = _one_or_404(session, visible_assignments(user).where(
+        SessionAssignment.id == assignment_id), "assignment", assignment_id)
+    mine = found.rep_id == user.id
+    if to_start and not mine:
+        raise Forbidden("Only the rep it was assigned to can start this session.")
+    if not to_start and (mine or not _manages(user)):
+        raise Forbidden("Only the rep's manager or an admin can withdraw an assignment.")
+    return found

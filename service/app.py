@@ -2,8 +2,22 @@
 
 from flask import Flask
 
-from . import api, cli, errors, headers, limits, proxy, request_body, request_log, review, widget
+from . import (
+    api,
+    cli,
+    errors,
+    headers,
+    landing,
+    limits,
+    nudges,
+    proxy,
+    request_body,
+    request_log,
+    review,
+    widget,
+)
 from .config import load as load_config
+from .config import warn_if_unsafe
 from .db import db
 
 
@@ -13,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     proxy.init_app(app)
     headers.init_app(app)
     request_log.init_app(app)
+    warn_if_unsafe(app)
     request_body.init_app(app)
     db.init_app(app)
     limits.init_app(app)
@@ -21,4 +36,6 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(app)
     widget.init_app(app)
     review.init_app(app)
+    nudges.init_app(app)
+    landing.init_app(app)
     return app

@@ -1,5 +1,6 @@
 """Configuration from the environment (12-factor); tests put a mapping on top."""
 
+import logging
 import os
 import secrets
 from datetime import timedelta
@@ -23,8 +24,10 @@ def from_environment() -> dict:
     api_key = env("OPENAI_API_KEY", "")
     return {
         "DATABASE_URL": env("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'salescoach.db'}"),
-        # Without SECRET_KEY, cookies and widget tokens last only as long as the process.
+        # Without SECRET_KEY, cookies and widget tokens last only as long as the process (the app
+        # logs a warning); `dev.py run` keeps one in instance/secret_key instead.
         "SECRET_KEY": env("SECRET_KEY") or secrets.token_hex(32),
+        "SECRET_KEY_GENERATED": not env("SECRET_KEY"),
         "MAX_CONTENT_LENGTH": _int("MAX_BODY_BYTES", 256 * 1024),
         "DEMO_DATA": env("DEMO_DATA", "0") == "1",
         # The coach: "openai" whenever a key or a base URL is set, else the offline guided coach.
@@ -64,6 +67,16 @@ def from_environment() -> dict:
         "WEBHOOK_WORKER": env("WEBHOOK_WORKER", "0") == "1",
         # Development and tests only: let webhooks reach loopback and private addresses.
         "WEBHOOK_ALLOW_INTERNAL": env("WEBHOOK_ALLOW_INTERNAL", "0") == "1",
+        # Nudges (service/nudges): email through SMTP_URL (smtp://user:pass@host:587, smtps://...:465),
+        # links built on PUBLIC_URL; reps' reminders from NUDGE_HOUR their time, digests weekly.
+        "SMTP_URL": env("SMTP_URL", ""),
+        "MAIL_FROM": env("MAIL_FROM", "Sales Coach <coach@localhost>"),
+        "SMTP_TIMEOUT": float(env("SMTP_TIMEOUT", "10")),
+        "PUBLIC_URL": env("PUBLIC_URL", "http://localhost:8000").rstrip("/"),
+        "NUDGE_COACH_URL": env("NUDGE_COACH_URL", ""),
+        "NUDGE_HOUR": _int("NUDGE_HOUR", 7),
+        "NUDGE_DIGEST_WEEKDAY": _int("NUDGE_DIGEST_WEEKDAY", 1),
+        "NUDGE_WORKER": env("NUDGE_WORKER", "0") == "1",
         "LOG_LEVEL": env("LOG_LEVEL", "INFO"),
         # How many reverse proxies in front of us set X-Forwarded-For/-Proto (0: none, trust nothing).
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
@@ -87,9 +100,28 @@ def from_environment() -> dict:
     }
 
 
+def warn_if_unsafe(app) -> None:
+    """Say, on the first request served, what a deployment must not run with: at the first
+    request, not at start-up, so a CLI command's output (`coach eval --json`) stays clean."""
+    if not app.config["SECRET_KEY_GENERATED"]:
+        return
+    said = []
+
+    def warn():
+        if not said:
+            said.append(True)
+            logging.getLogger(__name__).warning(
+                "SECRET_KEY is not set: a random one is used, so every restart logs managers out "
+                "and ends widget tokens. Set SECRET_KEY (the same in every process).")
+
+    app.before_request(warn)
+
+
 def load(overrides: dict | None = None) -> dict:
     config = from_environment()
     config.update(overrides or {})
+    if "SECRET_KEY" in (overrides or {}):
+        config["SECRET_KEY_GENERATED"] = False
     # The browser keeps the cookie no longer than the session can last.
     config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=config["REVIEW_SESSION_MAX_HOURS"]))
     return config

@@ -19,6 +19,8 @@ from sqlalchemy import inspect
 
 HEADER = "X-Request-ID"
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
+# Terminal colour codes (werkzeug paints its lines when stdout is a terminal): never in JSON.
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 access_log = logging.getLogger("salescoach.access")
 
 
@@ -35,7 +37,7 @@ class JsonFormatter(logging.Formatter):
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": _ANSI.sub("", record.getMessage()),
         }
         rid = getattr(record, "request_id", None) or request_id()
         if rid:
@@ -61,6 +63,14 @@ class StdoutHandler(logging.StreamHandler):
         pass
 
 
+class NotWerkzeugAccess(logging.Filter):
+    """Drops the development server's own line per request ('127.0.0.1 - - [date] "GET / ..."'):
+    our access line already says it, with the request id; its start-up lines and errors stay."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno == logging.INFO and " - - [" in str(record.msg))
+
+
 def configure_logging(level: str = "INFO") -> None:
     """JSON lines on stdout for the root logger, once per process (gunicorn's own loggers too)."""
     root = logging.getLogger()
@@ -68,6 +78,9 @@ def configure_logging(level: str = "INFO") -> None:
         handler = StdoutHandler()
         handler.setFormatter(JsonFormatter())
         root.addHandler(handler)
+    werkzeug = logging.getLogger("werkzeug")
+    if not any(isinstance(f, NotWerkzeugAccess) for f in werkzeug.filters):
+        werkzeug.addFilter(NotWerkzeugAccess())
     root.setLevel(level.upper())
     # The model client logs every HTTP call at INFO; our access line already covers the turn.
     for noisy in ("httpx", "httpx2", "openai"):

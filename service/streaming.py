@@ -56,4 +56,4 @@ def done_event(turn) -> dict:
     """The data of a turn's ``done`` event, from its StoredTurn."""
     reply = turn.reply
     return {"message_id": reply.id, "stage": reply.stage, "rep_message_id": reply.reply_to_id,
-            "text": reply.text, "choices": reply.choices}
+            "text": reply.text, "choices": reply.choices, "intent": reply.intent}

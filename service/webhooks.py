@@ -80,13 +80,14 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def _claim(db_session: Session, delivery: WebhookDelivery, now: datetime) -> bool:
-    """Take a due delivery so no other worker sends it at the same time."""
+def claim(db_session: Session, delivery, now: datetime) -> bool:
+    """Take a due delivery (a webhook's or a nudge's: same columns) so no other worker sends it
+    at the same time."""
+    model = type(delivery)
     claimed = db_session.execute(
-        update(WebhookDelivery)
-        .where(WebhookDelivery.id == delivery.id,
-               WebhookDelivery.next_attempt_at == delivery.next_attempt_at,
-               WebhookDelivery.status.in_(("pending", "sending")))
+        update(model)
+        .where(model.id == delivery.id, model.next_attempt_at == delivery.next_attempt_at,
+               model.status.in_(("pending", "sending")))
         .values(status="sending", next_attempt_at=now + LEASE))
     db_session.commit()
     return claimed.rowcount == 1
@@ -106,13 +107,19 @@ def send(db_session: Session, delivery: WebhookDelivery, now: datetime | None = 
     db_session.commit()  # hold no transaction open across the network call
     error = post(delivery.url, body, headers, TIMEOUT,
                  allow_internal=current_app.config["WEBHOOK_ALLOW_INTERNAL"])
+    return record(db_session, delivery, error, PERMANENT_ERRORS)
+
+
+def record(db_session: Session, delivery, error: str, permanent: frozenset) -> str:
+    """After one attempt at a delivery (webhook or nudge): delivered, pending with the next try
+    (backoff), or failed once MAX_ATTEMPTS are spent or the error is one a retry cannot mend."""
     delivery.attempts += 1
     delivery.last_error = error
     if not error:
         delivery.status, delivery.delivered_at = "delivered", utcnow()
-    elif delivery.attempts >= MAX_ATTEMPTS or error in PERMANENT_ERRORS:
+    elif delivery.attempts >= MAX_ATTEMPTS or error in permanent:
         delivery.status = "failed"
-        log.warning("webhook delivery %s gave up after %s attempts: %s", delivery.id,
+        log.warning("%s %s gave up after %s attempts: %s", type(delivery).__name__, delivery.id,
                     delivery.attempts, error)
     else:
         delivery.status, delivery.next_attempt_at = "pending", utcnow() + backoff(delivery.attempts)
@@ -120,30 +127,36 @@ def send(db_session: Session, delivery: WebhookDelivery, now: datetime | None = 
     return delivery.status
 
 
-def deliver_due(db_session: Session, now: datetime | None = None, limit: int = 50) -> dict:
-    """Send every delivery that is due; returns how many ended in each status."""
-    now = now or utcnow()
+def deliver_each(db_session: Session, model, send_one, now: datetime, limit: int) -> dict:
+    """Claim and send (`send_one(db_session, row)`) every due row of `model`, oldest due first;
+    returns how many ended in each status."""
     due = db_session.scalars(
-        select(WebhookDelivery).where(WebhookDelivery.status.in_(("pending", "sending")),
-                                      WebhookDelivery.next_attempt_at <= now)
-        .order_by(WebhookDelivery.next_attempt_at).limit(limit)).all()
+        select(model).where(model.status.in_(("pending", "sending")), model.next_attempt_at <= now)
+        .order_by(model.next_attempt_at).limit(limit)).all()
     counts: dict[str, int] = {}
     for delivery in due:
-        if _claim(db_session, delivery, now):
-            status = send(db_session, delivery)
+        if claim(db_session, delivery, now):
+            status = send_one(db_session, delivery)
             counts[status] = counts.get(status, 0) + 1
     return counts
 
 
-def run_worker(app: Flask, interval: float, stop: threading.Event) -> None:
-    """Poll for due deliveries until stopped; each round has its own database session."""
+def deliver_due(db_session: Session, now: datetime | None = None, limit: int = 50) -> dict:
+    """Send every delivery that is due; returns how many ended in each status."""
+    return deliver_each(db_session, WebhookDelivery, send, now or utcnow(), limit)
+
+
+def run_worker(app: Flask, interval: float, stop: threading.Event, deliver=None) -> None:
+    """Poll for due deliveries (`deliver`: webhooks' by default, or the nudges') until stopped;
+    each round has its own database session."""
+    deliver = deliver or deliver_due
     while not stop.is_set():
         with app.app_context():
             db_session = app.extensions["db"]["sessionmaker"]()
             try:
-                deliver_due(db_session)
+                deliver(db_session)
             except Exception:  # noqa: BLE001 - keep the worker alive; the next round retries
-                log.exception("webhook worker round failed")
+                log.exception("delivery worker round failed")
             finally:
                 db_session.close()
         stop.wait(interval)
@@ -180,4 +193,5 @@ def init_app(app: Flask) -> None:
                          name="webhook-worker").start()
 
 
-__all__ = ["deliver_due", "enqueue_session_confirmed", "send", "sign"]
+__all__ = ["backoff", "claim", "deliver_due", "deliver_each", "enqueue_session_confirmed", "record",
+           "run_worker", "send", "sign"]

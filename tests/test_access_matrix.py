@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from models import Account, KpiSnapshot, Opportunity
+from models import Account, KpiSnapshot, Opportunity, SessionAssignment
 from service.api_tokens import issue_token
 from service.world import account_with_deals, past_session, skills, stages_of
 
@@ -34,7 +34,9 @@ def foreign_world(session, org, rep_key: str) -> dict:
                       closed_value=Decimal("777.00"))
     assessment = skills(session, org.id, rep.id, {"closing": (3, MARK)})
     token, _ = issue_token(session, rep, MARK)
-    session.add(kpi)
+    assignment = SessionAssignment(org_id=org.id, rep_id=rep.id, assigned_by_id=org.admin.id,
+                                   mode="weekly_review", note=MARK)
+    session.add_all([kpi, assignment])
     session.commit()
     commitment, note = coaching.commitments[0], coaching.notes[0]
     return {
@@ -42,7 +44,7 @@ def foreign_world(session, org, rep_key: str) -> dict:
         "commitment_id": commitment.id, "note_id": note.id, "kpi_id": kpi.id,
         "assessment_id": assessment.id, "token_id": token.id, "user_id": rep.id,
         "rep_id": rep.id, "owner_id": rep.id, "team_id": rep.team_id, "stage_id": stages[0].id,
-        "message_id": coaching.messages[0].id,
+        "message_id": coaching.messages[0].id, "assignment_id": assignment.id,
         "_secrets": [MARK, rep.email],
     }
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 16:39:45.491010
+Create Date: 2026-12-03 20:00:37.052906
 """
 from alembic import op
 import sqlalchemy as sa
@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('webhook_url', sa.String(length=500), nullable=True),
     sa.Column('webhook_secret', sa.String(length=200), nullable=True),
     sa.Column('widget_origins', sa.JSON(), nullable=False),
+    sa.Column('time_zone', sa.String(length=64), server_default='UTC', nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organizations'))
     )
     op.create_table('org_token_usage',
@@ -48,6 +49,8 @@ def upgrade():
     sa.Column('org_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('chat_webhook_url', sa.String(length=500), nullable=True),
+    sa.Column('chat_webhook_kind', sa.String(length=10), nullable=True),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_teams_org_id_organizations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_teams'))
     )
@@ -81,6 +84,7 @@ def upgrade():
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('time_zone', sa.String(length=64), server_default='UTC', nullable=False),
     sa.Column('locale', sa.String(length=16), server_default='', nullable=False),
+    sa.Column('nudge_emails', sa.Boolean(), nullable=False),
     sa.Column('session_version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_users_org_id_organizations')),
     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_users_team_id_teams')),
@@ -146,6 +150,33 @@ def upgrade():
     with op.batch_alter_table('kpi_snapshots', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_kpi_snapshots_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_kpi_snapshots_rep_id'), ['rep_id'], unique=False)
+
+    op.create_table('nudge_deliveries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('team_id', sa.Integer(), nullable=True),
+    sa.Column('recipient', sa.String(length=500), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.Column('next_attempt_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('delivered_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_nudge_deliveries_org_id_organizations')),
+    sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_nudge_deliveries_team_id_teams')),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_nudge_deliveries_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_nudge_deliveries')),
+    sa.UniqueConstraint('key', name=op.f('uq_nudge_deliveries_key'))
+    )
+    with op.batch_alter_table('nudge_deliveries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_nudge_deliveries_org_id'), ['org_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_nudge_deliveries_status'), ['status'], unique=False)
 
     op.create_table('team_managers',
     sa.Column('team_id', sa.Integer(), nullable=False),
@@ -293,6 +324,7 @@ def upgrade():
     sa.Column('prompt_tokens', sa.Integer(), nullable=False),
     sa.Column('completion_tokens', sa.Integer(), nullable=False),
     sa.Column('guard_outcome', sa.String(length=20), nullable=False),
+    sa.Column('intent', sa.String(length=20), nullable=False),
     sa.Column('guard_reasons', sa.JSON(), nullable=False),
     sa.Column('choices', sa.JSON(), nullable=True),
     sa.Column('choice', sa.String(length=20), nullable=True),
@@ -304,6 +336,34 @@ def upgrade():
     )
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_messages_session_id'), ['session_id'], unique=False)
+
+    op.create_table('session_assignments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('rep_id', sa.Integer(), nullable=False),
+    sa.Column('assigned_by_id', sa.Integer(), nullable=False),
+    sa.Column('mode', sa.String(length=50), nullable=False),
+    sa.Column('opportunity_id', sa.Integer(), nullable=True),
+    sa.Column('account_id', sa.Integer(), nullable=True),
+    sa.Column('due_date', sa.Date(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('done_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_session_assignments_account_id_accounts')),
+    sa.ForeignKeyConstraint(['assigned_by_id'], ['users.id'], name=op.f('fk_session_assignments_assigned_by_id_users')),
+    sa.ForeignKeyConstraint(['opportunity_id'], ['opportunities.id'], name=op.f('fk_session_assignments_opportunity_id_opportunities')),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_session_assignments_org_id_organizations')),
+    sa.ForeignKeyConstraint(['rep_id'], ['users.id'], name=op.f('fk_session_assignments_rep_id_users')),
+    sa.ForeignKeyConstraint(['session_id'], ['coaching_sessions.id'], name=op.f('fk_session_assignments_session_id_coaching_sessions'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_session_assignments'))
+    )
+    with op.batch_alter_table('session_assignments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_session_assignments_org_id'), ['org_id'], unique=False)
+        batch_op.create_index('ix_session_assignments_rep_status_due', ['rep_id', 'status', 'due_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_session_assignments_session_id'), ['session_id'], unique=False)
 
     op.create_table('skill_assessments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -340,6 +400,21 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_webhook_deliveries_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_webhook_deliveries_status'), ['status'], unique=False)
 
+    op.create_table('commitment_status_changes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('commitment_id', sa.Integer(), nullable=False),
+    sa.Column('changed_by_id', sa.Integer(), nullable=False),
+    sa.Column('from_status', sa.String(length=10), nullable=False),
+    sa.Column('to_status', sa.String(length=10), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('changed_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['changed_by_id'], ['users.id'], name=op.f('fk_commitment_status_changes_changed_by_id_users')),
+    sa.ForeignKeyConstraint(['commitment_id'], ['commitments.id'], name=op.f('fk_commitment_status_changes_commitment_id_commitments'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_commitment_status_changes'))
+    )
+    with op.batch_alter_table('commitment_status_changes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_commitment_status_changes_commitment_id'), ['commitment_id'], unique=False)
+
     op.create_table('skill_ratings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('assessment_id', sa.Integer(), nullable=False),
@@ -361,6 +436,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_skill_ratings_assessment_id'))
 
     op.drop_table('skill_ratings')
+    with op.batch_alter_table('commitment_status_changes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_commitment_status_changes_commitment_id'))
+
+    op.drop_table('commitment_status_changes')
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_webhook_deliveries_status'))
         batch_op.drop_index(batch_op.f('ix_webhook_deliveries_org_id'))
@@ -372,6 +451,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_skill_assessments_created_at'))
 
     op.drop_table('skill_assessments')
+    with op.batch_alter_table('session_assignments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_session_assignments_session_id'))
+        batch_op.drop_index('ix_session_assignments_rep_status_due')
+        batch_op.drop_index(batch_op.f('ix_session_assignments_org_id'))
+
+    op.drop_table('session_assignments')
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_messages_session_id'))
 
@@ -409,6 +494,11 @@ def downgrade():
 
     op.drop_table('opportunities')
     op.drop_table('team_managers')
+    with op.batch_alter_table('nudge_deliveries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_nudge_deliveries_status'))
+        batch_op.drop_index(batch_op.f('ix_nudge_deliveries_org_id'))
+
+    op.drop_table('nudge_deliveries')
     with op.batch_alter_table('kpi_snapshots', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_kpi_snapshots_rep_id'))
         batch_op.drop_index(batch_op.f('ix_kpi_snapshots_org_id'))

@@ -1,4 +1,4 @@
-"""The caller's own profile: read it, and set your own time zone and language."""
+"""The caller's own profile: read it, and set your own time zone, language and nudge emails."""
 
 from flask import g
 from flask.views import MethodView
@@ -17,16 +17,19 @@ class MeSchema(UserSchema):
         "transcript_visibility": fields.String(),
         "skills": fields.List(fields.String()),
     }, name="OrganizationBrief"))
+    nudge_emails = fields.Boolean(metadata={"description": "Reminder and digest emails (nudges)."})
 
 
 class MeEditSchema(Schema):
     time_zone = fields.String(validate=known_zone)
     locale = locale_field()
+    nudge_emails = fields.Boolean(metadata={
+        "description": "false turns off your commitment reminders (and managers' weekly digest)."})
 
 
 def dump_me() -> dict:
     org = g.user.organization
-    return {**dump_user(g.user), "organization": {
+    return {**dump_user(g.user), "nudge_emails": g.user.nudge_emails, "organization": {
         "id": org.id, "name": org.name, "transcript_visibility": org.transcript_visibility,
         "skills": org.skills}}
 
@@ -41,7 +44,7 @@ class Me(MethodView):
     @blp.arguments(MeEditSchema(partial=True))
     @blp.response(200, MeSchema)
     def patch(self, data):
-        """Set your own time zone and language (the language new sessions start in)."""
+        """Set your own time zone, language (new sessions start in it) and nudge emails."""
         for key, value in data.items():
             setattr(g.user, key, value)
         save(g.user)

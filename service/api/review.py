@@ -1,4 +1,4 @@
-"""Manager review as JSON: dashboard, ask now, sessions, notes, reviewed marks, exports.
+"""Manager review as JSON: dashboard, ask now, sessions, notes, reviewed marks, exports (and CSV).
 
 Same rules as the pages: managers see the teams they lead, admins their organization, and only
 sessions the rep confirmed. Exports answer a file download (Markdown or JSON).
@@ -7,12 +7,16 @@ sessions the rep confirmed. Exports answer a file download (Markdown or JSON).
 from flask import g
 from flask.views import MethodView
 
+from models import zone_of
+
+from ..access import get_reviewable_rep
 from ..auth import require_role
 from ..db import db
 from ..pagination import page_of
-from ..review import export, schemas
+from ..review import csv_export, export, schemas
 from ..review.asknow import ask_now
 from ..review.dashboard import team_dashboard
+from ..review.results import rep_results, team_results
 from ..review.sessions import (
     add_note,
     edit_note,
@@ -22,6 +26,7 @@ from ..review.sessions import (
     session_detail,
 )
 from . import blueprint
+from .results_schemas import ReviewRepResultsSchema, ReviewTeamResultsSchema
 from .review_schemas import (
     ReviewAskNowSchema,
     ReviewCommitmentSchema,
@@ -50,7 +55,8 @@ def _note(note) -> dict:
 @blp.arguments(schemas.ReviewDashboardArgs, location="query")
 @blp.response(200, ReviewDashboardSchema)
 def dashboard(args):
-    """Per rep: sessions, commitments, figures against the previous month and quota, quality, skills."""
+    """Reps in order of need (need.reason says why), the team's roll-up and charts; per rep:
+    sessions, commitments, figures against the previous month and quota, quality, skills."""
     return team_dashboard(db.session, g.user, args.get("team_id"), args["period"])
 
 
@@ -88,7 +94,7 @@ EXPORT_DOC = {"responses": {"200": {
 def export_session(args, session_id):
     """Download one session as Markdown (format=md) or JSON (format=json)."""
     return export.download(export.export_one(db.session, g.user, session_id), args["format"],
-                     f"session-{session_id}")
+                           f"session-{session_id}", zone_of(g.user.organization.time_zone))
 
 
 @blp.route("/export")
@@ -98,7 +104,8 @@ def export_range(args):
     """Download the confirmed sessions started in a date range (at most 500)."""
     details = export.export_range(db.session, g.user, args["date_from"], args["date_to"],
                                   args.get("rep_id"))
-    return export.download(details, args["format"], f"sessions-{args['date_from']}-to-{args['date_to']}")
+    return export.download(details, args["format"], f"sessions-{args['date_from']}-to-{args['date_to']}",
+                           zone_of(g.user.organization.time_zone))
 
 
 @blp.route("/sessions/<int:session_id>/notes", methods=["POST"])
@@ -132,3 +139,45 @@ def reviewed(data, session_id):
 def commitments(args):
     """The team's open commitments from confirmed sessions, soonest due first."""
     return open_commitments(db.session, g.user, args)
+
+
+@blp.route("/results")
+@blp.arguments(schemas.ReviewResultsArgs, location="query")
+@blp.response(200, ReviewTeamResultsSchema)
+def results(args):
+    """Per rep, one month: sessions, commitments kept, the next month's closed-value change."""
+    return team_results(db.session, g.user, args.get("month"), args.get("team_id"))
+
+
+@blp.route("/reps/<int:rep_id>/results")
+@blp.response(200, ReviewRepResultsSchema)
+def rep_results_view(rep_id):
+    """One rep's last six months: sessions, commitments kept and missed, next month's figures."""
+    return rep_results(db.session, g.user, get_reviewable_rep(db.session, g.user, rep_id))
+CSV_DOC = {"responses": {"200": {
+    "description": "A CSV download (README: CSV export lists the columns), streamed.",
+    "content": {"text/csv": {"schema": {"type": "string"}}}}}}
+
+
+@blp.route("/export/sessions.csv")
+@blp.arguments(schemas.ReviewSessionFilters, location="query")
+@blp.doc(**CSV_DOC)
+def sessions_csv(args):
+    """The confirmed sessions the filters match (as /review/sessions), as CSV."""
+    return csv_export.download(g.user, "sessions", args)
+
+
+@blp.route("/export/commitments.csv")
+@blp.arguments(schemas.ReviewCommitmentCsvArgs, location="query")
+@blp.doc(**CSV_DOC)
+def commitments_csv(args):
+    """Confirmed commitments of a rep or team, any status or one, as CSV."""
+    return csv_export.download(g.user, "commitments", args)
+
+
+@blp.route("/export/kpis.csv")
+@blp.arguments(schemas.ReviewKpiCsvArgs, location="query")
+@blp.doc(**CSV_DOC)
+def kpis_csv(args):
+    """KPI snapshots of the reps you review, by period, as CSV."""
+    return csv_export.download(g.user, "kpis", args)

@@ -1,8 +1,9 @@
 """Response schemas of the manager review API (request schemas live in service/review/schemas.py)."""
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from ..webhook_target import shown_error
+from .commitments import StatusChangeSchema
 from .common import money
 
 
@@ -47,6 +48,8 @@ class ReviewCommitmentSchema(Schema):
     session_id = fields.Integer()
     rep_id = fields.Integer()
     rep = fields.Nested(ReviewRefSchema)
+    last_change = fields.Nested(StatusChangeSchema, allow_none=True, metadata={
+        "description": "Who last set the status (the rep, their manager), when and why."})
 
 
 class ReviewNoteOutSchema(Schema):
@@ -138,8 +141,62 @@ ReviewCommitmentCountsSchema = Schema.from_dict({
 }, name="ReviewCommitmentCountsSchema")
 
 
+class ReviewNeedSignalSchema(Schema):
+    kind = fields.String(metadata={"description": "help_asked, overdue_commitment, "
+                                                  "stalled_opportunity, kpi_drop or no_coaching"})
+    weight = fields.Integer()
+    text = fields.String(metadata={"description": "As the card says it."})
+
+
+class ReviewNeedSchema(Schema):
+    score = fields.Integer(metadata={"description": "The sum of the signals' weights: reps come "
+                                                    "in descending order of it, then by name."})
+    reason = fields.String(metadata={"description": "The signals as one line, heaviest first."})
+    signals = fields.List(fields.Nested(ReviewNeedSignalSchema))
+
+
+class ReviewMonthClosedSchema(Schema):
+    period_start = fields.Date()
+    closed_value = money()
+    quota = money()
+
+
+class ReviewMonthCompletionSchema(Schema):
+    period_start = fields.Date()
+    done = fields.Integer()
+    due = fields.Integer(metadata={"description": "Commitments due that month whose date came."})
+    rate = fields.Float(allow_none=True)
+
+
+class ReviewWeekSessionsSchema(Schema):
+    week_start = fields.Date(metadata={"description": "A Monday, in the organization's zone."})
+    sessions = fields.Integer()
+
+
+class ReviewTeamChartsSchema(Schema):
+    closed_by_month = fields.List(fields.Nested(ReviewMonthClosedSchema))
+    completion_by_month = fields.List(fields.Nested(ReviewMonthCompletionSchema))
+    sessions_by_week = fields.List(fields.Nested(ReviewWeekSessionsSchema))
+
+
+class ReviewTeamSchema(Schema):
+    currency = fields.String(allow_none=True, metadata={"description": "null when reps report in "
+                                                                       "several currencies"})
+    mixed_currencies = fields.Boolean()
+    month = fields.Nested(ReviewMonthClosedSchema, allow_none=True, metadata={
+        "description": "The team's latest month on record: closed value and quota summed."})
+    attainment_pct = fields.Integer(allow_none=True)
+    quota_left = money(allow_none=True)
+    open_pipeline = money()
+    pipeline_cover = fields.Float(allow_none=True, metadata={
+        "description": "open pipeline / quota left; null when the quota is met or none is set"})
+    sessions_this_period = fields.Integer()
+    charts = fields.Nested(ReviewTeamChartsSchema)
+
+
 class ReviewDashboardRepSchema(Schema):
     rep = fields.Nested(ReviewRepRefSchema)
+    need = fields.Nested(ReviewNeedSchema)
     sessions = fields.Nested(ReviewActivitySchema)
     commitments = fields.Nested(ReviewCommitmentCountsSchema)
     kpis = fields.Nested(ReviewKpiSchema, allow_none=True)
@@ -151,7 +208,11 @@ class ReviewDashboardSchema(Schema):
     period = fields.String()
     period_start = fields.Date()
     generated_at = fields.DateTime()
-    reps = fields.List(fields.Nested(ReviewDashboardRepSchema))
+    time_zone = fields.String(metadata={"description": "The organization's IANA zone: periods "
+                                                      "and weeks start at its midnight."})
+    team = fields.Nested(ReviewTeamSchema)
+    reps = fields.List(fields.Nested(ReviewDashboardRepSchema, metadata={
+        "description": "In order of need (need.score), then by name."}))
 
 
 def _iso(obj):
@@ -160,7 +221,7 @@ def _iso(obj):
 
 class ReviewAskNowItemSchema(Schema):
     kind = fields.String(metadata={"description": "stalled_opportunity, overdue_commitment, "
-                                                  "kpi_drop or help_asked"})
+                                                  "kpi_drop, help_asked or overdue_assignment"})
     rep = fields.Nested(ReviewRefSchema)
     title = fields.String()
     detail = fields.String()
@@ -182,14 +243,44 @@ class DeliveryError(fields.String):
         return super()._serialize(shown_error(value), attr, obj, **kwargs)
 
 
-class ReviewDeliverySchema(Schema):
-    id = fields.Integer()
-    session_id = fields.Integer()
-    url = fields.String()
+class DeliveredSchema(Schema):
+    """What a delivery (webhook or nudge) says of its attempts."""
+
     status = fields.String()
     attempts = fields.Integer()
     last_error = DeliveryError(metadata={"description": "A short error class, e.g. `http_500`, "
-                                         "`timeout`, `refused_internal_address`; never the answer."})
+                                         "`timeout`, `refused_internal_address`, `smtp_451`; "
+                                         "never the answer."})
     next_attempt_at = fields.DateTime()
     created_at = fields.DateTime()
     delivered_at = fields.DateTime(allow_none=True)
+
+
+class NudgeDeliverySchema(DeliveredSchema):
+    id = fields.Integer()
+    key = fields.String(metadata={"description": "kind:receiver:date, unique: a nudge is sent once."})
+    kind = fields.String(metadata={"description": "rep_due, manager_digest or team_digest"})
+    channel = fields.String(metadata={"description": "email, slack or teams"})
+    recipient = fields.String()
+    subject = fields.String()
+    status = fields.String(metadata={"description": "pending, sending, delivered, failed or skipped "
+                                                    "(the person turned emails off, or the webhook "
+                                                    "was removed)"})
+
+
+class TeamChatSchema(Schema):
+    team_id = fields.Integer(dump_only=True)
+    team = fields.String(dump_only=True)
+    url = fields.Url(allow_none=True, schemes={"https"}, require_tld=False,
+                     validate=validate.Length(max=500), metadata={
+                         "description": "A Slack or Teams incoming webhook (https, public); null "
+                                        "removes it."})
+    kind = fields.String(allow_none=True, validate=validate.OneOf(("slack", "teams")), metadata={
+        "description": "slack or teams; read from hooks.slack.com / *.webhook.office.com / "
+                       "*.logic.azure.com when not given."})
+
+
+class ReviewDeliverySchema(DeliveredSchema):
+    id = fields.Integer()
+    session_id = fields.Integer()
+    url = fields.String()

@@ -19,8 +19,13 @@ def language_field(**kwargs):
 
 
 class SessionStartSchema(Schema):
-    mode = fields.String(required=True, validate=validate.Length(min=1, max=50),
-                         metadata={"description": "A key from GET /modes."})
+    mode = fields.String(load_default=None, validate=validate.Length(min=1, max=50),
+                         metadata={"description": "A key from GET /modes; required unless "
+                                   "assignment_id is given."})
+    assignment_id = fields.Integer(allow_none=True, load_default=None, metadata={
+        "description": "One of your open assignments (GET /assignments): the session takes its "
+                       "mode and deal or account, is linked to it, and confirming the session "
+                       "marks it done."})
     opportunity_id = fields.Integer(allow_none=True, load_default=None,
                                     metadata={"description": "One of your opportunities."})
     account_id = fields.Integer(allow_none=True, load_default=None,
@@ -30,6 +35,12 @@ class SessionStartSchema(Schema):
         "description": "Start a new session even though you have one in progress (that one "
                        "stays active). Without it, a start while a session is active answers "
                        "409 `session_active` with `fields.session_id` naming the one to resume."})
+
+
+    @validates_schema
+    def _mode_or_assignment(self, data, **_kwargs):
+        if not data.get("mode") and data.get("assignment_id") is None:
+            raise ValidationError("Missing data for required field.", "mode")
 
 
 class SessionEditSchema(Schema):
@@ -70,6 +81,10 @@ class ChatMessageSchema(Schema):
     guard_outcome = fields.String(metadata={
         "description": "coach messages: passed, regenerated or fallback."})
     guard_reasons = fields.List(fields.String())
+    intent = fields.String(metadata={
+        "description": "Coach messages: what the turn did (ask, probe, follow_up, care, steer, "
+                       "close...); \"wrap\" is the coach's last word, with no question: the "
+                       "session is ready to end."})
     choices = fields.Dict(allow_none=True, metadata={
         "description": "Coach messages: the quick replies offered, {kind: follow_up | rating | "
                        "offer, about: the commitment id or skill, options: [{value, label}]}."})

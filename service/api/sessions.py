@@ -15,6 +15,7 @@ from ..db import db
 from ..errors import ApiError
 from ..pagination import page_of, paginate
 from ..sessions.answers import answers_of
+from ..sessions.assignments import link, start_kwargs
 from ..sessions.claim import accept_message, lookup_turn, turn_kind
 from ..sessions.drafts import add_draft
 from ..sessions.ending import compute_metrics, edit_summary, end_session
@@ -96,6 +97,22 @@ def answer_turn(row: CoachingSession, rep: Message, reply: Message | None):
     return sse_response(event_stream(events)) if wants_stream() else stored_turn(events)
 
 
+def _create(coach, data: dict) -> int:
+    """A new session of the caller's, preset by their assignment when one is named."""
+    assignment = None
+    if data.get("assignment_id") is not None:
+        assignment = access.get_assignment(db.session, g.user, data["assignment_id"], to_start=True)
+        data = {**data, **start_kwargs(assignment)}
+    row = create_session(db.session, coach, g.user, data["mode"],
+                         opportunity_id=data.get("opportunity_id"),
+                         account_id=data.get("account_id"), new=data["new"],
+                         language=data["language"],
+                         claim_seconds=current_app.config["TURN_CLAIM_SECONDS"])
+    if assignment is not None:
+        link(db.session, assignment, row)
+    return row.id
+
+
 @blp.route("")
 class Sessions(MethodView):
     @blp.arguments(SessionListArgs, location="query")
@@ -119,12 +136,7 @@ class Sessions(MethodView):
         """Start a session for yourself; the coach speaks first."""
         limits.check_session_start(g.user)
         coach = get_coach(current_app)
-        row = create_session(db.session, coach, g.user, data["mode"],
-                             opportunity_id=data.get("opportunity_id"),
-                             account_id=data.get("account_id"), new=data["new"],
-                             language=data["language"],
-                             claim_seconds=current_app.config["TURN_CLAIM_SECONDS"])
-        session_id = row.id
+        session_id = _create(coach, data)
         db.session.close()
         stored_turn(open_session(db.sessionmaker, coach, session_id))
         return dump(readable(session_id), detail=True)

@@ -1,11 +1,8 @@
 """Users of an organization: admins manage them; others read who they may see."""
 
-from functools import cache
-from zoneinfo import available_timezones
-
 from flask import g
 from flask.views import MethodView
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -17,20 +14,11 @@ from ..coach import language
 from ..db import db
 from ..errors import ApiError
 from ..pagination import PageArgs, page_of, paginate
+from ..review.schemas import known_zone
 from . import blueprint
 from .common import name_field, save
 
 blp = blueprint("users", __name__, "/users", "Reps, managers and admins.")
-
-
-@cache  # the zone database is read from disk once
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-def known_zone(value: str) -> None:
-    if value not in _zones():
-        raise ValidationError("Not a known IANA time zone (for example Europe/Madrid).")
 
 
 def locale_field():

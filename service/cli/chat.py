@@ -14,16 +14,25 @@ import uuid
 
 import click
 
-from models import Account, CoachingSession, Opportunity, User
+from models import Account, CoachingSession, Opportunity, SessionAssignment, User
 
 from ..coach import language, quick_replies
 from ..domain_errors import DomainError
 from ..errors import error_event
+from ..sessions.assignments import link, start_kwargs
 from ..sessions.claim import accept_message
 from ..sessions.lifecycle import active_session, discard
 from ..sessions.turn import create_session, open_session, run_turn
 from .end_view import EndView
-from .pickers import describe, ended_drafts, pick_mode, pick_own, problem, read_line
+from .pickers import (
+    describe,
+    ended_drafts,
+    pick_assignment,
+    pick_mode,
+    pick_own,
+    problem,
+    read_line,
+)
 
 HELP = """Commands:
   /end    the coach drafts the summary and your commitments; you check them before sharing
@@ -133,6 +142,15 @@ class Chat:
         return True
 
     def _start(self, mode, opportunity, account) -> bool:
+        assignment = None
+        if mode is None:
+            with self.sm() as s:
+                assignment = pick_assignment(s, self.rep_id, self.coach.modes)
+                if assignment is not None:
+                    preset = start_kwargs(assignment)
+                    mode, opportunity, account = (preset[k] for k in (
+                        "mode", "opportunity_id", "account_id"))
+                    assignment = assignment.id
         mode = mode or pick_mode(self.coach.modes)
         spec = self.coach.modes.get(mode)
         if spec is None:
@@ -144,9 +162,11 @@ class Chat:
             if spec.needs == "account" and account is None and opportunity is None:
                 account = pick_own(s, rep, Account)
             try:
-                self.session_id = create_session(s, self.coach, rep, mode, new=True,
-                                                 opportunity_id=opportunity,
-                                                 account_id=account).id
+                row = create_session(s, self.coach, rep, mode, new=True,
+                                     opportunity_id=opportunity, account_id=account)
+                self.session_id = row.id
+                if assignment is not None:
+                    link(s, s.get(SessionAssignment, assignment), row)
             except DomainError as exc:
                 raise click.ClickException(problem(exc)) from exc
         click.echo(f"session {self.session_id} ({spec.title}) - /help for commands, "

@@ -14,7 +14,7 @@ from datetime import date
 import click
 from sqlalchemy import select
 
-from models import FOLLOW_UP_ANSWERS, CoachingSession, Commitment
+from models import COMMITMENT_KIND_WORDS, FOLLOW_UP_ANSWERS, CoachingSession, Commitment
 
 from ..coach import EngineError, SessionState, language
 from ..coach.language.dates import find_date
@@ -103,7 +103,7 @@ class EndView:
             click.echo("Commitments (draft):" if drafts else "Commitments: none drafted")
             for n, c in enumerate(drafts, 1):
                 due = c.due_date.isoformat() if c.due_date else "no date"
-                click.echo(f"  {n}) [{c.kind}] {c.text} (due {due}"
+                click.echo(f"  {n}) [{COMMITMENT_KIND_WORDS[c.kind]}] {c.text} (due {due}"
                            f"{'; ' + c.measure if c.measure else ''})")
         click.echo("/confirm to share it with your manager; /remove N, /add <text> [by <date>], "
                    "/answer N <value>, /discard, /back, /help")

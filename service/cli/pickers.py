@@ -1,16 +1,18 @@
-"""The terminal coach's prompts: the numbered lists of what to coach on (the modes) and which
-of the rep's own deals or accounts (the rep types a number, never an id), the sessions the rep
-left behind, a typed line and a refusal in a line."""
+"""The terminal coach's prompts: the numbered lists of what to coach on (the sessions the
+rep's manager asked for first, then the modes) and which of the rep's own deals or accounts
+(the rep types a number, never an id), the sessions the rep left behind, a typed line and a
+refusal in a line."""
 
 from __future__ import annotations
 
 import click
 from sqlalchemy import select
 
-from models import Account, CoachingSession, Opportunity, User
+from models import Account, CoachingSession, Opportunity, SessionAssignment, User
 
 from ..access import own_pipeline
 from ..domain_errors import DomainError, Invalid
+from ..sessions.assignments import open_for
 
 
 def read_line(prompt: str) -> str | None:
@@ -87,3 +89,22 @@ def ended_drafts(s, rep_id: int) -> list[CoachingSession]:
     return list(s.scalars(select(CoachingSession).where(
         CoachingSession.rep_id == rep_id, CoachingSession.status == "ended")
         .order_by(CoachingSession.ended_at.desc(), CoachingSession.id.desc())))
+
+
+def _asked(a: SessionAssignment, modes: dict) -> str:
+    spec = modes.get(a.mode)
+    about = a.opportunity or a.account
+    due = f" by {a.due_date:%a} {a.due_date.day} {a.due_date:%b}" if a.due_date else ""
+    return (f"{a.assigned_by.name} asked: {a.note or (spec.title if spec else a.mode)}{due} "
+            f"({spec.title if spec else a.mode}{', ' + about.name if about else ''})")
+
+
+def pick_assignment(s, rep_id: int, modes: dict) -> SessionAssignment | None:
+    """The session the rep's manager asked for that the rep starts, offered before anything
+    else; None when there is none or the rep picks something else."""
+    asked = open_for(s, rep_id)
+    if not asked:
+        return None
+    rows = [_asked(a, modes) for a in asked] + ["Something else"]
+    index = pick("Your manager asked for these sessions:", rows)
+    return asked[index] if index < len(asked) else None

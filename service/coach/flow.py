@@ -176,11 +176,19 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
             state.offer_state = "offered"
             return Step("offer")
         return Step("turn_back")
+    focus = _focus(state, mode, stage)
+    if focus is not None:
+        return focus
     noticed = notice(state, rep_text, choice, lang)
     if noticed is not None:
         return noticed
     dated, ack = _hear_commitments(state, mode, stage, rep_text)
     if flow.complete:
+        # the takeaway is in: no more questions, unless the rep just asked for help or committed
+        if not ack and "wrap" not in flow.probes and \
+                not lang.lexicon.commitments.help.search(rep_text):
+            flow.probes["wrap"] = 1
+            return Step("wrap")
         return Step("close", ack=ack)
     used = flow.probes.get(stage.key, 0)
     if stage.each:
@@ -213,6 +221,25 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
             or coach_turns >= rule.max_turns:
         return Step(_advance(state, mode, stage), ack=ack)
     return Step("ask", ack=ack)
+
+
+def _focus(state: SessionState, mode: Mode, stage: StageSpec) -> Step | None:
+    """The answer to the care or the terse question is the rep saying what this session is for:
+    the coach follows it, once, and the session goes on from the first planning stage, since
+    reading the figures is what a rep under strain just said they cannot do."""
+    flow = state.flow
+    asked = next((key for key in ("care", "terse") if flow.probes.get(key) == 1), None)
+    if asked is None:
+        return None
+    flow.probes[asked] = 2
+    planning = next((s for s in mode.stages if s.plan or s.collect), None)
+    if asked == "care":  # what a rep under strain tells of their days stays out of the record
+        state.turns[-1] = replace(state.turns[-1], flag="personal")
+        if planning is not None and mode.stages.index(planning) > mode.stages.index(stage):
+            state.stage = planning.key
+            state.turns[-1] = replace(state.turns[-1], stage=planning.key)
+            flow.item_index = 0
+    return Step("focus")
 
 
 def _help_ahead(state, mode: Mode, stage: StageSpec, rep_text: str, lang) -> StageSpec | None:

@@ -93,18 +93,19 @@ def praise_phrases(text: str, lang: Language = ENGLISH) -> list[str]:
 
 def check(text: str, *, offer_accepted: bool = False, require_open: bool = True,
           lang: Language = ENGLISH, said: Said | None = None,
-          partial: bool = False) -> GuardVerdict:
-    """The verdict on one coach reply, read with the session's language (English by default)."""
+          partial: bool = False, closing: bool = False) -> GuardVerdict:
+    """The verdict on one coach reply, read with the session's language (English by default).
+    ``closing``: the session's last word, which may end without a question (never on two)."""
     body = (text or "").strip()
     reasons: list[str] = []
     questions = [s for s in sentences(body) if s.endswith("?")]
     count = sum(s.count("?") for s in questions) if questions else 0
     open_question = bool(questions) and is_open(questions[-1], lang)
-    if count == 0 and not partial:
+    if count == 0 and not partial and not closing:
         reasons.append("no question: end with one open question")
     elif count > 1:
         reasons.append(f"{count} questions: ask exactly one")
-    if body and not body.endswith("?") and (count or not partial):
+    if body and not body.endswith("?") and (count or not (partial or closing)):
         reasons.append("does not end on the question")
     if count and require_open and not open_question:
         reasons.append("closed question: ask an open one (what, how, which, tell me about)")

@@ -22,13 +22,16 @@ def _after_yes(turns: list[dict], coach_turn: dict, lang: Language) -> bool:
 
 def session_metrics(turns: list[dict], commitments_made: int, due_followed_up: int,
                     lang: Language = ENGLISH) -> dict:
-    """``turns``: [{"role": "coach"|"rep", "text", "stage", "guard"}]. Raw counts beside ratios;
-    the coach's turns are read in the session's language ``lang``."""
+    """``turns``: [{"role": "coach"|"rep", "text", "stage", "guard", "intent"}]. Raw counts
+    beside ratios; the coach's turns are read in the session's language ``lang``. The closing
+    word (intent "wrap") asks nothing by design, so the question figures leave it out."""
     coach = [t for t in turns if t["role"] == "coach"]
     rep = [t for t in turns if t["role"] == "rep"]
     shared = [_after_yes(turns, t, lang) for t in coach]  # an idea the rep asked for
     verdicts = [guard.check(t["text"], lang=lang, offer_accepted=s)
                 for t, s in zip(coach, shared, strict=True)]
+    closing = [t.get("intent") == "wrap" for t in coach]
+    asked = [v for v, c in zip(verdicts, closing, strict=True) if not c]
     questions = sum(v.questions for v in verdicts)
     asking_turns = sum(1 for v in verdicts if v.questions)
     open_turns = sum(1 for v in verdicts if v.open_question)
@@ -47,7 +50,9 @@ def session_metrics(turns: list[dict], commitments_made: int, due_followed_up: i
         "coach_turns": len(coach),
         "rep_turns": len(rep),
         "questions": questions,
-        "questions_per_coach_turn": _ratio(questions, len(coach)),
+        "questions_per_coach_turn": _ratio(questions, len(asked)),
+        "turns_to_ask": len(asked),
+        "one_question_turns": sum(1 for v in asked if v.questions == 1),
         "coach_turns_with_question": asking_turns,
         "open_questions": open_turns,
         "open_question_share": _ratio(open_turns, asking_turns),

@@ -112,6 +112,7 @@ class Step:
     """What the next coach turn must do, as the flow decided it."""
 
     intent: str  # open | ask | probe | follow_up | turn_back | offer | idea | close | steer
+    #              | care | terse | contrast | focus | wrap (see engines/base.py INTENTS)
     say: str = ""              # a line the flow speaks itself (the follow-up questions)
     ack: str = ""              # say back the dated commitments the rep just gave
     followed: str = ""         # the rep just said how a due commitment went (FOLLOW_UP_STATUSES)
@@ -121,3 +122,8 @@ class Step:
     # in its words (``say`` is then only the fallback)
     due: dict | None = None
     intent_note: str = ""        # a follow-up asked again after an instruction was set aside
+    # with an engine that hears (hearing.py): what the model hears this turn, "stage" (the
+    # current question), "follow_up" (a due commitment's answer) or "choice" (a picked reply)
+    hearing: str = ""
+    then: dict | None = None     # "stage": where the reply moves on once it is answered
+    heard_about: dict | None = None  # "follow_up": the answer its status will be set on

@@ -4,7 +4,8 @@
 speaks, maybe one ``Replace`` (the guard rejected what streamed), and last a ``TurnResult``.
 Consume them fully: the state is updated at the end, and only on success, so an EngineError
 leaves the state as it was and the same call can be retried. What the turn must do is the
-flow's decision (flow.py); which engine speaks, the coach never knows.
+flow's decision (flow.py; with an engine that hears, hearing.py plans the step before the call
+and applies the model's signals after it); which engine speaks, the coach never knows.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from dataclasses import replace as dc_replace
 
-from . import flow, guard, language
+from . import flow, guard, hearing, language
 from .engines.base import CoachTurn
 from .errors import EngineError
 from .language import session as session_language
@@ -54,6 +55,8 @@ class TurnResult:
 
 
 SET_ASIDE = "(message set aside: not an answer)"
+# the reason a hearing engine's unusable answer is regenerated with (the model reads it)
+UNUSABLE = "the answer was not one JSON object of the requested shape with a reply"
 
 
 class Coach:
@@ -80,7 +83,7 @@ class Coach:
         # a quick reply's label alone is too short to tell (detect.MIN_WORDS)
         session_language.hear(work.context, text, sum(t.role == "rep" for t in work.turns))
         mode = self.mode(work)  # after the language is heard: the rep's first words may set it
-        step = flow.hear(work, mode, text, choice)
+        step = (hearing.plan if self.hears else flow.hear)(work, mode, text, choice)
         yield from self._speak(work, mode, step)
         state.__dict__.update(work.__dict__)
 
@@ -93,6 +96,12 @@ class Coach:
         fresh = redrawn_parts(self.mode(state), state, commitments)
         text, state.drawn = redraw(summary, state.drawn, fresh), fresh
         return text
+
+    @property
+    def hears(self) -> bool:
+        """The engine's model reads the rep's message itself (heard.py): the flow takes its
+        signals instead of the offline readers."""
+        return bool(getattr(self.engine, "hears", False))
 
     @property
     def offline(self) -> bool:
@@ -150,6 +159,23 @@ class Coach:
         work.digest = digest
         return messages
 
+    def _where(self, work: SessionState, mode: Mode) -> tuple[StageSpec, str | None]:
+        """The session's stage and the item it is on, as this language says it ('la
+        prospección'): the item's key stays in the flow."""
+        stage = mode.stage(work.stage)
+        items = mode.items(stage, work.context)
+        return stage, mode.said(items[min(work.flow.item_index, len(items) - 1)]) if items \
+            else None
+
+    def _hearing(self, step: Step, planning: bool) -> dict | None:
+        """What the model is to hear this turn (CoachTurn.hearing), for an engine that hears;
+        ``planning``: from the mode's first plan stage on, every action named counts."""
+        if not self.hears or step.hearing not in ("stage", "follow_up"):
+            return None
+        about = step.heard_about
+        return {"then": step.then if step.intent == "hear" else None,
+                "follow_up": about and about["text"], "plan": planning}
+
     def _fallback(self, work, stage, item, said: Said) -> str:
         """The stage's fallback question (or, once asked, the first of the stage's and the
         coach's own questions the session has not had), after a reflection when both pass."""
@@ -196,48 +222,59 @@ class Coach:
             turn.usage = {"prompt_tokens": count_messages(turn.messages),
                           "completion_tokens": count_tokens(gate.text)}
         verdict, rest = gate.finish()
-        if rest:
+        if self.hears and turn.signals is None and not gate.failed:  # read to its end: unusable
+            verdict = guard.GuardVerdict(ok=False, reasons=[UNUSABLE, *verdict.reasons])
+            rest = ""
+        if rest.strip():  # not the space an engine may end a whole reply with (openai.py)
             yield Delta(rest)
         return verdict, gate.text.strip()
 
     def _generate(self, work: SessionState, mode: Mode, step: Step):
         intent = step.intent
-        stage = mode.stage(work.stage)
-        items = mode.items(stage, work.context)
-        # the item as this language says it ('la prospección'): its key stays in the flow
-        item = mode.said(items[min(work.flow.item_index, len(items) - 1)]) if items else None
+        stage, item = self._where(work, mode)
         asked = [t.text for t in work.turns if t.role == "coach"]
         turn = CoachTurn("reply", mode, stage, work.context,
                          self._messages(work, mode, stage, intent, item, step.ack),
                          max_tokens=self.max_reply_tokens, intent=intent, item=item,
                          asked=asked, turn_index=len(asked), ack=step.ack,
                          heard=flow.dated_heard(work), measured=flow.dated_heard(work, measured=True),
-                         followed=step.followed, due=step.due)
+                         followed=step.followed, due=step.due,
+                         hearing=self._hearing(step, mode.planning(stage)))
         rules = {"offer_accepted": intent == "idea", "require_open": intent != "offer",
-                 "lang": self._voice(work)}
+                 "closing": intent == "wrap", "lang": self._voice(work)}
         verdict, text = yield from self._draft(turn, rules, self._said(work, turn))
         outcome, reasons, usages = "passed", list(verdict.reasons), [turn.usage]
+        heard, answers = turn.signals, list(step.answers)
         if not verdict.ok:
             retry = dc_replace(turn, correction="; ".join(verdict.reasons), usage=None)
             said = self._said(work, retry)
             try:
                 text = "".join(self.engine.stream(retry)).strip()
                 second = guard.check(text, said=said, **rules)
+                if self.hears and retry.signals is None:
+                    second = guard.GuardVerdict(ok=False, reasons=[UNUSABLE, *second.reasons])
             except EngineError:
                 second = guard.GuardVerdict(ok=False, reasons=["engine failed on retry"])
             usages.append(retry.usage)
+            heard = retry.signals or heard  # what was heard stays heard, whichever draft said it
             outcome = "regenerated" if second.ok else "fallback"
             if not second.ok:
                 reasons += [r for r in second.reasons if r not in reasons]
+                if step.hearing:  # the fallback asks where the signals leave the session
+                    answers += hearing.apply(work, mode, step, heard)
+                    step.hearing = "applied"
+                    stage, item = self._where(work, mode)
                 text = step.say or self._fallback(work, stage, item, said)
             yield Replace(text)
         text = " ".join(text.split())
+        if step.hearing and step.hearing != "applied":  # the model's signals update the state
+            answers += hearing.apply(work, mode, step, heard)
         record = {"outcome": outcome, "reasons": reasons}
-        said_in = "follow_up" if step.due else stage.key
+        said_in = "follow_up" if step.due else work.stage  # where the reply left the session
         work.turns.append(TurnRecord("coach", text, said_in, guard=record))
         known = [u for u in usages if u]
         yield TurnResult(
             text, said_in, record,
             prompt_tokens=sum(u["prompt_tokens"] or 0 for u in known) if known else None,
             completion_tokens=sum(u["completion_tokens"] or 0 for u in known) if known else None,
-            answers=list(step.answers), choices=step.choices, intent=intent)
+            answers=answers, choices=step.choices, intent=intent)

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from models import CoachingSession
 
-from ..coach import guard
 from .listening import listening, reference_texts
 
 
 def figures(row: CoachingSession, name: str, script: dict, mode=None) -> dict:
     """The session's figures; ``mode`` (its Mode) says which instructions count as copied text,
     and a script's ``language`` is the rep's when detection from their words would not do."""
-    coach_texts = [m.text for m in row.messages if m.role == "coach"]
-    one_question = sum(1 for t in coach_texts if guard.check(t).questions == 1)
     metrics = dict(row.metrics)
     return {"script": name, "mode": row.mode, **metrics,
-            "one_question_turns": one_question,
             "due_commitments": len(script.get("commitments", [])),
             "transcript": [{"role": m.role, "stage": m.stage, "text": m.text,
-                            "choice": m.choice, "guard": m.guard_outcome}
+                            "choice": m.choice, "guard": m.guard_outcome, "intent": m.intent}
                            for m in row.messages],
             "listening": listening([{"role": m.role, "text": m.text} for m in row.messages],
                                    reference_texts(mode), script.get("language")),
@@ -30,8 +26,8 @@ def figures(row: CoachingSession, name: str, script: dict, mode=None) -> dict:
 COLUMNS = [
     ("script", lambda r: r["script"]),
     ("turns", lambda r: str(r["coach_turns"])),
-    ("q/turn", lambda r: f"{r['questions']}/{r['coach_turns']}={_num(r['questions_per_coach_turn'])}"),
-    ("one q", lambda r: f"{r['one_question_turns']}/{r['coach_turns']}"),
+    ("q/turn", lambda r: f"{r['questions']}/{r['turns_to_ask']}={_num(r['questions_per_coach_turn'])}"),
+    ("one q", lambda r: f"{r['one_question_turns']}/{r['turns_to_ask']}"),
     ("open q", lambda r: f"{r['open_questions']}/{r['coach_turns_with_question']}="
                          f"{_pct(r['open_question_share'])}"),
     ("telling", lambda r: f"{r['telling_count']} ({_pct(r['telling_rate'])})"),

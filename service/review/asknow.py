@@ -1,6 +1,7 @@
 """Ask now: what deserves a question at the manager's next one-to-one, with that question.
 
-Stalled deals, overdue commitments, figures that dropped and help the rep asked for. Each item
+Stalled deals, overdue commitments, figures that dropped, help the rep asked for and sessions
+the manager assigned that are past their date. Each item
 carries one open question rendered from prompts/manager/<kind>.j2 (StrictUndefined: a missing
 variable is a bug, never an empty gap in front of the rep).
 """
@@ -9,21 +10,33 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import CoachingSession, Commitment, Opportunity, SalesProcess, Stage, User, utcnow
+from models import (
+    CoachingSession,
+    Commitment,
+    Opportunity,
+    SessionAssignment,
+    User,
+    utcnow,
+    zone_of,
+)
 
-from ..access import reviewable_reps, shared_commitments, shared_sessions, visible_rep_ids
+from ..access import (
+    reviewable_reps,
+    shared_commitments,
+    shared_sessions,
+    visible_assignments,
+    visible_rep_ids,
+)
 from ..coach.prompt.figures import money
 from ..config import ROOT
 from .dashboard import kpi_figures
+from .triage import HELP_DAYS, drops, org_stages, past_benchmark
 
-KINDS = ("stalled_opportunity", "overdue_commitment", "kpi_drop", "help_asked")
+KINDS = ("stalled_opportunity", "overdue_commitment", "kpi_drop", "help_asked", "overdue_assignment")
 LIMIT = 25
-HELP_DAYS = 30
-# A drop worth a question: closed value down 10% or more, pipeline value down 15% or more.
-DROPS = {"closed_value": (-10.0, "closed value"), "pipeline_value": (-15.0, "pipeline value")}
 
 
 @cache
@@ -38,8 +51,10 @@ def question(kind: str, **values) -> str:
 
 def ask_now(session: Session, user: User, now: datetime | None = None) -> dict:
     now = now or utcnow()
-    items = (_stalled(session, user, now) + _overdue(session, user, now.date())
-             + _drops(session, user, now.date()) + _help(session, user, now))
+    today = now.astimezone(zone_of(user.organization.time_zone)).date()  # the org's today
+    items = (_stalled(session, user, now) + _overdue(session, user, today)
+             + _drops(session, user, today) + _help(session, user, now)
+             + _late_assignments(session, user, today))
     return {"generated_at": now, "items": items}
 
 
@@ -48,13 +63,10 @@ def _rep(rep_id: int, name: str) -> dict:
 
 
 def _stalled(session, user, now) -> list[dict]:
-    stages = session.scalars(select(Stage).join(SalesProcess)
-                             .where(SalesProcess.org_id == user.org_id)).all()
+    stages = org_stages(session, user.org_id)
     if not stages:
         return []
-    past = or_(*[and_(Opportunity.stage_id == s.id,
-                      Opportunity.stage_entered_at < now - timedelta(days=s.benchmark_days))
-                 for s in stages])
+    past = past_benchmark(stages, now)
     stmt = (select(Opportunity, User.name).join(User, User.id == Opportunity.owner_id)
             .where(Opportunity.org_id == user.org_id, Opportunity.status == "open",
                    Opportunity.owner_id.in_(visible_rep_ids(user)), past)
@@ -100,10 +112,7 @@ def _drops(session, user, today: date) -> list[dict]:
                                 .where(User.active.is_(True))).all())
     items = []
     for rep_id, kpi in kpi_figures(session, list(reps), today).items():
-        for field, (threshold, label) in DROPS.items():
-            figure = kpi["figures"][field]
-            if figure["change_pct"] is None or figure["change_pct"] > threshold:
-                continue
+        for field, figure, label in drops(kpi):
             period = kpi["period_start"].strftime("%B %Y")
             before, after = (money(figure[k], kpi["currency"]) for k in ("previous", "value"))
             items.append({
@@ -140,5 +149,30 @@ def _help(session, user, now) -> list[dict]:
             "detail": coaching.help_asked, "opportunity_id": coaching.opportunity_id,
             "session_id": coaching.id, "since": coaching.confirmed_at,
             "question": question("help_asked", help=coaching.help_asked),
+        })
+    return items
+
+
+def _late_assignments(session, user, today: date) -> list[dict]:
+    """Sessions the manager asked for, past their date and not confirmed yet."""
+    stmt = (visible_assignments(user).add_columns(User.name)
+            .join(User, User.id == SessionAssignment.rep_id)
+            .where(SessionAssignment.status.in_(("open", "started")),
+                   SessionAssignment.due_date < today)
+            .order_by(SessionAssignment.due_date, SessionAssignment.id).limit(LIMIT))
+    items = []
+    for assignment, rep_name in session.execute(stmt):
+        ask = assignment.note or f"hold a {assignment.mode.replace('_', ' ')} session"
+        late = (today - assignment.due_date).days
+        items.append({
+            "kind": "overdue_assignment", "rep": _rep(assignment.rep_id, rep_name),
+            "title": f"Assigned session overdue: {ask}",
+            "detail": f"Due {assignment.due_date.day} {assignment.due_date:%b %Y} "
+                      f"({late} day{'s' * (late != 1)} ago)"
+                      + ("; started, not confirmed yet." if assignment.status == "started" else "."),
+            "opportunity_id": assignment.opportunity_id, "session_id": None,
+            "since": assignment.due_date,
+            "question": question("overdue_assignment", ask=ask,
+                                 due=f"{assignment.due_date.day} {assignment.due_date:%B}"),
         })
     return items

@@ -1,19 +1,30 @@
-"""The team dashboard: per rep, coaching activity, commitments, figures, quality and skills.
+"""The team dashboard: per rep, coaching activity, commitments, figures, quality and skills,
+the reps ordered by need (triage.py), and the team's roll-up (rollup.py).
 
 A fixed number of queries whatever the team or history size: each figure is one grouped or
-windowed query over all the team's reps at once.
+windowed query over all the team's reps at once. Periods ("this week") are the organization's:
+its time zone says when a day starts.
 """
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import case, func, select, union_all
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
-from models import CoachingSession, Commitment, KpiSnapshot, SkillAssessment, User, month_start, utcnow
+from models import (
+    CoachingSession,
+    Commitment,
+    KpiSnapshot,
+    SkillAssessment,
+    User,
+    month_start,
+    utcnow,
+    zone_of,
+)
 
 from ..access import shared_commitments, shared_sessions
-from . import quality
+from . import quality, rollup, triage
 from .scope import visible_reps
 
 KPI_MONTHS = 6
@@ -30,11 +41,13 @@ def period_start(period: str, today: date) -> date:
 def team_dashboard(session: Session, user: User, team_id: int | None = None,
                    period: str = "month", now: datetime | None = None) -> dict:
     now = now or utcnow()
-    today = now.date()
+    zone = zone_of(user.organization.time_zone)
+    today = now.astimezone(zone).date()
     start = period_start(period, today)
     reps = list(session.scalars(visible_reps(user, team_id).where(User.active.is_(True))).unique())
     ids = [r.id for r in reps]
-    activity = _activity(session, user, ids, datetime.combine(start, time(), tzinfo=now.tzinfo))
+    activity = _activity(session, user, ids, datetime.combine(start, time(), tzinfo=zone))
+    stalled = triage.stalled_by_rep(session, user.org_id, ids, now)
     recent = _recent_sessions(session, user, ids)
     figures = quality.metrics_for_many(session, [s for rows in recent.values() for s in rows])
     commitments = _commitments(session, user, ids, today)
@@ -55,7 +68,11 @@ def team_dashboard(session: Session, user: User, team_id: int | None = None,
             "quality": quality.average([figures[s.id] for s in recent[rep.id]]),
             "skills": skills.get(rep.id),
         })
-    return {"period": period, "period_start": start, "generated_at": now, "reps": rows}
+        rows[-1]["need"] = triage.need(rows[-1], stalled.get(rep.id), recent[rep.id], now, zone)
+    return {"period": period, "period_start": start, "generated_at": now,
+            "time_zone": user.organization.time_zone,
+            "team": rollup.team_rollup(session, user, ids, rows, today, zone),
+            "reps": triage.by_need(rows)}
 
 
 def _activity(session, user, ids, since) -> dict[int, int]:
@@ -90,7 +107,8 @@ def _recent_sessions(session, user, ids) -> dict[int, list]:
 
 
 def _no_commitments() -> dict:
-    return {"open": 0, "overdue": 0, "done": 0, "dropped": 0, "completion_rate": None}
+    return {"open": 0, "overdue": 0, "done": 0, "dropped": 0, "completion_rate": None,
+            "by_month": [(0, 0)] * rollup.MONTHS}
 
 
 def _commitments(session, user, ids, today) -> dict[int, dict]:
@@ -102,18 +120,19 @@ def _commitments(session, user, ids, today) -> dict[int, dict]:
     overdue = open_ & (Commitment.due_date < today)
     came = (Commitment.due_date < today) | (~open_ & (Commitment.due_date == today))
 
-    def count(cond):
-        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
-
+    count = rollup.count_of
+    # The same pass counts the roll-up's completion by month (done, came due), per rep.
+    months = rollup.completion_columns(came, today)
     stmt = (shared_commitments(user).with_only_columns(
         Commitment.rep_id, count(open_ & ((Commitment.due_date >= today) | Commitment.due_date.is_(None))),
         count(overdue), count(Commitment.status == "done"), count(Commitment.status == "dropped"),
-        count(came & (Commitment.status == "done")), count(came))
+        count(came & (Commitment.status == "done")), count(came), *months)
         .where(Commitment.rep_id.in_(ids)).group_by(Commitment.rep_id))
     out = {}
-    for rep_id, open_n, overdue_n, done, dropped, done_due, due in session.execute(stmt):
+    for rep_id, open_n, overdue_n, done, dropped, done_due, due, *by_month in session.execute(stmt):
         out[rep_id] = {"open": open_n, "overdue": overdue_n, "done": done, "dropped": dropped,
-                       "completion_rate": round(done_due / due, 2) if due else None}
+                       "completion_rate": round(done_due / due, 2) if due else None,
+                       "by_month": list(zip(by_month[::2], by_month[1::2], strict=True))}
     return out
 
 

@@ -62,23 +62,24 @@ def to_json(details: list[dict]) -> str:
     return json.dumps({"sessions": clean, "exported_at": datetime.now(UTC)}, default=_default, indent=2)
 
 
-def _when(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "—"
+def _when(value, zone) -> str:
+    """A moment in the organization's zone, with the zone's abbreviation (2026-12-03 09:38 CET)."""
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if value else "—"
 
 
-def to_markdown(details: list[dict]) -> str:
-    return "\n\n---\n\n".join(_markdown(d) for d in details) + "\n" if details else "No sessions.\n"
+def to_markdown(details: list[dict], zone=UTC) -> str:
+    return "\n\n---\n\n".join(_markdown(d, zone) for d in details) + "\n" if details else "No sessions.\n"
 
 
-def _markdown(d: dict) -> str:
+def _markdown(d: dict, zone) -> str:
     """One session; every value a person typed goes through `inline` or `block` (see markdown_text)."""
     rep = inline(d["rep"]["name"])
     lines = [f"# Coaching session {d['id']}: {rep}", "", f"- Mode: {inline(d['mode'].replace('_', ' '))}"]
     if d["opportunity"]:
         lines.append(f"- Opportunity: {inline(d['opportunity']['name'])}")
-    lines += [f"- Started: {_when(d['started_at'])}", f"- Confirmed: {_when(d['confirmed_at'])}"]
+    lines += [f"- Started: {_when(d['started_at'], zone)}", f"- Confirmed: {_when(d['confirmed_at'], zone)}"]
     if d["reviewed_by"]:
-        lines.append(f"- Reviewed: {_when(d['reviewed_at'])} by {inline(d['reviewed_by']['name'])}")
+        lines.append(f"- Reviewed: {_when(d['reviewed_at'], zone)} by {inline(d['reviewed_by']['name'])}")
     lines += ["", "## Summary", "", block(d["summary"]) or "(no summary)"]
     if d["help_asked"]:
         lines += ["", "## Help asked", "", block(d["help_asked"])]
@@ -96,7 +97,7 @@ def _markdown(d: dict) -> str:
         lines += _transcript(d["messages"], rep)
     if d["notes"]:
         lines += ["", "## Manager notes", ""]
-        lines += [f"- {inline(n['author']['name'])} ({_when(n['updated_at'])}): {inline(n['text'])}"
+        lines += [f"- {inline(n['author']['name'])} ({_when(n['updated_at'], zone)}): {inline(n['text'])}"
                   for n in d["notes"]]
     return "\n".join(lines)
 
@@ -113,9 +114,10 @@ def _transcript(messages: list[dict], rep: str) -> list[str]:
     return lines
 
 
-def download(details: list[dict], fmt: str, name: str) -> Response:
-    """The sessions as a file download: `name`.md (Markdown) or `name`.json."""
-    body = to_json(details) if fmt == "json" else to_markdown(details)
+def download(details: list[dict], fmt: str, name: str, zone=UTC) -> Response:
+    """The sessions as a file download: `name`.md (Markdown, times in `zone`) or `name`.json
+    (ISO 8601 with the UTC offset, for machines)."""
+    body = to_json(details) if fmt == "json" else to_markdown(details, zone)
     mimetype = "application/json" if fmt == "json" else "text/markdown"
     return Response(body, content_type=f"{mimetype}; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{name}.{fmt}"'})

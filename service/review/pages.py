@@ -11,7 +11,7 @@ from ..db import db
 from ..errors import ApiError
 from . import charts, export, quality, schemas
 from .asknow import ask_now
-from .blueprint import bp
+from .blueprint import bp, org_zone
 from .dashboard import team_dashboard
 from .schemas import form_args
 from .scope import visible_reps
@@ -109,7 +109,8 @@ def commitments():
 def export_session(session_id):
     """Download one session as Markdown or JSON."""
     fmt = args(schemas.ReviewExportArgs(), request.args)["format"]
-    return export.download(export.export_one(db.session, g.user, session_id), fmt, f"session-{session_id}")
+    return export.download(export.export_one(db.session, g.user, session_id), fmt, f"session-{session_id}",
+                           org_zone())
 
 
 @bp.route("/export")
@@ -119,4 +120,4 @@ def export_range():
     details = export.export_range(db.session, g.user, query["date_from"], query["date_to"],
                                   query.get("rep_id"))
     name = f"sessions-{query['date_from']}-to-{query['date_to']}"
-    return export.download(details, query["format"], name)
+    return export.download(details, query["format"], name, org_zone())

@@ -23,7 +23,7 @@ def from_messages(messages, commitments_made: int = 0, context: dict | None = No
     from ..coach import session_metrics
     from ..coach.language.session import replies_in
 
-    turns = [{"role": m.role, "text": m.text, "stage": m.stage,
+    turns = [{"role": m.role, "text": m.text, "stage": m.stage, "intent": m.intent,
               "guard": {"outcome": m.guard_outcome} if m.guard_outcome else {}} for m in messages]
     return session_metrics(turns, commitments_made, 0, replies_in(context))
 
@@ -47,7 +47,7 @@ def metrics_for_many(session: Session, sessions: list[CoachingSession]) -> dict[
     if missing:
         grouped = defaultdict(list)
         rows = session.execute(select(Message.session_id, Message.role, Message.text, Message.stage,
-                                      Message.guard_outcome)
+                                      Message.guard_outcome, Message.intent)
                                .where(Message.session_id.in_(missing)).order_by(Message.id))
         for row in rows:
             grouped[row.session_id].append(row)

@@ -3,7 +3,7 @@ session loads. Who may see what is decided in access.py alone."""
 
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from models import CoachingSession, ManagerNote, User
+from models import CoachingSession, Commitment, CommitmentStatusChange, ManagerNote, User
 
 from ..access import get_shared_session, reviewable_reps, shares_transcripts
 
@@ -16,9 +16,15 @@ def visible_reps(user: User, team_id: int | None = None):
     return stmt
 
 
+def commitment_options():
+    """A commitment's status history and who wrote it, one query per page of commitments."""
+    return (selectinload(Commitment.status_changes).joinedload(CommitmentStatusChange.changed_by),)
+
+
 def session_detail_options():
     return (
-        selectinload(CoachingSession.commitments),
+        selectinload(CoachingSession.commitments).selectinload(Commitment.status_changes)
+        .joinedload(CommitmentStatusChange.changed_by),
         selectinload(CoachingSession.notes).joinedload(ManagerNote.author),
     )
 

@@ -9,7 +9,7 @@ from models import CoachingSession, Commitment, ManagerNote, Opportunity, User, 
 
 from ..access import get_own_note, shared_commitments, shared_sessions, shares_transcripts
 from . import quality
-from .scope import get_session
+from .scope import commitment_options, get_session
 
 
 def _like(text: str) -> str:
@@ -23,6 +23,14 @@ def _day_start(day, tz) -> datetime:
 
 def search_sessions(session: Session, user: User, args: dict) -> dict:
     """One COUNT and one page query, whatever the filters, page or database size."""
+    page = _paginate_rows(session, filtered_sessions(session, user, args), args)
+    page["items"] = [_row(coaching, rep_name, opp_name) for coaching, rep_name, opp_name in page["items"]]
+    return page
+
+
+def filtered_sessions(session: Session, user: User, args: dict):
+    """SELECT (session, rep name, opportunity name) of the shared sessions the filters match, newest
+    first: the sessions page, its API and the CSV export."""
     from datetime import UTC
 
     stmt = (shared_sessions(user)
@@ -47,9 +55,7 @@ def search_sessions(session: Session, user: User, args: dict) -> dict:
         stmt = stmt.where(column.is_not(None) if args["reviewed"] else column.is_(None))
     if args.get("q"):
         stmt = stmt.where(_matches(user, args["q"].strip(), session.get_bind().dialect.name))
-    page = _paginate_rows(session, stmt, args)
-    page["items"] = [_row(coaching, rep_name, opp_name) for coaching, rep_name, opp_name in page["items"]]
-    return page
+    return stmt
 
 
 def _matches(user: User, text: str, dialect: str):
@@ -130,16 +136,39 @@ def _commitment(c: Commitment, today=None) -> dict:
     overdue = c.status == "open" and c.due_date is not None and c.due_date < today
     return {"id": c.id, "text": c.text, "due_date": c.due_date, "measure": c.measure, "kind": c.kind,
             "status": "overdue" if overdue else c.status, "outcome_note": c.outcome_note,
-            "session_id": c.session_id, "rep_id": c.rep_id}
+            "session_id": c.session_id, "rep_id": c.rep_id, "last_change": _change(c.last_change)}
+
+
+def _change(change) -> dict | None:
+    """Who last set the status, when and why (loaded with the commitment: commitment_options),
+    keyed as StatusChangeSchema reads a change."""
+    if change is None:
+        return None
+    by = change.changed_by
+    return {"to_status": change.to_status, "from_status": change.from_status, "note": change.note,
+            "changed_at": change.changed_at,
+            "changed_by": {"id": by.id, "name": by.name, "role": by.role}}
+
+
+def filtered_commitments(user: User, args: dict, status: str | None = None):
+    """SELECT (commitment, rep name) of the shared commitments of `args["rep_id"]` (if given) and
+    `status` (open, done, dropped, or overdue: open and past its date), soonest due first."""
+    stmt = (shared_commitments(user).add_columns(User.name).join(User, User.id == Commitment.rep_id)
+            .order_by(Commitment.due_date.is_(None), Commitment.due_date, Commitment.id))
+    if status == "overdue":
+        stmt = stmt.where(Commitment.status == "open", Commitment.due_date < utcnow().date())
+    elif status:
+        stmt = stmt.where(Commitment.status == status)
+    if args.get("rep_id"):
+        stmt = stmt.where(Commitment.rep_id == args["rep_id"])
+    if args.get("team_id"):
+        stmt = stmt.where(User.team_id == args["team_id"])
+    return stmt
 
 
 def open_commitments(session: Session, user: User, args: dict) -> dict:
     """The team's open commitments, soonest due first (overdue at the top)."""
-    stmt = (shared_commitments(user).add_columns(User.name).join(User, User.id == Commitment.rep_id)
-            .where(Commitment.status == "open")
-            .order_by(Commitment.due_date.is_(None), Commitment.due_date, Commitment.id))
-    if args.get("rep_id"):
-        stmt = stmt.where(Commitment.rep_id == args["rep_id"])
+    stmt = filtered_commitments(user, args, "open").options(*commitment_options())
     page = _paginate_rows(session, stmt, args)
     page["items"] = [{**_commitment(c), "rep": {"id": c.rep_id, "name": name}}
                      for c, name in page["items"]]

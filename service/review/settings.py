@@ -1,4 +1,5 @@
-"""Organization review settings (admins): transcript visibility, webhook URL and secret; deliveries."""
+"""Organization review settings (admins): time zone, transcript visibility, webhook URL and
+secret; deliveries."""
 
 from flask import current_app
 from sqlalchemy import select
@@ -17,15 +18,16 @@ def require_admin(user: User) -> None:
 
 
 def settings_of(org: Organization) -> dict:
-    return {"transcript_visibility": org.transcript_visibility, "webhook_url": org.webhook_url,
-            "webhook_secret_set": bool(org.webhook_secret)}
+    return {"time_zone": org.time_zone, "transcript_visibility": org.transcript_visibility,
+            "webhook_url": org.webhook_url, "webhook_secret_set": bool(org.webhook_secret)}
 
 
 def update_settings(session: Session, user: User, data: dict) -> dict:
     require_admin(user)
     org = user.organization
-    if "transcript_visibility" in data:
-        org.transcript_visibility = data["transcript_visibility"]
+    for key in ("time_zone", "transcript_visibility"):
+        if key in data:
+            setattr(org, key, data[key])
     if "webhook_secret" in data:
         org.webhook_secret = data["webhook_secret"] or None
     if "webhook_url" in data:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from models import CoachingSession, Commitment, utcnow
+from models import CoachingSession, Commitment
 
 from ..coach import Coach
 from ..domain_errors import Conflict
+from .commitment_status import record_change
 from .ending import redraw_summary
 
 
@@ -25,8 +26,8 @@ def apply(commitment: Commitment, data: dict) -> None:
         if key in data:
             setattr(commitment, key, data[key])
     if "status" in data and data["status"] != commitment.status:
-        commitment.status = data["status"]
-        commitment.closed_at = None if data["status"] == "open" else utcnow()
+        # the rep's own Mark done / Undo: kept in the history beside their manager's changes
+        record_change(commitment, commitment.rep_id, data["status"])
 
 
 def add_draft(s: Session, coach: Coach, row: CoachingSession, data: dict) -> Commitment:

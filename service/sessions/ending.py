@@ -14,12 +14,13 @@ from models import CoachingSession, Commitment, utcnow
 from ..coach import Coach, SessionState, session_metrics
 from ..coach.language import session as session_language
 from ..domain_errors import Conflict
+from . import assignments
 from .answers import apply_confirmed, correct
 from .turn import confirm_hooks
 
 
 def transcript_turns(row: CoachingSession) -> list[dict]:
-    return [{"role": m.role, "text": m.text, "stage": m.stage,
+    return [{"role": m.role, "text": m.text, "stage": m.stage, "intent": m.intent,
              "guard": {"outcome": m.guard_outcome, "reasons": m.guard_reasons}
              if m.role == "coach" else None} for m in row.messages]
 
@@ -95,6 +96,7 @@ def edit_summary(s: Session, row: CoachingSession, data: dict, coach: Coach | No
         apply_confirmed(s, row)
         for commitment in row.commitments:
             commitment.confirmed = True
+        assignments.complete(s, row)
         for hook in confirm_hooks:
             hook(s, row)
     s.commit()

@@ -24,6 +24,7 @@ from models import (
 from ..coach import SessionState
 from ..coach.language import session as session_language
 from ..domain_errors import Conflict
+from . import assignments
 from .answers import undo_follow_ups
 from .claim import claim, store_claimed
 
@@ -91,6 +92,7 @@ def _remove(s: Session, row: CoachingSession) -> None:
     """Everything the session made, then the session (bulk deletes in dependency order: a
     reply references the rep's message, so the messages go in one statement)."""
     undo_follow_ups(s, row.id)
+    assignments.release(s, row.id)
     assessments = select(SkillAssessment.id).where(SkillAssessment.session_id == row.id)
     s.execute(delete(SkillRating).where(SkillRating.assessment_id.in_(assessments)))
     s.execute(delete(SkillAssessment).where(SkillAssessment.session_id == row.id))

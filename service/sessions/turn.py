@@ -215,7 +215,7 @@ def store_reply(sm: sessionmaker, row: CoachingSession, rep: Message | None,
                           reply_to_id=rep.id if rep else None,
                           prompt_tokens=reply.prompt_tokens or 0,
                           completion_tokens=reply.completion_tokens or 0,
-                          guard_outcome=guard.get("outcome", ""),
+                          guard_outcome=guard.get("outcome", ""), intent=reply.intent or "",
                           guard_reasons=list(guard.get("reasons", [])), choices=reply.choices)
         store_claimed(s, row, state=state.to_dict(), stage=reply.stage or row.stage)
         s.add(message)

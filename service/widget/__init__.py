@@ -1,9 +1,12 @@
 """The embeddable chat widget: /widget.js, CORS for the API, and the /demo host page."""
 
 import hashlib
+import json
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request
+
+from models import COMMITMENT_KIND_WORDS
 
 from .. import auth
 from . import cors, demo
@@ -17,9 +20,11 @@ PARTS = ("base.js", "client.js", "panel.js", "chat.js", "review.js", "commitment
 
 
 def widget_source() -> bytes:
-    """The served script: every part, wrapped in one strict-mode function."""
+    """The served script: every part, wrapped in one strict-mode function, after the words the
+    server shares with it (a commitment kind reads the same in the widget and on the review pages)."""
+    shared = "var KINDS = " + json.dumps(list(COMMITMENT_KIND_WORDS.items())) + ";\n"
     body = b"\n".join((STATIC / name).read_bytes() for name in PARTS)
-    return b'(function () {\n"use strict";\n' + body + b"})();\n"
+    return b'(function () {\n"use strict";\n' + shared.encode() + body + b"})();\n"
 
 # /demo's own stylesheet and script (no inline ones: the page runs under a strict CSP).
 bp = Blueprint("widget_ui", __name__, static_folder="../static/demo", static_url_path="/demo/static")

@@ -46,7 +46,8 @@ def test_due_commitments_are_followed_up_one_at_a_time(context):
                                "text": "Call the three stalled accounts", "value": "not_yet",
                                "note": "Not yet, I ran out of time with the trade show.",
                                "source": "proposed"}]
-    assert "Send the Globex proposal" in second.text and "4 March" in second.text
+    # the later check-ins name the commitment without its date: short lines, the rep talks
+    assert "Send the Globex proposal" in second.text and "March" not in second.text
     assert second.choices["about"] == 2
     third, _ = last(coach.respond(state, "Sent on Monday and they replied.", "done"))
     assert third.answers == [{"kind": "follow_up", "commitment_id": 2,

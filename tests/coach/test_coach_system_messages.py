@@ -100,7 +100,8 @@ def test_the_guidance_still_says_what_the_turn_must_do(context):
     list(coach.open(state))
     list(coach.respond(state, ANSWERS[0]))
     guidance = "\n".join(system_texts(model.requests[-1]))
-    assert "how a due commitment went (status: done)" in guidance
+    # the model hears how it went itself: it is told what to listen for, not what was read
+    assert "how the due commitment the coach just asked about went" in guidance
 
 
 def test_the_model_is_never_handed_an_offline_coach_line_to_copy(context):
@@ -120,5 +121,5 @@ def test_the_model_is_never_handed_an_offline_coach_line_to_copy(context):
     for answer in ANSWERS[:3]:  # a follow-up answered, then dated commitments
         list(coach.respond(state, answer))
     guidance = "\n".join(t for r in model.requests for t in system_texts(r))
-    assert "saying them back" in guidance  # the ack guidance was sent ...
+    assert 'only the actions the rep firmly commits to' in guidance  # heard by the model
     assert [line for line in lines if line in guidance] == []  # ... without the ack itself

@@ -56,3 +56,26 @@ def test_the_formatter_writes_one_json_object_with_extras_and_exceptions():
     entry = json.loads(JsonFormatter().format(record))
     assert entry["message"] == "failed here" and entry["session_id"] == 7
     assert "ValueError: boom" in entry["exception"]
+
+
+def test_the_development_server_logs_each_request_once_without_colour_codes(app, live_server, capsys):
+    """Under `flask run` werkzeug writes its own line per request (coloured on a terminal): our
+    JSON access line says it already, so only that one is written, and no ANSI code reaches JSON."""
+    import urllib.error
+    import urllib.request
+
+    from werkzeug._internal import _log
+    from werkzeug.serving import _ansi_style
+
+    capsys.readouterr()
+    try:
+        urllib.request.urlopen(live_server.url + "/no-such-page")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 404
+    _log("info", _ansi_style("Press CTRL+C to quit", "yellow"))  # a start-up line stays, plain
+    out = capsys.readouterr().out
+    lines = [json.loads(line) for line in out.splitlines() if line.strip()]
+    assert len(lines) == len(out.splitlines())  # every line is JSON
+    assert [e["logger"] for e in lines if "/no-such-page" in e["message"]] == ["salescoach.access"]
+    assert "\x1b" not in out and "\\u001b" not in out
+    assert any(e["message"] == "Press CTRL+C to quit" and e["logger"] == "werkzeug" for e in lines)

@@ -14,6 +14,7 @@ SAMPLES = {
     "kpi_drop": {"figure": "closed value", "before": "USD 46,000", "now": "USD 39,000",
                  "period": "October 2026"},
     "help_asked": {"help": "A call to the sponsor."},
+    "overdue_assignment": {"ask": "Debrief the Contoso call", "due": "4 December"},
 }
 TEMPLATES = Path(__file__).resolve().parents[2] / "prompts" / "manager"
 

@@ -117,7 +117,8 @@ def test_no_webhook_url_queues_nothing(api, session, orgs):
 def test_settings_need_a_secret_with_the_url_and_never_show_it(api, hooked):
     token = hooked.tokens["admin"]
     shown = api.get("/api/v1/review/settings", token).json
-    assert shown == {"transcript_visibility": "full", "webhook_url": URL, "webhook_secret_set": True}
+    assert shown == {"time_zone": "UTC", "transcript_visibility": "full", "webhook_url": URL,
+                     "webhook_secret_set": True}
     refused = api.patch("/api/v1/review/settings", hooked.tokens["manager_a"],
                         json={"transcript_visibility": "summary"})
     assert refused.status_code == 403

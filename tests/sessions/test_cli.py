@@ -21,7 +21,7 @@ def test_eval_scripts_coach_by_asking(app):
         "pre_call_planning", "call_debrief", "skills_audit"}
     for row in rows:
         assert row["open_question_share"] >= 0.8, row["script"]
-        assert row["one_question_turns"] == row["coach_turns"], row["script"]
+        assert row["one_question_turns"] == row["turns_to_ask"], row["script"]
         assert row["telling_count"] == 0, row["script"]
     table = app.test_cli_runner().invoke(args=["coach", "eval", SCRIPTS[0]])
     assert "open q" in table.output and Path(SCRIPTS[0]).name in table.output

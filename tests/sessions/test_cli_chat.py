@@ -110,7 +110,7 @@ def test_remove_deletes_the_draft_and_add_dates_a_new_one(app, world, session):
     output = chat(app, world, "1", "1", "1",
                   "I will send the Fabrikam proposal by Friday and call the CFO by next Wednesday.",
                   "/end", "/remove 2", "/add Book the pilot kickoff by 2026-12-20", "/confirm")
-    assert "2) [action] Call the CFO" in output
+    assert "2) [Action] Call the CFO" in output
     [row] = sessions_of(session, world)
     drafts = session.scalars(select(Commitment).where(Commitment.session_id == row.id)
                              .order_by(Commitment.id)).all()

@@ -151,7 +151,7 @@ def test_a_model_summary_that_fails_fails_its_script_in_words(app, tmp_path):
                  json.dumps({"summary": "s", "commitments": [], "help_asked": ""})]
 
     def server(request):
-        if "response_format" in json.loads(request.content):
+        if not json.loads(request.content).get("stream"):  # replies stream, the summary not
             return httpx2.Response(200, json=completion(summaries.pop(0)))
         return stream_response(sse("So that is where you are. What made the difference?"))
 

@@ -27,7 +27,7 @@ def test_the_turn_body_is_what_a_later_read_shows(api, world, fake):
     assert sse_events(streamed.get_data(as_text=True)) == [("done", {
         "message_id": body["reply"]["id"], "stage": body["reply"]["stage"],
         "rep_message_id": body["rep_message"]["id"], "text": REPLY,
-        "choices": body["reply"]["choices"]})]
+        "choices": body["reply"]["choices"], "intent": body["reply"]["intent"]})]
 
 
 def test_the_rep_message_takes_the_stage_the_flow_heard_it_in(app, world, session):

@@ -56,7 +56,8 @@ def test_same_client_message_id_returns_the_stored_reply(api, world, fake, sessi
         "message_id": first.get_json()["reply"]["id"], "stage": first.get_json()["reply"]["stage"],
         "rep_message_id": first.get_json()["rep_message"]["id"],
         "text": first.get_json()["reply"]["text"],
-        "choices": first.get_json()["reply"]["choices"]})]
+        "choices": first.get_json()["reply"]["choices"],
+        "intent": first.get_json()["reply"]["intent"]})]
 
 
 def test_sse_streams_deltas_then_done(api, world, fake, session):

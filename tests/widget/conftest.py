@@ -61,9 +61,12 @@ def start_session(page, mode: str = "Weekly review", target: str | None = None):
 
 
 def end_session(page):
-    """End session, then confirm: the widget asks once more (with "Keep talking")."""
-    page.get_by_role("button", name="End session").click()
-    page.get_by_role("button", name="End now").click()
+    """End session, then confirm: the widget asks once more (with "Keep talking"); after the
+    coach's closing word it has asked already."""
+    end_now = page.get_by_role("button", name="End now")
+    if not end_now.is_visible():
+        page.get_by_role("button", name="End session").click()
+    end_now.click()
 
 
 def coach_messages(page):

@@ -50,6 +50,10 @@ def test_a_whole_session_streams_resumes_after_reload_and_confirms(demo, browser
     for answer in ANSWERS[2:]:
         say(page, answer)
     assert coach_messages(page).count() == len(ANSWERS) + 1
+    # the takeaway is in: the coach's last word asks nothing, and the widget offers to end
+    expect(coach_messages(page).last).to_have_text("Your summary is ready when you are.")
+    expect(page.get_by_role("button", name="End now")).to_be_visible()
+    expect(page.get_by_role("button", name="Keep talking")).to_be_visible()
 
     end_session(page)
     expect(page.get_by_role("heading", name="Your summary")).to_be_visible()

@@ -9,7 +9,8 @@ from typing import Protocol, runtime_checkable
 from ..modes import Mode, StageSpec
 
 INTENTS = ("open", "ask", "probe", "follow_up", "turn_back", "offer", "idea", "close", "steer",
-           "care", "terse", "contrast", "summary")
+           "focus", "wrap",
+           "care", "terse", "contrast", "summary", "hear")
 
 
 @dataclass
@@ -37,6 +38,12 @@ class CoachTurn:
     # summary: what the flow recorded ({"heard": commitments, "answers": the rep's answers})
     record: dict | None = None
     usage: dict | None = None     # filled by an engine that knows: prompt/completion tokens
+    # an engine that hears (``hears = True``): what the model is to hear in the rep's last
+    # message, {"then": where to move on once answered ({"goal", "item"}, {} = close) or None,
+    # "follow_up": the due commitment just asked about or None, "plan": every action named
+    # counts (a plan stage), not only a firm dated one}; None on the opening turn
+    hearing: dict | None = None
+    signals: object | None = None  # filled by an engine that hears: heard.Heard, None if unusable
 
 
 @runtime_checkable
@@ -48,6 +55,10 @@ class Engine(Protocol):
     # Optional ``speaks_flow_lines = True``: the engine speaks the flow's own lines where the
     # flow has one (the follow-up questions). Without it (a model) the engine writes them in its
     # own words from the data, since a model copies any line it sees in the transcript.
+    # Optional ``hears = True``: ``stream`` yields only the reply's text and, once it ends,
+    # sets ``turn.signals`` to what the model heard (heard.Heard; None when its answer was
+    # unusable, which the coach treats as a rejected draft). The flow then uses those signals
+    # instead of the offline readers (hearing.py).
 
     def stream(self, turn: CoachTurn) -> Iterator[str]:
         """Text deltas of one coach reply."""

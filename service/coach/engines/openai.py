@@ -1,12 +1,19 @@
 """Chat Completions through the official ``openai`` SDK (3.x, which sends through ``httpx2``).
 
-Replies stream (``stream=True`` with usage); the summary asks for ``json_schema`` structured
-output and, when a server rejects that with a 400, asks for JSON in plain text instead. Either way
-the result is validated with marshmallow. SDK and transport failures become our EngineErrors.
+Replies stream (``stream=True`` with usage) as one structured answer per turn (heard.py): the
+reply and what the model heard in the rep's message. The ``reply`` string is read out of the
+JSON as it streams, so the rep sees only it; the signals are read when the answer ends
+(``turn.signals``). Replies and the summary ask for ``json_schema`` structured output and, when
+a server rejects that with a 400, for JSON in plain text instead (a server that refused once is
+asked in text from then on). Either way the result is validated with marshmallow. Every request
+ends on our instruction (a system message): llama-server refuses json_schema after an assistant
+message, which it continues as a prefill. SDK and transport failures become our EngineErrors.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Iterator, Mapping
 
 import httpx2
@@ -20,8 +27,12 @@ from ..errors import (
     EngineTimeout,
     EngineUnavailable,
 )
+from ..heard import HEARD_JSON_SCHEMA, SCHEMA_NAME, ReplyReader, parse_heard
 from ..summary.schema import parse_json_text, usable_summary
 from .base import CoachTurn
+from .hear_prompt import hear_instruction
+
+log = logging.getLogger(__name__)
 
 # These are our instructions to the model, not lines the coach says, so they stay here in
 # English rather than in a language folder (service/coach/language/). They never hand the model
@@ -82,6 +93,7 @@ def map_error(exc: BaseException) -> EngineError:
 class OpenAIEngine:
     name = "openai"
     reports_usage = True  # the stream's last chunk carries it (stream_options include_usage)
+    hears = True  # a reply's answer carries what the model heard (heard.py, turn.signals)
 
     def __init__(self, *, api_key: str | None = None, base_url: str | None = None,
                  model: str = "gpt-4o-mini", timeout: float = 30.0, max_retries: int = 2,
@@ -101,6 +113,7 @@ class OpenAIEngine:
         self.token_param = token_param or "max_tokens"
         if self.token_param not in TOKEN_PARAMS:
             raise ValueError(f"token_param must be one of {', '.join(TOKEN_PARAMS)}")
+        self.schema_refused = False  # the server answered 400 to json_schema: ask in text
         self.client = client or openai.OpenAI(
             api_key=api_key or "not-set", base_url=base_url or None, timeout=float(timeout),
             max_retries=int(max_retries), http_client=http_client)
@@ -139,7 +152,8 @@ class OpenAIEngine:
         """What this engine tells the model beyond the turn's messages (the guidance and a
         correction): the guard checks a reply copies none of it."""
         notes = self._guidance(turn)
-        return notes + ([CORRECTION.format(reason=turn.correction)] if turn.correction else [])
+        notes += [CORRECTION.format(reason=turn.correction)] if turn.correction else []
+        return notes + ([hear_instruction(turn)] if turn.purpose == "reply" else [])
 
     def _messages(self, turn: CoachTurn) -> list[dict]:
         messages = [{"role": m["role"], "content": m["content"]} for m in turn.messages]
@@ -160,20 +174,46 @@ class OpenAIEngine:
                              "content": CORRECTION.format(reason=turn.correction)})
         return messages
 
+    def _open_stream(self, turn: CoachTurn):
+        """The streamed request of a reply's structured answer: json_schema, or, from a server
+        that refuses it, the schema asked for in the instruction."""
+        messages = [*self._messages(turn), {"role": "system", "content": hear_instruction(turn)}]
+        params = {"model": self.model, "stream": True, "stream_options": {"include_usage": True},
+                  **self._params(turn.max_tokens)}
+        if not self.schema_refused:
+            try:
+                return self.client.chat.completions.create(
+                    messages=messages, **params, response_format={
+                        "type": "json_schema", "json_schema": {
+                            "name": SCHEMA_NAME, "schema": HEARD_JSON_SCHEMA, "strict": True}})
+            except openai.BadRequestError as exc:
+                log.info("json_schema refused (%s): asking for JSON in text", exc.status_code)
+                self.schema_refused = True
+        messages[-1] = {"role": "system", "content": messages[-1]["content"] + " " +
+                        JSON_IN_TEXT.format(schema=json.dumps(HEARD_JSON_SCHEMA))}
+        return self.client.chat.completions.create(messages=messages, **params)
+
     def stream(self, turn: CoachTurn) -> Iterator[str]:
         finished = None
         chunks = None
+        reader = ReplyReader()
+        turn.signals = None
         try:
-            chunks = self.client.chat.completions.create(
-                model=self.model, messages=self._messages(turn), stream=True,
-                stream_options={"include_usage": True}, **self._params(turn.max_tokens))
+            chunks = self._open_stream(turn)
             for chunk in chunks:
                 if chunk.usage is not None:
                     turn.usage = {"prompt_tokens": chunk.usage.prompt_tokens,
                                   "completion_tokens": chunk.usage.completion_tokens}
                 for choice in chunk.choices:
                     if choice.delta is not None and choice.delta.content:
-                        yield choice.delta.content
+                        was_open = not reader.closed
+                        shown = reader.feed(choice.delta.content)
+                        if was_open and reader.closed and reader.reply.rstrip().endswith("?"):
+                            # the reply is whole: a space lets the gate judge its question
+                            # now, not after the signals that follow it in the JSON
+                            shown += " "
+                        if shown:
+                            yield shown
                     if choice.finish_reason:
                         finished = choice.finish_reason
         except (openai.OpenAIError, httpx2.HTTPError, httpx2.StreamError) as exc:
@@ -183,6 +223,10 @@ class OpenAIEngine:
                 chunks.close()
         if finished is None:
             raise EngineBadOutput("the model stream ended without a finish_reason")
+        try:
+            _, turn.signals = parse_heard(reader.raw)
+        except EngineBadOutput as exc:  # the coach regenerates, then falls back
+            log.warning("unusable turn answer: %s", exc)
 
     def _create(self, turn: CoachTurn, messages: list[dict], **extra):
         if self.summary_timeout:
@@ -197,8 +241,6 @@ class OpenAIEngine:
         return response.choices[0].message.content
 
     def complete_json(self, turn: CoachTurn, schema: dict) -> dict:
-        import json
-
         # The request ends on our instruction, never on the coach's last line: llama-server
         # continues a final assistant message as a prefill and refuses json_schema with it (400).
         messages = self._messages(turn)

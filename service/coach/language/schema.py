@@ -85,7 +85,8 @@ PHRASING = {
                   "due": Text("date")},
     "coach": {"default_question": Text(), "turn_back_lead": Texts(), "turn_back": Texts(),
               "steer_back": Texts(), "care_lead": Texts(), "care_question": Texts(),
-              "terse": Texts(), "contrast": Text("pct", "period"), "contrast_question": Texts(),
+              "terse": Texts(), "care_focus": Texts(), "wrap": Texts(), "focus_on": Text("topic"),
+              "contrast": Text("pct", "period"), "contrast_question": Texts(),
               "offer_lead": Text(), "spare": Texts(), "after_commitments": Text(), "close": Texts()},
     "summary": {
         "the_rep": Text(), "session": Text("title", "who"),

@@ -77,12 +77,11 @@ def _plain(item) -> dict:
     return {**item, "measure": item.get("measure") or ""}
 
 
-def _commitments(data: dict) -> list[tuple[dict, dict]]:
-    """(as given, loaded) for each commitment that fits; one that does not is dropped and
-    logged, since one bad field must not cost the rep the whole summary."""
-    items = data.get("commitments") or []
+def commitments_that_fit(items, what: str = "summary") -> list[tuple[dict, dict]]:
+    """(as given, loaded) for each drafted commitment that fits; one that does not is dropped
+    and logged, since one bad field must not cost the rep the whole summary (or turn)."""
     if not isinstance(items, list):
-        log.warning("summary commitments dropped: not a list but %s", type(items).__name__)
+        log.warning("%s commitments dropped: not a list but %s", what, type(items).__name__)
         return []
     kept = []
     for index, item in enumerate(items):
@@ -90,8 +89,12 @@ def _commitments(data: dict) -> list[tuple[dict, dict]]:
             item = _plain(item)
             kept.append((item, CommitmentSchema().load(item)))
         except ValidationError as exc:
-            log.warning("summary commitment %d dropped: %s", index, exc.messages)
+            log.warning("%s commitment %d dropped: %s", what, index, exc.messages)
     return kept
+
+
+def _commitments(data: dict) -> list[tuple[dict, dict]]:
+    return commitments_that_fit(data.get("commitments") or [])
 
 
 def _head(data) -> dict:

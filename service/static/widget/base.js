@@ -8,7 +8,7 @@ if (window.SalesCoach && window.SalesCoach.version) return;
 
 var SCRIPT = document.currentScript;
 var DEFAULT_BASE = SCRIPT && SCRIPT.src ? new URL(SCRIPT.src, location.href).origin : location.origin;
-var KINDS = [["action", "Action"], ["keep", "Keep doing"], ["create", "Start doing"], ["drop", "Stop doing"]];
+/* KINDS ([[key, words], ...]) comes from the server, before this part: models.COMMITMENT_KIND_WORDS. */
 var VISIBILITY = {
   full: "Your manager will see this conversation, the summary and your commitments.",
   summary: "Your manager will see only the summary and commitments you confirm, not this conversation."

@@ -128,7 +128,7 @@ Widget.prototype.submit = function () {
 
 /* Sends (or resends, with the same client_message_id) one rep message and streams the reply. */
 Widget.prototype.deliver = async function (pending) {
-  var self = this, reply = null, text = "", offered = null;
+  var self = this, reply = null, text = "", offered = null, wrapped = false;
   this.state.busy = true; this.state.pending = pending;
   this.sendButton.disabled = true;
   if (pending.failure) { pending.failure.remove(); pending.failure = null; }
@@ -150,6 +150,7 @@ Widget.prototype.deliver = async function (pending) {
       if (d.text !== undefined && d.text !== null) paint(d.text);
       if (d.stage) self.state.session.stage = d.stage;
       offered = d.choices || null;
+      wrapped = d.intent === "wrap";
       pending.done = true;
     },
     error: function (d) { throw new ApiError(500, d.code || "model_error",
@@ -164,6 +165,7 @@ Widget.prototype.deliver = async function (pending) {
     this.state.pending = null;
     this.announce(this.title() + ": " + text);
     if (offered) this.quickReplies(offered);
+    if (wrapped) { this.state.busy = false; this.askEnd(); }  // the coach's last word: offer to end
   } catch (e) {
     typing.remove();
     if (reply) reply.remove();

@@ -7,14 +7,19 @@ Widget.prototype.myCommitments = async function () {
   try {
     if (!this.state.me) this.state.me = await this.client.json("GET", "/me");
     var page = await this.client.json("GET", "/commitments?status=open&per_page=100&rep_id=" + this.state.me.id);
+    var changed = await this.client.json("GET", "/commitments?changed_by_other=true&per_page=20&rep_id=" + this.state.me.id);
     // drafts of a session not yet confirmed are edited in its end view, not here
     var items = (page.items || []).filter(function (c) { return c.confirmed; });
+    // closed by the manager (after a one-to-one): shown with who and why, not to mark again
+    var closed = (changed.items || []).filter(function (c) { return c.status !== "open"; });
     var back = el("button", {class: "link", type: "button", text: "← Back", onclick: function () { self.start(); }});
     this.subtitle.textContent = "My commitments";
     this.show("commitments", [el("div", {class: "toolbar"}, [back]), el("div", {class: "picker"}, [
       el("h3", {class: "lead", text: "Your open commitments"}),
       items.length ? el("ul", {class: "open-list"}, items.map(function (c) { return self.openItem(c); }))
-        : el("p", {class: "hint", text: "Nothing open. Commitments you confirm at the end of a session show here."})])]);
+        : el("p", {class: "hint", text: "Nothing open. Commitments you confirm at the end of a session show here."}),
+      closed.length ? el("h3", {class: "lead", text: "Updated by your manager"}) : null,
+      closed.length ? el("ul", {class: "open-list"}, closed.map(function (c) { return self.closedItem(c); })) : null])]);
     back.focus();
   } catch (e) { this.problem(e, this.myCommitments); }
 };
@@ -35,9 +40,25 @@ Widget.prototype.openItem = function (c) {
   var item = el("li", {class: "open-item" + (/overdue/.test(due) ? " overdue" : "")}, [
     el("p", {class: "open-text", text: c.text}),
     el("p", {class: "open-meta", text: due + (c.measure ? " · " + c.measure : "")}),
-    el("div", {class: "open-actions"}, [button, status])]);
+    changeNote(c), el("div", {class: "open-actions"}, [button, status])]);
   return item;
 };
+
+Widget.prototype.closedItem = function (c) {
+  return el("li", {class: "open-item is-done"}, [el("p", {class: "open-text", text: c.text}), changeNote(c)]);
+};
+
+var CHANGED = {done: "Marked done", dropped: "Marked dropped", open: "Opened again"};
+
+/* Who changed the commitment's status (when it was not the rep) and why, in their words. */
+function changeNote(c) {
+  var last = c.last_change;
+  if (!last || !last.by || last.by.role === "rep") return null;
+  var day = new Date(last.changed_at).toLocaleDateString([], {day: "numeric", month: "short"});
+  return el("p", {class: "change-note"}, [
+    el("span", {class: "change-who", text: (CHANGED[last.status] || last.status) + " by " + last.by.name + " · " + day}),
+    last.note ? el("q", {text: last.note}) : null]);
+}
 
 /* Done closes the commitment for the record (the manager sees it); Undo opens it again. */
 Widget.prototype.markDone = async function (c, item, button, status, to) {

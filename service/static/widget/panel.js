@@ -150,9 +150,10 @@ Widget.prototype.picker = async function (notice) {
       el("span", {class: "mode-title", text: mode.title}),
       el("span", {class: "mode-desc", text: mode.description})])]);
   });
+  var asked = await this.assigned();
   var form = el("form", {class: "picker", onsubmit: function (e) { e.preventDefault(); self.begin(form, error); }}, [
-    notice ? el("p", {class: "notice", role: "status", text: notice}) : null,
-    el("fieldset", {}, [el("legend", {class: "lead", text: "What would you like to work on?"})].concat(radios)),
+    notice ? el("p", {class: "notice", role: "status", text: notice}) : null, asked,
+    el("fieldset", {}, [el("legend", {class: "lead", text: asked ? "Or work on something else:" : "What would you like to work on?"})].concat(radios)),
     choice, el("div", {class: "actions"}, [error,
       el("button", {class: "primary wide", type: "submit", text: "Start session"})])
   ]);
@@ -217,4 +218,42 @@ Widget.prototype.offerResume = async function (sessionId, body) {
     el("div", {class: "actions"}, [error,
       el("button", {class: "primary wide", type: "button", "data-autofocus": true, text: "Resume",
         onclick: function () { self.resume(session); }}), fresh])])]);
+};
+
+/* ---------- sessions the rep's manager asked for: offered first, started with one click ---------- */
+Widget.prototype.assigned = async function () {
+  var self = this, page;
+  try { page = await this.client.json("GET", "/assignments?open=true&per_page=5"); } catch (e) { return null; }
+  var items = (page && page.items) || [];
+  if (!items.length) return null;
+  return el("section", {class: "assigned", "aria-label": "Sessions your manager asked for"},
+    items.map(function (a, i) { return self.assignedItem(a, i === 0); }));
+};
+
+/* The first one's Start takes the focus: what the manager asked for is offered first. */
+Widget.prototype.assignedItem = function (a, first) {
+  var self = this, error = el("p", {class: "field-error", role: "alert"});
+  var about = a.opportunity ? a.opportunity.name : a.account ? a.account.name : "";
+  var due = a.due_date ? " by " + new Date(a.due_date + "T00:00:00").toLocaleDateString([], {
+    weekday: "short", day: "numeric", month: "short"}) : "";
+  var button = el("button", {class: "primary small", type: "button", text: "Start", "data-autofocus": first,
+    "aria-label": "Start: " + (a.note || this.modeTitle(a.mode)),
+    onclick: function () { self.startAssigned(a, button, error); }});
+  return el("div", {class: "assigned-item" + (a.overdue ? " overdue" : "")}, [
+    el("p", {class: "assigned-ask"}, [el("strong", {text: (a.assigned_by ? a.assigned_by.name : "Your manager") + " asked: "}),
+      document.createTextNode((a.note || this.modeTitle(a.mode)) + due)]),
+    el("p", {class: "open-meta", text: this.modeTitle(a.mode) + (about ? " · " + about : "") +
+      (a.overdue ? " · overdue" : "")}),
+    el("div", {class: "open-actions"}, [button, error])]);
+};
+
+Widget.prototype.startAssigned = async function (a, button, error) {
+  var body = {assignment_id: a.id};
+  button.disabled = true; button.textContent = "Starting…"; error.textContent = "";
+  try { this.chat(await this.client.json("POST", "/sessions", body)); } catch (e) {
+    button.disabled = false; button.textContent = "Start";
+    var open = e.code === "session_active" && e.fields.session_id && e.fields.session_id[0];
+    if (open) return this.offerResume(open, body).catch(function (e2) { error.textContent = e2.message; });
+    error.textContent = e.message;
+  }
 };

@@ -43,6 +43,10 @@ Widget.prototype.review = function (session) {
   this.endToolbar();
   this.show("review", [view.toolbar, form]);
   fit(view.summary);
+  // Open at the top of the summary: a long draft left the view (and the textarea) scrolled to
+  // its end, mid-sentence.
+  form.scrollTop = 0;
+  view.summary.scrollTop = 0;
 };
 
 /* The summary grows to show all of itself, up to about twelve lines (then it scrolls). */

@@ -95,6 +95,9 @@ var STYLES = [
   ".open-item.overdue{border-left:4px solid #d92d20}.open-meta{margin:0 0 8px;font-size:13px;color:var(--sc-muted)}",
   ".open-actions{display:flex;align-items:center;gap:10px;min-height:34px}.done-note{margin:0;display:flex;gap:10px;align-items:center;color:#05603a;font-weight:600}",
   ".open-item.is-done .open-text{text-decoration:line-through;color:var(--sc-muted)}",
+  ".change-note{margin:0 0 8px;font-size:13px}.change-who{display:block;color:var(--sc-muted)}.change-note q{display:block;margin-top:2px}",
+  ".assigned{display:flex;flex-direction:column;gap:8px;margin:0 0 16px}.assigned-item{padding:10px 12px;border:1px solid var(--sc-accent);border-radius:12px;background:#f5f9ff}",
+  ".assigned-item.overdue{border-left:4px solid #d92d20}.assigned-ask{margin:0 0 4px;font-size:14px}",
   "@media (max-width:480px){.panel{inset:0;width:100%;height:100%;border-radius:0}.launcher .launcher-label{display:none}",
   ".launcher{padding:0 15px}.msg{max-width:90%}.toolbar .link{padding:10px 2px}}",
   "@media (prefers-reduced-motion:reduce){*{animation:none!important;scroll-behavior:auto!important}}"
