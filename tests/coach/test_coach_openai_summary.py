@@ -45,7 +45,7 @@ def test_the_summary_request_ends_on_our_instruction_not_the_coachs_line(context
     # bounds a grammar enforces, so a looping small model still closes the JSON
     items = sent["response_format"]["json_schema"]["schema"]["properties"]["commitments"]
     assert items["maxItems"] == 8
-    assert items["items"]["properties"]["due_date"]["pattern"] == r"^\d{4}-\d{2}-\d{2}$"
+    assert items["items"]["properties"]["due_date"]["pattern"] == "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 def test_the_json_in_text_fallback_ends_on_the_instruction_too(context):

@@ -15,7 +15,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -27,6 +26,7 @@ MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 MODEL_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 CONTEXT = 8192  # the model's own; the coach's prompt budget (3000) and a summary fit in it
 ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
 
 
 def model_path() -> Path | None:
@@ -70,8 +70,9 @@ class LlamaServer:
     def __init__(self, start_timeout: float = 120.0):
         self.port = _free_port()
         self.start_timeout = start_timeout
-        self.log = tempfile.NamedTemporaryFile(prefix="llama-server-", suffix=".log",
-                                               delete=False)
+        # kept with the test artifacts: the server's own timings per request, for a slow run
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log = (ARTIFACTS / "llama-server.log").open("wb")
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> str:
@@ -118,7 +119,6 @@ class LlamaServer:
     def __exit__(self, *exc):
         self.stop()
         self.log.close()
-        os.unlink(self.log.name)
 
 
 def serve(port: int, model: str) -> None:
@@ -140,13 +140,22 @@ def serve(port: int, model: str) -> None:
     params.sampling.dry_multiplier = 0.8
     params.sampling.dry_base = 1.75
     params.sampling.dry_allowed_length = 2
+    # DRY looks back 64 tokens (xllamacpp's default). Over 1024 it did see the summary's
+    # repeated 90-token commitment, and pushed the model into digits and braces inside one
+    # string until the cap (measured on call_debrief_pilot): the schema bounds the loop instead.
     threads = max(1, min(4, os.cpu_count() or 1))
-    params.cpuparams.n_threads = threads
-    params.cpuparams_batch.n_threads = threads
+    for cpu in (params.cpuparams, params.cpuparams_batch):
+        cpu.n_threads = threads
+        # no busy-polling for work between steps (llama.cpp's default is 50): on cores shared
+        # with the test process, or other work, the spinning threads starve the one computing
+        cpu.poll = 0
+    parent = os.getppid()
     server = xlc.Server(params)  # serves HTTP from its own threads while referenced
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    while server is not None:
-        time.sleep(3600)
+    # a test run killed outright (SIGKILL, a CI timeout) cannot stop us: leave with it
+    while server is not None and os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 if __name__ == "__main__":

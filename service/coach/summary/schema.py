@@ -33,9 +33,11 @@ SUMMARY_JSON_SCHEMA = {
                 "required": ["text", "due_date", "measure", "kind"],
                 "properties": {
                     "text": {"type": "string"},
-                    # the pattern keeps a grammar-bound model from writing prose in the date
+                    # the pattern keeps a grammar-bound model from writing prose in the date;
+                    # [0-9], not \d: llama.cpp's schema-to-grammar knows no \d and then
+                    # accepts any string (SmolLM2-135M wrote a 30-token timestamp, six times)
                     "due_date": {"type": ["string", "null"], "description": "YYYY-MM-DD",
-                                 "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+                                 "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
                     "measure": {"type": "string"},
                     "kind": {"type": "string", "enum": list(KINDS)},
                 },
