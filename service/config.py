@@ -42,6 +42,8 @@ def from_environment() -> dict:
         "COACH_SEED": _optional("COACH_SEED", "", int),
         # The summary is one long answer: on a CPU model server it outlasts COACH_TIMEOUT.
         "COACH_SUMMARY_TIMEOUT": float(env("COACH_SUMMARY_TIMEOUT", "120")),
+        # llama.cpp: a maxLength on every JSON string (see the README); empty for OpenAI
+        "COACH_SCHEMA_STRING_LIMIT": int(env("COACH_SCHEMA_STRING_LIMIT", "0")) or None,
         # How long a turn holds its session before a resend may take it over (a process that
         # died mid-turn): by default two model calls (a regeneration) with all their retries.
         "TURN_CLAIM_SECONDS": float(env("TURN_CLAIM_SECONDS") or 2 * float(

@@ -49,7 +49,7 @@ HEARD_JSON_SCHEMA = {
                 "properties": {
                     "text": {"type": "string"},
                     "due_date": {"type": _nullable["string"], "description": "YYYY-MM-DD",
-                                 "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+                                 "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
                     "measure": {"type": _nullable["string"]},
                     "kind": {"type": "string", "enum": list(KINDS)},
                 },

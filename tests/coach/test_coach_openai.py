@@ -286,3 +286,18 @@ def test_the_summary_waits_its_own_timeout_and_a_reply_the_usual_one(context):
     list(coach.open(state))
     coach.draft_summary(state)
     assert waits == [30, 240]
+
+
+def test_a_string_limit_bounds_every_free_string_of_the_schemas_sent():
+    """llama.cpp's grammar then closes a small model's looping string; OpenAI (no limit set)
+    gets the schema as it is, since its strict mode refuses maxLength."""
+    from service.coach.engines.openai import OpenAIEngine
+    from service.coach.heard import HEARD_JSON_SCHEMA
+
+    bounded = OpenAIEngine(string_limit=240)._bounded(HEARD_JSON_SCHEMA)
+    reply = bounded["properties"]["reply"]
+    item = bounded["properties"]["commitments"]["items"]["properties"]
+    assert reply["maxLength"] == 240 and item["text"]["maxLength"] == 240
+    assert item["measure"]["maxLength"] == 240          # nullable strings too
+    assert "maxLength" not in item["kind"] and "maxLength" not in item["due_date"]  # enum, pattern
+    assert "maxLength" not in str(OpenAIEngine()._bounded(HEARD_JSON_SCHEMA))

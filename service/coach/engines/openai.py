@@ -99,8 +99,13 @@ class OpenAIEngine:
                  model: str = "gpt-4o-mini", timeout: float = 30.0, max_retries: int = 2,
                  client: openai.OpenAI | None = None, http_client: httpx2.Client | None = None,
                  token_param: str | None = None, temperature: float | None = DEFAULT_TEMPERATURE,
-                 seed: int | None = None, summary_timeout: float | None = None):
+                 seed: int | None = None, summary_timeout: float | None = None,
+                 string_limit: int | None = None):
         self.model = model
+        # A grammar-bound small model (llama.cpp) can loop inside one JSON string until the token
+        # cap, and the answer never closes; a maxLength on every string keeps it closable.
+        # OpenAI's strict schemas refuse maxLength, so it is sent only when configured.
+        self.string_limit = int(string_limit) if string_limit else None
         # Sent on every request: servers differ in their own default (llama-server samples at
         # 0.8), so without it the same session reads differently from one server to the next.
         # None sends nothing, for models that accept only their default (OpenAI's reasoning ones).
@@ -127,7 +132,25 @@ class OpenAIEngine:
                    token_param=config.get("COACH_TOKEN_PARAM"),
                    temperature=config.get("COACH_TEMPERATURE", DEFAULT_TEMPERATURE),
                    seed=config.get("COACH_SEED"),
-                   summary_timeout=config.get("COACH_SUMMARY_TIMEOUT"))
+                   summary_timeout=config.get("COACH_SUMMARY_TIMEOUT"),
+                   string_limit=config.get("COACH_SCHEMA_STRING_LIMIT"))
+
+    def _bounded(self, schema: dict) -> dict:
+        """The schema with ``maxLength`` on every string, when a string limit is configured."""
+        if not self.string_limit:
+            return schema
+
+        def bound(node):
+            if isinstance(node, dict):
+                node = {k: bound(v) for k, v in node.items()}
+                kinds = node.get("type")
+                if "string" in (kinds if isinstance(kinds, list) else [kinds]) \
+                        and "enum" not in node and "pattern" not in node:
+                    node["maxLength"] = self.string_limit
+                return node
+            return [bound(v) for v in node] if isinstance(node, list) else node
+
+        return bound(schema)
 
     def _params(self, tokens: int) -> dict:
         """The reply's token cap and the sampling settings, for every request."""
@@ -185,7 +208,8 @@ class OpenAIEngine:
                 return self.client.chat.completions.create(
                     messages=messages, **params, response_format={
                         "type": "json_schema", "json_schema": {
-                            "name": SCHEMA_NAME, "schema": HEARD_JSON_SCHEMA, "strict": True}})
+                            "name": SCHEMA_NAME, "schema": self._bounded(HEARD_JSON_SCHEMA),
+                            "strict": True}})
             except openai.BadRequestError as exc:
                 log.info("json_schema refused (%s): asking for JSON in text", exc.status_code)
                 self.schema_refused = True
@@ -248,7 +272,8 @@ class OpenAIEngine:
             try:
                 text = self._create(turn, [*messages, {"role": "system", "content": SUMMARY_NOW}],
                                     response_format={"type": "json_schema", "json_schema": {
-                                        "name": "coaching_summary", "schema": schema,
+                                        "name": "coaching_summary",
+                                        "schema": self._bounded(schema),
                                         "strict": True}})
             except openai.BadRequestError:
                 note = SUMMARY_NOW + " " + JSON_IN_TEXT.format(schema=json.dumps(schema))
