@@ -119,6 +119,7 @@ class OpenAIEngine:
         if self.token_param not in TOKEN_PARAMS:
             raise ValueError(f"token_param must be one of {', '.join(TOKEN_PARAMS)}")
         self.schema_refused = False  # the server answered 400 to json_schema: ask in text
+        self.turn_schema = self._bounded(HEARD_JSON_SCHEMA)  # once, not on every turn
         self.client = client or openai.OpenAI(
             api_key=api_key or "not-set", base_url=base_url or None, timeout=float(timeout),
             max_retries=int(max_retries), http_client=http_client)
@@ -208,7 +209,7 @@ class OpenAIEngine:
                 return self.client.chat.completions.create(
                     messages=messages, **params, response_format={
                         "type": "json_schema", "json_schema": {
-                            "name": SCHEMA_NAME, "schema": self._bounded(HEARD_JSON_SCHEMA),
+                            "name": SCHEMA_NAME, "schema": self.turn_schema,
                             "strict": True}})
             except openai.BadRequestError as exc:
                 log.info("json_schema refused (%s): asking for JSON in text", exc.status_code)
