@@ -16,6 +16,7 @@ from . import language, quick_replies
 from .language.commitments import commitments_in, merge, spoken_due
 from .language.reading import (
     asks_for_answer,
+    asks_help,
     classify_follow_up,
     feels_strain,
     is_injection,
@@ -186,7 +187,7 @@ def _decide(state: SessionState, mode: Mode, stage: StageSpec, rep_text: str,
     if flow.complete:
         # the takeaway is in: no more questions, unless the rep just asked for help or committed
         if not ack and "wrap" not in flow.probes and \
-                not lang.lexicon.commitments.help.search(rep_text):
+                not asks_help(rep_text, lang):
             flow.probes["wrap"] = 1
             return Step("wrap")
         return Step("close", ack=ack)
@@ -246,7 +247,7 @@ def _help_ahead(state, mode: Mode, stage: StageSpec, rep_text: str, lang) -> Sta
     """A request for help given while the coach still collects commitments: the rep answered
     the help question before it came, so the answer is filed under it and it is not asked."""
     if stage.collect != "commitments" or not dated_heard(state) or \
-            not lang.lexicon.commitments.help.search(rep_text):
+            not asks_help(rep_text, lang):
         return None
     later = mode.stages[mode.stages.index(stage) + 1:]
     helping = next((s for s in later if s.collect == "help"), None)

@@ -57,6 +57,11 @@ def claims_on_target(text: str, lang: Language = ENGLISH) -> bool:
     return bool(lang.lexicon.reading.on_target.search(text))
 
 
+def asks_help(text: str, lang: Language = ENGLISH) -> bool:
+    """'It would help if my manager joined': a request for help, which commits to nothing."""
+    return bool(lang.lexicon.commitments.help.search(text))
+
+
 def needs_no_help(text: str, lang: Language = ENGLISH) -> bool:
     """'I don't need any help': an answer to the help question, not a vague one."""
     return bool(lang.lexicon.summary.no_help.search(text))
