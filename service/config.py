@@ -28,6 +28,8 @@ def from_environment() -> dict:
         # logs a warning); `dev.py run` keeps one in instance/secret_key instead.
         "SECRET_KEY": env("SECRET_KEY") or secrets.token_hex(32),
         "SECRET_KEY_GENERATED": not env("SECRET_KEY"),
+        # Fernet keys, comma-separated (first seals): CRM and OpenID secrets at rest (credentials.py)
+        "CREDENTIALS_KEY": env("CREDENTIALS_KEY", ""),
         "MAX_CONTENT_LENGTH": _int("MAX_BODY_BYTES", 256 * 1024),
         "DEMO_DATA": env("DEMO_DATA", "0") == "1",
         # The coach: "openai" whenever a key or a base URL is set, else the offline guided coach.
