@@ -205,6 +205,11 @@ def drop_mid_stream(request):
     (httpx2.ConnectError("refused"), EngineUnavailable),
     (drop_mid_stream, EngineUnavailable),
     (stream_response(sse(finish=None, usage=False)), EngineBadOutput),
+    # chunks are read as plain JSON (no SDK model per chunk): a chunk or choice of another shape
+    # is the model server's bad output, not a crash of ours
+    (stream_response('data: ["not", "an", "object"]\n\n'), EngineBadOutput),
+    (stream_response('data: {"choices": ["x"]}\n\n'), EngineBadOutput),
+    (stream_response('data: {"error": {"message": "overloaded"}}\n\n'), EngineUnavailable),
     (httpx2.Response(401, json={"error": {"message": "bad key"}}), EngineRefused),
 ])
 def test_failures_map_to_engine_errors(context, modes, response, error):
