@@ -36,6 +36,7 @@ from _common import (  # noqa: E402
     table,
     write_result,
 )
+from turn_phases import measure as measure_phases  # noqa: E402
 
 HOST = "127.0.0.1"
 RUN_LIMIT = 240  # seconds for one N, start to finish
@@ -224,6 +225,8 @@ def main() -> None:
     parser.add_argument("--tokens-per-second", type=float, default=20)
     parser.add_argument("--worker-class", default="gevent")
     parser.add_argument("--database-url")
+    parser.add_argument("--phase-sessions", type=int, default=40,
+                        help="sessions played alone afterwards for the CPU split by phase (0: none)")
     args = parser.parse_args()
     logs = ROOT / "benchmarks" / "results"
     logs.mkdir(exist_ok=True)
@@ -252,6 +255,9 @@ def main() -> None:
                               added_p95_ms=round((percentile(ttft, 95) - base95) * 1000))
                 results.append(result)
                 print(json.dumps(result), flush=True)
+            # alone, in this process, against the same model server and database
+            phases = measure_phases(url, f"http://{HOST}:{llm_port}/v1", args.phase_sessions) \
+                if args.phase_sessions else None
         finally:
             web.terminate()
             llm.terminate()
@@ -262,8 +268,12 @@ def main() -> None:
              r["peak_rss_mb"], r["service_cpu_ms_per_model_turn"]] for r in results]
     print(table(["reps", "turns ok", "errors", "TTFT p50 ms", "TTFT p95 ms", "added p50 ms",
                  "added p95 ms", "turns/s", "peak RSS MB", "service CPU ms/turn"], rows))
+    if phases:
+        split = phases["cpu_ms_per_model_turn"]
+        print(f"service CPU per model turn by phase, {phases['model_turns']} turns alone (ms):")
+        print(table(list(split), [list(split.values())]))
     name = "concurrency" if args.worker_class == "gevent" else f"concurrency_{args.worker_class}"
-    print(f"written to {write_result(name, {'settings': vars(args), 'runs': results})}")
+    print(f"written to {write_result(name, {'settings': vars(args), 'runs': results, 'phases': phases})}")
 
 
 if __name__ == "__main__":
