@@ -39,18 +39,20 @@ PHASES = ("request", "prompt", "stream", "store")
 
 
 class Clock:
-    """CPU seconds charged per phase; a phase's own time excludes the phases nested in it."""
+    """CPU seconds of this thread charged per phase; a phase's own time excludes the phases
+    nested in it. The thread's clock, not the process's: run alone, the fake model server's
+    thread works while the turn waits on it, and that is not the service's CPU."""
 
     def __init__(self):
         self.spent = dict.fromkeys(PHASES, 0.0)
         self.stack: list[list] = []  # [phase, started, nested]
 
     def enter(self, phase: str) -> None:
-        self.stack.append([phase, time.process_time(), 0.0])
+        self.stack.append([phase, time.thread_time(), 0.0])
 
     def leave(self) -> None:
         phase, started, nested = self.stack.pop()
-        whole = time.process_time() - started
+        whole = time.thread_time() - started
         self.spent[phase] += whole - nested
         if self.stack:
             self.stack[-1][2] += whole

@@ -157,3 +157,23 @@ def test_an_exhausted_connection_pool_answers_503_not_500(database_url, orgs, ma
     assert response.status_code == 503
     assert response.json["error"]["message"].startswith("The service is busy")
     assert response.headers["Retry-After"] == "5"
+
+
+def test_a_request_that_finds_every_connection_busy_waits_for_one_instead_of_failing(
+        database_url, orgs, make_app):
+    import threading
+
+    from models.db import make_engine, make_sessionmaker
+
+    app = make_app(config(database_url))
+    app.extensions["db"]["engine"].dispose()
+    tiny = make_engine(database_url, pool_size=1, max_overflow=0, pool_timeout=10)
+    app.extensions["db"].update(engine=tiny, sessionmaker=make_sessionmaker(tiny))
+    held = tiny.connect()  # another request holds the only connection for 0.3 s
+    threading.Timer(0.3, held.close).start()
+    try:
+        response = app.test_client().get("/api/v1/me", headers=bearer(orgs["one"].tokens["rep_a1"]))
+    finally:
+        tiny.dispose()
+    assert response.status_code == 200  # queued in the pool, served once the connection freed
+    assert response.json["email"] == orgs["one"].users["rep_a1"].email
