@@ -4,11 +4,13 @@ Starts a throwaway PostgreSQL (or --database-url), the fake OpenAI-compatible se
 a fixed token rate (service/coach/fake_llm.py, its own process), and `gunicorn -c gunicorn.conf.py
 "service:create_app()"` on 127.0.0.1. Each simulated rep starts a session (the coach's opening
 is a model call) and sends --turns messages with Accept: text/event-stream. Reports per N:
-errors, time to first token as the rep sees it and as added by the service (the rep's minus the
-fake model's own, measured alone at the same concurrency), throughput, peak RSS of gunicorn.
+errors, unfinished turns, reps who left mid-reply (every --leave-every'th closes the connection
+at the first text: counted apart, not as errors, and checked to have the reply stored), time to
+first token as the rep sees it and as added by the service (the rep's minus the fake model's
+own, measured alone at the same concurrency), throughput, peak RSS of gunicorn.
 
     .venv/bin/python benchmarks/concurrency.py [--reps 50 200 500] [--turns 2]
-        [--tokens-per-second 20] [--worker-class gevent|gthread]
+        [--tokens-per-second 20] [--worker-class gevent|gthread] [--leave-every 10]
 """
 
 from gevent import monkey
@@ -100,8 +102,9 @@ def cpu_seconds(pid: int, children: bool = False) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def read_sse(response, started: float) -> tuple[float | None, str | None]:
-    """(seconds to the first delta or None, error code or None) of one streamed turn."""
+def read_sse(response, started: float, leave: bool = False) -> tuple[float | None, str | None]:
+    """(seconds to the first delta or None, error code or None) of one streamed turn; with
+    ``leave``, stop reading at the first delta (the rep closes the tab)."""
     first, error, event = None, None, None
     while True:
         line = response.readline()
@@ -111,12 +114,17 @@ def read_sse(response, started: float) -> tuple[float | None, str | None]:
             event = line[7:].strip().decode()
             if event == "delta" and first is None:
                 first = time.perf_counter() - started
+                if leave:
+                    break
         elif line.startswith(b"data: ") and event == "error":
             error = json.loads(line[6:]).get("code", "error")
     return first, error
 
 
-def rep(port: int, token: str, turns: int, out: dict) -> None:
+def rep(port: int, token: str, turns: int, out: dict, leave: bool = False) -> None:
+    """One rep's session; a rep who ``leave``s closes the connection at the first delta of the
+    first message (a closed tab: the client's doing, counted apart, and the reply must still be
+    stored)."""
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     try:
         conn = http.client.HTTPConnection(HOST, port, timeout=120)
@@ -139,16 +147,39 @@ def rep(port: int, token: str, turns: int, out: dict) -> None:
                 out["errors"].append(f"turn {response.status}")
                 response.read()
                 continue
-            first, error = read_sse(response, started)
+            first, error = read_sse(response, started, leave)
             if error:
                 out["errors"].append(f"turn {error}")
                 continue
+            if leave:
+                conn.close()
+                out["left"].append((token, sid))
+                return
             out["turns"] += 1
             if first is not None:
                 out["ttft"].append(first)
         conn.close()
     except (OSError, http.client.HTTPException, ValueError) as exc:
         out["errors"].append(type(exc).__name__)
+
+
+def stored_after_leaving(port: int, left: list[tuple[str, int]], limit: float = 60) -> int:
+    """How many of the sessions whose rep left mid-reply have that reply stored (the service
+    finishes a turn nobody reads any more)."""
+    def ends_on_reply(token: str, sid: int) -> bool:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            conn = http.client.HTTPConnection(HOST, port, timeout=30)
+            conn.request("GET", f"/api/v1/sessions/{sid}", headers={"Authorization": f"Bearer {token}"})
+            messages = json.loads(conn.getresponse().read()).get("messages", [])
+            conn.close()
+            if len(messages) >= 3 and messages[-1]["role"] == "coach":
+                return True
+            gevent.sleep(0.5)
+        return False
+    jobs = [gevent.spawn(ends_on_reply, token, sid) for token, sid in left]
+    gevent.joinall(jobs, timeout=limit + 30)
+    return sum(1 for job in jobs if job.value)
 
 
 def model_alone(port: int, count: int) -> list[float]:
@@ -176,21 +207,27 @@ def model_alone(port: int, count: int) -> list[float]:
     return times
 
 
-def run_one(port: int, master: int, llm: int, tokens: list[str], turns: int) -> dict:
-    out = {"turns": 0, "ttft": [], "errors": []}
+def run_one(port: int, master: int, llm: int, tokens: list[str], turns: int,
+            leave_every: int = 0) -> dict:
+    out = {"turns": 0, "ttft": [], "errors": [], "left": []}
     peak, started = gunicorn_rss_kb(master), time.perf_counter()
     cpu_web, cpu_llm = cpu_seconds(master, children=True), cpu_seconds(llm)
-    greenlets = [gevent.spawn(rep, port, token, turns, out) for token in tokens]
+    greenlets = [gevent.spawn(rep, port, token, turns, out,
+                              bool(leave_every) and n % leave_every == leave_every - 1)
+                 for n, token in enumerate(tokens)]
     while not all(g.dead for g in greenlets) and time.perf_counter() - started < RUN_LIMIT:
         gevent.sleep(0.2)
         peak = max(peak, gunicorn_rss_kb(master))
     gevent.killall([g for g in greenlets if not g.dead], timeout=5)
     elapsed = time.perf_counter() - started
     cpu_web, cpu_llm = cpu_seconds(master, children=True) - cpu_web, cpu_seconds(llm) - cpu_llm
-    calls = len(tokens) + out["turns"]  # the openings are model calls too
-    unfinished = len(tokens) * turns - out["turns"] - len(out["errors"])
+    left = len(out["left"])
+    # the openings and the replies nobody read to the end are model calls too
+    calls = len(tokens) + out["turns"] + left
+    unfinished = (len(tokens) - left) * turns - out["turns"] - len(out["errors"])
     return {"elapsed_s": round(elapsed, 2), "turns_ok": out["turns"], "errors": len(out["errors"]),
             "error_kinds": sorted(set(out["errors"])), "unfinished": max(0, unfinished),
+            "left": left, "left_reply_stored": stored_after_leaving(port, out["left"]),
             "ttft": out["ttft"], "peak_rss_mb": round(peak / 1024, 1),
             "throughput_turns_per_s": round(out["turns"] / elapsed, 1),
             "service_cpu_ms_per_model_turn": round(cpu_web * 1000 / max(1, calls), 1),
@@ -225,6 +262,8 @@ def main() -> None:
     parser.add_argument("--tokens-per-second", type=float, default=20)
     parser.add_argument("--worker-class", default="gevent")
     parser.add_argument("--database-url")
+    parser.add_argument("--leave-every", type=int, default=10,
+                        help="every Nth rep closes the connection at the first text (0: none)")
     parser.add_argument("--phase-sessions", type=int, default=40,
                         help="sessions played alone afterwards for the CPU split by phase (0: none)")
     args = parser.parse_args()
@@ -243,7 +282,7 @@ def main() -> None:
             for count in args.reps:
                 alone = model_alone(llm_port, count)
                 result = run_one(web_port, web.pid, llm.pid, tokens[offset:offset + count],
-                                 args.turns)
+                                 args.turns, args.leave_every)
                 offset += count
                 ttft = result.pop("ttft")
                 base50, base95 = percentile(alone, 50), percentile(alone, 95)
@@ -263,11 +302,13 @@ def main() -> None:
             llm.terminate()
             web.wait(timeout=60)
             llm.wait(timeout=10)
-    rows = [[r["reps"], r["turns_ok"], r["errors"], r["ttft_p50_ms"], r["ttft_p95_ms"],
+    rows = [[r["reps"], r["turns_ok"], r["errors"], r["unfinished"],
+             f"{r['left_reply_stored']}/{r['left']}", r["ttft_p50_ms"], r["ttft_p95_ms"],
              r["added_p50_ms"], r["added_p95_ms"], r["throughput_turns_per_s"],
              r["peak_rss_mb"], r["service_cpu_ms_per_model_turn"]] for r in results]
-    print(table(["reps", "turns ok", "errors", "TTFT p50 ms", "TTFT p95 ms", "added p50 ms",
-                 "added p95 ms", "turns/s", "peak RSS MB", "service CPU ms/turn"], rows))
+    print(table(["reps", "turns ok", "errors", "unfinished", "left (reply stored)", "TTFT p50 ms",
+                 "TTFT p95 ms", "added p50 ms", "added p95 ms", "turns/s", "peak RSS MB",
+                 "service CPU ms/turn"], rows))
     if phases:
         split = phases["cpu_ms_per_model_turn"]
         print(f"service CPU per model turn by phase, {phases['model_turns']} turns alone (ms):")
