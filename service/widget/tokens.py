@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import joinedload
 
 from models import User
 
@@ -82,7 +83,8 @@ def load_widget_user(plain: str) -> User | None:
         return None
     except BadSignature:
         return None
-    user = db.session.get(User, claims.get("u"))
+    # the organization is read next (origins), and by the access rules: one statement for both
+    user = db.session.get(User, claims.get("u"), options=[joinedload(User.organization)])
     if user is None or not user.active or user.org_id != claims.get("org"):
         return None
     if claims.get("o") not in {normalize_origin(o) for o in user.organization.widget_origins or []}:
