@@ -40,6 +40,9 @@ from _common import (  # noqa: E402
 )
 from turn_phases import measure as measure_phases  # noqa: E402
 
+from service.coach.heard import SCHEMA_NAME, ReplyReader  # noqa: E402
+from service.coach.release import BOUNDARY  # noqa: E402
+
 HOST = "127.0.0.1"
 RUN_LIMIT = 240  # seconds for one N, start to finish
 TEXT = ("The pricing call slipped to Thursday because the CFO was travelling, and I am not sure "
@@ -182,11 +185,15 @@ def stored_after_leaving(port: int, left: list[tuple[str, int]], limit: float = 
     return sum(1 for job in jobs if job.value)
 
 
-def model_alone(port: int, count: int) -> list[float]:
-    """The fake model's own time to first token at this concurrency, without the service."""
+def model_alone(port: int, count: int) -> tuple[list[float], list[float]]:
+    """The fake model's own times, at this concurrency and without the service, to its first
+    token and to the end of the reply's first sentence. The second is the earliest the rep can
+    see text: the guard releases whole sentences (service/coach/release.py), so what the
+    service adds beyond it is the service's own cost."""
     body = json.dumps({"model": "fake", "stream": True, "messages": [
-        {"role": "system", "content": "You are a coach."}, {"role": "user", "content": TEXT}]})
-    times = []
+        {"role": "system", "content": "You are a coach."}, {"role": "user", "content": TEXT}],
+        "response_format": {"type": "json_schema", "json_schema": {"name": SCHEMA_NAME}}})
+    firsts, sentences = [], []
 
     def one():
         try:
@@ -194,17 +201,27 @@ def model_alone(port: int, count: int) -> list[float]:
             started = time.perf_counter()
             conn.request("POST", "/v1/chat/completions", body, {"Content-Type": "application/json"})
             response = conn.getresponse()
+            reader, first = ReplyReader(), None
             while line := response.readline():
-                if b'"content": "' in line and b'"content": ""' not in line:
-                    times.append(time.perf_counter() - started)
-                    break
-            response.read()
-            conn.close()
+                if not line.startswith(b"data: {"):
+                    continue
+                for choice in json.loads(line[6:]).get("choices") or ():
+                    piece = (choice.get("delta") or {}).get("content")
+                    if not piece:
+                        continue
+                    first = first or time.perf_counter() - started
+                    reader.feed(piece)
+                    if reader.closed or BOUNDARY.search(reader.reply + " "):
+                        firsts.append(first)
+                        sentences.append(time.perf_counter() - started)
+                        response.read()
+                        conn.close()
+                        return
         except (OSError, http.client.HTTPException):
             pass
 
     gevent.joinall([gevent.spawn(one) for _ in range(count)], timeout=RUN_LIMIT)
-    return times
+    return firsts, sentences
 
 
 def run_one(port: int, master: int, llm: int, tokens: list[str], turns: int,
@@ -280,7 +297,7 @@ def main() -> None:
             wait_http(web_port, "/healthz")
             offset = 0
             for count in args.reps:
-                alone = model_alone(llm_port, count)
+                alone, sentence = model_alone(llm_port, count)
                 result = run_one(web_port, web.pid, llm.pid, tokens[offset:offset + count],
                                  args.turns, args.leave_every)
                 offset += count
@@ -291,7 +308,12 @@ def main() -> None:
                               model_ttft_p50_ms=round(base50 * 1000),
                               model_ttft_p95_ms=round(base95 * 1000),
                               added_p50_ms=round((percentile(ttft, 50) - base50) * 1000),
-                              added_p95_ms=round((percentile(ttft, 95) - base95) * 1000))
+                              added_p95_ms=round((percentile(ttft, 95) - base95) * 1000),
+                              model_sentence_p95_ms=round(percentile(sentence, 95) * 1000),
+                              added_after_sentence_p50_ms=round(
+                                  (percentile(ttft, 50) - percentile(sentence, 50)) * 1000),
+                              added_after_sentence_p95_ms=round(
+                                  (percentile(ttft, 95) - percentile(sentence, 95)) * 1000))
                 results.append(result)
                 print(json.dumps(result), flush=True)
             # alone, in this process, against the same model server and database
@@ -304,10 +326,13 @@ def main() -> None:
             llm.wait(timeout=10)
     rows = [[r["reps"], r["turns_ok"], r["errors"], r["unfinished"],
              f"{r['left_reply_stored']}/{r['left']}", r["ttft_p50_ms"], r["ttft_p95_ms"],
-             r["added_p50_ms"], r["added_p95_ms"], r["throughput_turns_per_s"],
+             r["added_p50_ms"], r["added_p95_ms"], r["model_sentence_p95_ms"],
+             r["added_after_sentence_p50_ms"], r["added_after_sentence_p95_ms"],
+             r["throughput_turns_per_s"],
              r["peak_rss_mb"], r["service_cpu_ms_per_model_turn"]] for r in results]
     print(table(["reps", "turns ok", "errors", "unfinished", "left (reply stored)", "TTFT p50 ms",
-                 "TTFT p95 ms", "added p50 ms", "added p95 ms", "turns/s", "peak RSS MB",
+                 "TTFT p95 ms", "added p50 ms", "added p95 ms", "model 1st sentence p95 ms",
+                 "added after it p50 ms", "added after it p95 ms", "turns/s", "peak RSS MB",
                  "service CPU ms/turn"], rows))
     if phases:
         split = phases["cpu_ms_per_model_turn"]
