@@ -4,10 +4,10 @@ rows (the widget's "Who read my sessions"); admins list and download all of them
 
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, aliased
 
-from models import CoachingSession, TranscriptRead, User
+from models import CoachingSession, TranscriptRead, User, utcnow
 
 from ..pagination import paginate
 from .settings import check_admin
@@ -19,14 +19,15 @@ AUDIT_COLUMNS = ("read_at", "reader_id", "reader_name", "reader_role", "rep_id",
 def record_reads(session: Session, reader: User, sessions: Iterable, kind: str) -> list:
     """Record the reader's read of each session (dicts or rows with id and rep); the rep's own
     sessions are not recorded. Commits; returns the sessions, as a list."""
-    sessions, added = list(sessions), 0
+    sessions = list(sessions)
+    rows = []
     for s in sessions:
         sid, rep_id = (s["id"], s["rep"]["id"]) if isinstance(s, dict) else (s.id, s.rep_id)
         if rep_id != reader.id:
-            session.add(TranscriptRead(org_id=reader.org_id, reader_id=reader.id, rep_id=rep_id,
-                                       session_id=sid, kind=kind))
-            added += 1
-    if added:
+            rows.append({"org_id": reader.org_id, "reader_id": reader.id, "rep_id": rep_id,
+                         "session_id": sid, "kind": kind, "read_at": utcnow()})
+    if rows:  # one executemany, however many sessions an export holds
+        session.execute(insert(TranscriptRead), rows)
         session.commit()
     return sessions
 
