@@ -4,7 +4,7 @@ organization with a setting is recorded as a PrivacyEvent, whatever it deleted."
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from models import (
@@ -37,6 +37,7 @@ def apply_retention(session: Session, settings: PrivacySettings, now: datetime) 
     old = select(CoachingSession.id).where(
         CoachingSession.org_id == settings.org_id, CoachingSession.started_at < cutoff,
         CoachingSession.status != "active")
+    _forget_turns(session, old)
     counts = {"messages": _count(session, delete(Message).where(Message.session_id.in_(old)))}
     if settings.purge_summaries:
         counts["summaries"] = _count(session, update(CoachingSession).where(
@@ -50,6 +51,16 @@ def apply_retention(session: Session, settings: PrivacySettings, now: datetime) 
     session.add(PrivacyEvent(org_id=settings.org_id, kind="retention", at=now,
                              counts={**counts, "cutoff": cutoff.isoformat()}))
     return counts
+
+
+def _forget_turns(session: Session, old) -> None:
+    """The coach's state keeps its own copy of the conversation (turns, digest): it goes with the
+    messages. Only sessions that still have messages, so each session is touched once."""
+    stmt = select(CoachingSession).where(CoachingSession.id.in_(old), exists().where(
+        Message.session_id == CoachingSession.id))
+    for coaching in session.scalars(stmt.execution_options(yield_per=200)):
+        coaching.state = {**(coaching.state or {}), "turns": [], "digest": ""}
+    session.flush()
 
 
 def delete_commitments(session: Session, where) -> int:

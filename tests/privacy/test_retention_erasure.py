@@ -36,6 +36,8 @@ def texts(session, rep_id):
 
 def test_retention_deletes_only_old_transcripts_and_keeps_the_rest(session, world):
     org, made = world
+    made["old"].state = {"mode": "weekly_review", "turns": [{"role": "rep", "text": "old secret answer"}],
+                         "digest": "old secret", "flow": {"stage_index": 2}}
     session.add(PrivacySettings(org_id=org.id, transcript_days=30))
     session.commit()
     done = run_retention(session)
@@ -45,6 +47,7 @@ def test_retention_deletes_only_old_transcripts_and_keeps_the_rest(session, worl
                                                        "still talking"}
     old = session.get(CoachingSession, made["old"].id)
     assert old.summary == "old summary" and len(old.commitments) == 1
+    assert old.state == {"mode": "weekly_review", "turns": [], "digest": "", "flow": {"stage_index": 2}}
     assert count(session, KpiSnapshot) == 2
     event = session.scalars(select(PrivacyEvent).where(PrivacyEvent.kind == "retention")).one()
     assert event.org_id == org.id and event.counts["messages"] == 2
