@@ -23,6 +23,7 @@ from service.domain_errors import Conflict
 from service.privacy import run_retention
 from service.privacy.archive import export_user
 from service.privacy.erasure import erase_user
+from service.widget.tokens import mint
 
 
 def count(session, model, *where):
@@ -141,3 +142,14 @@ def test_the_cli_exports_a_user(app, session, world):
     result = app.test_cli_runner().invoke(args=["privacy", "export", "--user", str(org.users["rep_a1"].id)])
     assert json.loads(result.output)["profile"]["name"] == org.users["rep_a1"].name
     assert count(session, PrivacyEvent, PrivacyEvent.kind == "export") == 1
+
+
+def test_an_erased_users_tokens_stop_working(session, api, world):
+    org, _ = world
+    org.admin.organization.widget_origins = ["https://crm.one.test"]
+    session.commit()
+    widget = mint(org.users["rep_a1"], "https://crm.one.test").token
+    assert api.get("/me", widget, headers={"Origin": "https://crm.one.test"}).status_code == 200
+    erase_user(session, org.admin, org.users["rep_a1"].id)
+    assert api.get("/me", widget, headers={"Origin": "https://crm.one.test"}).status_code == 401
+    assert api.get("/me", org.tokens["rep_a1"]).status_code == 401
