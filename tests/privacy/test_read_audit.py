@@ -82,7 +82,7 @@ def test_admins_list_filter_and_download_the_audit(session, api, world, browser_
     listed = admin.get("/review/admin/audit")
     assert "2 reads" in listed.text and "One manager_a" in listed.text
     only = admin.get(f"/review/admin/audit?reader_id={org.users['manager_a'].id}")
-    assert "1 reads" in only.text and "One Admin" not in only.text.split("<table")[1]
+    assert "1 read of" in only.text and "One Admin" not in only.text.split("<table")[1]
     csv = admin.get("/review/admin/audit.csv").text.splitlines()
     assert csv[0] == "read_at,reader_id,reader_name,reader_role,rep_id,rep_name,session_id,kind"
     assert len(csv) == 3 and any("One manager_a,manager" in line for line in csv)

@@ -41,3 +41,30 @@ def test_a_managers_read_shows_in_the_reps_widget(demo, browser_page, new_contex
     expect(item).to_contain_text("opened the transcript")
     expect(item).to_contain_text(re.compile(r"Session of \w+ \d+, \d{4}"))
     screenshot(page, "widget-who-read")
+
+
+@pytest.mark.browser
+def test_an_admin_reads_the_audit_and_erases_a_user_in_chromium(demo, browser_page, api):  # noqa: F811
+    page = browser_page
+    log_in(page, demo.url, "admin@demo.salescoach.test")
+    riley = api.get("/sessions?status=confirmed&per_page=1", demo.tokens["riley"]).json["items"][0]
+    page.goto(f"{demo.url}/review/sessions/{riley['id']}")
+    page.get_by_role("link", name="Privacy").click()
+    expect(page.get_by_role("heading", name="Privacy", exact=True)).to_be_visible()
+    page.get_by_label("Keep transcripts for (days; empty keeps them)").fill("90")
+    page.get_by_role("button", name="Save privacy settings").click()
+    expect(page.get_by_role("status")).to_contain_text("Privacy settings saved")
+    screenshot(page, "admin-privacy")
+    erase = page.get_by_role("form", name="Erase…")
+    erase.get_by_label("User").select_option(label="Nia New (rep, nia@demo.salescoach.test)")
+    erase.get_by_role("button", name="Erase…").click()
+    expect(page.get_by_role("heading", name="Erase Nia New?")).to_be_visible()
+    page.get_by_label(re.compile("Type their email address")).fill("nia@demo.salescoach.test")
+    screenshot(page, "admin-privacy-erase-confirm")
+    page.get_by_role("button", name="Erase Nia New").click()
+    expect(page.get_by_role("status")).to_contain_text("The user was erased")
+    expect(page.get_by_role("row", name=re.compile("erasure"))).to_be_visible()
+    page.get_by_role("link", name="Read audit").click()
+    expect(page.get_by_role("heading", name="Read audit")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Ada Admin admin Riley Rising"))).to_contain_text("transcript")
+    screenshot(page, "admin-read-audit")
