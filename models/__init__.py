@@ -29,6 +29,7 @@ from .org import (
     zone_of,
 )
 from .pipeline import OPPORTUNITY_STATUSES, Account, Opportunity, StageChange
+from .privacy import ERASE_FIGURES, READ_KINDS, PrivacyEvent, PrivacySettings, TranscriptRead
 from .process import SalesProcess, Stage, default_process
 from .usage import OrgTokenUsage
 
@@ -42,4 +43,5 @@ __all__ = [
     "Team", "User", "WebhookDelivery", "ZERO", "default_process", "known_zones", "month_start",
     "team_managers", "utcnow", "zone_of", "ASSIGNMENT_STATUSES", "CommitmentStatusChange",
     "SessionAssignment",
+    "ERASE_FIGURES", "PrivacyEvent", "PrivacySettings", "READ_KINDS", "TranscriptRead",
 ]

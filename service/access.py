@@ -52,6 +52,7 @@ WIDGET_REACH = {
     "accounts.AccountById": {"GET"},
     "opportunities.Opportunities": {"GET"},
     "opportunities.OpportunityById": {"GET"},
+    "privacy.Reads": {"GET"},  # who read the rep's own sessions
 }
 
 

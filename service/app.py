@@ -10,6 +10,7 @@ from . import (
     landing,
     limits,
     nudges,
+    privacy,
     proxy,
     request_body,
     request_log,
@@ -35,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     api.init_app(app)
     cli.init_app(app)
     widget.init_app(app)
+    privacy.init_app(app)
     review.init_app(app)
     nudges.init_app(app)
     landing.init_app(app)

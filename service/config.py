@@ -68,6 +68,8 @@ def from_environment() -> dict:
         "ORG_DAILY_TOKENS": _int("ORG_DAILY_TOKENS", 2_000_000),
         "WIDGET_TOKEN_TTL": _int("WIDGET_TOKEN_TTL", 15 * 60),
         # A delivery thread in the web process; otherwise run `flask webhooks deliver --loop`.
+        # Privacy (service/privacy): seconds between retention runs of `flask privacy run --loop`.
+        "PRIVACY_INTERVAL": _int("PRIVACY_INTERVAL", 3600),
         "WEBHOOK_WORKER": env("WEBHOOK_WORKER", "0") == "1",
         # Development and tests only: let webhooks reach loopback and private addresses.
         "WEBHOOK_ALLOW_INTERNAL": env("WEBHOOK_ALLOW_INTERNAL", "0") == "1",

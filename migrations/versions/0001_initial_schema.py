@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 20:00:37.052906
+Create Date: 2026-12-05 13:55:44.490156
 """
 from alembic import op
 import sqlalchemy as sa
@@ -35,6 +35,17 @@ def upgrade():
     sa.Column('tokens', sa.BigInteger(), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_org_token_usage_org_id_organizations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('org_id', 'day', name=op.f('pk_org_token_usage'))
+    )
+    op.create_table('privacy_settings',
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('transcript_days', sa.Integer(), nullable=True),
+    sa.Column('purge_summaries', sa.Boolean(), nullable=False),
+    sa.Column('purge_commitments', sa.Boolean(), nullable=False),
+    sa.Column('purge_figures', sa.Boolean(), nullable=False),
+    sa.Column('erase_figures', sa.String(length=10), nullable=False),
+    sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_privacy_settings_org_id_organizations')),
+    sa.PrimaryKeyConstraint('org_id', name=op.f('pk_privacy_settings'))
     )
     op.create_table('sales_processes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -177,6 +188,21 @@ def upgrade():
     with op.batch_alter_table('nudge_deliveries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_nudge_deliveries_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_nudge_deliveries_status'), ['status'], unique=False)
+
+    op.create_table('privacy_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('subject_id', sa.Integer(), nullable=True),
+    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('counts', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_privacy_events_actor_id_users')),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_privacy_events_org_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_privacy_events'))
+    )
+    with op.batch_alter_table('privacy_events', schema=None) as batch_op:
+        batch_op.create_index('ix_privacy_events_org_at', ['org_id', 'at'], unique=False)
 
     op.create_table('team_managers',
     sa.Column('team_id', sa.Integer(), nullable=False),
@@ -381,6 +407,26 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_skill_assessments_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_skill_assessments_rep_id'), ['rep_id'], unique=False)
 
+    op.create_table('transcript_reads',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('reader_id', sa.Integer(), nullable=False),
+    sa.Column('rep_id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('read_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_transcript_reads_org_id_organizations')),
+    sa.ForeignKeyConstraint(['reader_id'], ['users.id'], name=op.f('fk_transcript_reads_reader_id_users')),
+    sa.ForeignKeyConstraint(['rep_id'], ['users.id'], name=op.f('fk_transcript_reads_rep_id_users')),
+    sa.ForeignKeyConstraint(['session_id'], ['coaching_sessions.id'], name=op.f('fk_transcript_reads_session_id_coaching_sessions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_transcript_reads'))
+    )
+    with op.batch_alter_table('transcript_reads', schema=None) as batch_op:
+        batch_op.create_index('ix_transcript_reads_org_at', ['org_id', 'read_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transcript_reads_reader_id'), ['reader_id'], unique=False)
+        batch_op.create_index('ix_transcript_reads_rep_at', ['rep_id', 'read_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_transcript_reads_session_id'), ['session_id'], unique=False)
+
     op.create_table('webhook_deliveries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
@@ -445,6 +491,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_webhook_deliveries_org_id'))
 
     op.drop_table('webhook_deliveries')
+    with op.batch_alter_table('transcript_reads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_transcript_reads_session_id'))
+        batch_op.drop_index('ix_transcript_reads_rep_at')
+        batch_op.drop_index(batch_op.f('ix_transcript_reads_reader_id'))
+        batch_op.drop_index('ix_transcript_reads_org_at')
+
+    op.drop_table('transcript_reads')
     with op.batch_alter_table('skill_assessments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_skill_assessments_rep_id'))
         batch_op.drop_index(batch_op.f('ix_skill_assessments_org_id'))
@@ -494,6 +547,10 @@ def downgrade():
 
     op.drop_table('opportunities')
     op.drop_table('team_managers')
+    with op.batch_alter_table('privacy_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_privacy_events_org_at')
+
+    op.drop_table('privacy_events')
     with op.batch_alter_table('nudge_deliveries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_nudge_deliveries_status'))
         batch_op.drop_index(batch_op.f('ix_nudge_deliveries_org_id'))
@@ -527,6 +584,7 @@ def downgrade():
 
     op.drop_table('teams')
     op.drop_table('sales_processes')
+    op.drop_table('privacy_settings')
     op.drop_table('org_token_usage')
     op.drop_table('organizations')
     # ### end Alembic commands ###

@@ -13,6 +13,7 @@ from ..access import get_reviewable_rep
 from ..auth import require_role
 from ..db import db
 from ..pagination import page_of
+from ..privacy.audit import record_reads
 from ..review import csv_export, export, schemas
 from ..review.asknow import ask_now
 from ..review.dashboard import team_dashboard
@@ -79,7 +80,10 @@ def sessions(args):
 @blp.response(200, ReviewSessionDetailSchema)
 def session(session_id):
     """One confirmed session (its transcript only when the organization shares transcripts)."""
-    return session_detail(db.session, g.user, session_id)
+    detail = session_detail(db.session, g.user, session_id)
+    if detail["transcript_visible"]:
+        record_reads(db.session, g.user, [detail], "api")
+    return detail
 
 
 EXPORT_DOC = {"responses": {"200": {
@@ -93,7 +97,8 @@ EXPORT_DOC = {"responses": {"200": {
 @blp.doc(**EXPORT_DOC)
 def export_session(args, session_id):
     """Download one session as Markdown (format=md) or JSON (format=json)."""
-    return export.download(export.export_one(db.session, g.user, session_id), args["format"],
+    details = record_reads(db.session, g.user, export.export_one(db.session, g.user, session_id), "export")
+    return export.download(details, args["format"],
                            f"session-{session_id}", zone_of(g.user.organization.time_zone))
 
 
@@ -104,6 +109,7 @@ def export_range(args):
     """Download the confirmed sessions started in a date range (at most 500)."""
     details = export.export_range(db.session, g.user, args["date_from"], args["date_to"],
                                   args.get("rep_id"))
+    record_reads(db.session, g.user, details, "export")
     return export.download(details, args["format"], f"sessions-{args['date_from']}-to-{args['date_to']}",
                            zone_of(g.user.organization.time_zone))
 

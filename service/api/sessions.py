@@ -14,6 +14,7 @@ from ..coach_setup import get_coach
 from ..db import db
 from ..errors import ApiError
 from ..pagination import page_of, paginate
+from ..privacy.audit import record_reads
 from ..sessions.answers import answers_of
 from ..sessions.assignments import link, start_kwargs
 from ..sessions.claim import accept_message, lookup_turn, turn_kind
@@ -147,7 +148,10 @@ class SessionById(MethodView):
     @blp.response(200, ChatSessionDetailSchema)
     def get(self, session_id):
         """Read a session: transcript, metrics, summary, commitments, help asked."""
-        return dump(readable(session_id), detail=True)
+        row = readable(session_id)
+        if row.rep_id != g.user.id and access.sees_transcript(g.user, row):
+            record_reads(db.session, g.user, [row], "api")
+        return dump(row, detail=True)
 
     @blp.arguments(SessionEditSchema)
     @blp.response(200, ChatSessionDetailSchema)

@@ -9,6 +9,7 @@ from models import CoachingSession, Opportunity, Team
 from ..access import shared_sessions, visible_rep_ids, visible_teams
 from ..db import db
 from ..errors import ApiError
+from ..privacy.audit import record_reads
 from . import charts, export, quality, schemas
 from .asknow import ask_now
 from .blueprint import bp, org_zone
@@ -71,6 +72,8 @@ def sessions():
 def session_page(session_id):
     """One session: transcript (when allowed), summary, commitments, figures, notes."""
     detail = session_detail(db.session, g.user, session_id)
+    if detail["transcript_visible"]:
+        record_reads(db.session, g.user, [detail], "transcript")
     return page("session.html", s=detail, edit=request.args.get("edit", type=int))
 
 
@@ -109,7 +112,8 @@ def commitments():
 def export_session(session_id):
     """Download one session as Markdown or JSON."""
     fmt = args(schemas.ReviewExportArgs(), request.args)["format"]
-    return export.download(export.export_one(db.session, g.user, session_id), fmt, f"session-{session_id}",
+    details = record_reads(db.session, g.user, export.export_one(db.session, g.user, session_id), "export")
+    return export.download(details, fmt, f"session-{session_id}",
                            org_zone())
 
 
@@ -119,5 +123,6 @@ def export_range():
     query = args(schemas.ReviewRangeExportArgs(), request.args)
     details = export.export_range(db.session, g.user, query["date_from"], query["date_to"],
                                   query.get("rep_id"))
+    record_reads(db.session, g.user, details, "export")
     name = f"sessions-{query['date_from']}-to-{query['date_to']}"
     return export.download(details, query["format"], name, org_zone())

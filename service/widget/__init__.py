@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import tomllib
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request
@@ -15,16 +16,24 @@ from .tokens import load_widget_user
 STATIC = Path(__file__).resolve().parent.parent / "static" / "widget"
 # /widget.js is these parts, in this order, inside one function scope (so they share their
 # names without a global): one script tag for the host page, files a reader can hold in mind.
-PARTS = ("base.js", "client.js", "panel.js", "chat.js", "review.js", "commitments.js",
+PARTS = ("base.js", "client.js", "panel.js", "chat.js", "review.js", "commitments.js", "reads.js",
          "styles.js", "boot.js")
+LANG = Path(__file__).resolve().parent / "lang"
 
 
 def widget_source() -> bytes:
     """The served script: every part, wrapped in one strict-mode function, after the words the
     server shares with it (a commitment kind reads the same in the widget and on the review pages)."""
     shared = "var KINDS = " + json.dumps(list(COMMITMENT_KIND_WORDS.items())) + ";\n"
+    shared += "var TEXTS = " + json.dumps(widget_texts()) + ";\n"
     body = b"\n".join((STATIC / name).read_bytes() for name in PARTS)
     return b'(function () {\n"use strict";\n' + shared.encode() + body + b"})();\n"
+
+def widget_texts() -> dict:
+    """The widget's words per language code: lang/<code>.toml, each table's keys flattened."""
+    return {path.stem: {k: v for table in tomllib.loads(path.read_text("utf-8")).values()
+                        for k, v in table.items()} for path in sorted(LANG.glob("*.toml"))}
+
 
 # /demo's own stylesheet and script (no inline ones: the page runs under a strict CSP).
 bp = Blueprint("widget_ui", __name__, static_folder="../static/demo", static_url_path="/demo/static")

@@ -13,8 +13,10 @@ Widget.prototype.myCommitments = async function () {
     // closed by the manager (after a one-to-one): shown with who and why, not to mark again
     var closed = (changed.items || []).filter(function (c) { return c.status !== "open"; });
     var back = el("button", {class: "link", type: "button", text: "← Back", onclick: function () { self.start(); }});
+    var reads = el("button", {class: "link", type: "button", text: readsText(this.state.me, "open"),
+      onclick: function () { self.whoRead(); }});
     this.subtitle.textContent = "My commitments";
-    this.show("commitments", [el("div", {class: "toolbar"}, [back]), el("div", {class: "picker"}, [
+    this.show("commitments", [el("div", {class: "toolbar"}, [back, reads]), el("div", {class: "picker"}, [
       el("h3", {class: "lead", text: "Your open commitments"}),
       items.length ? el("ul", {class: "open-list"}, items.map(function (c) { return self.openItem(c); }))
         : el("p", {class: "hint", text: "Nothing open. Commitments you confirm at the end of a session show here."}),

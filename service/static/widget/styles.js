@@ -92,6 +92,7 @@ var STYLES = [
   ".answer-note{margin:4px 0 0;font-size:13px;color:var(--sc-muted);overflow-wrap:anywhere}",
   ".answer-options{display:flex;flex-wrap:wrap;gap:6px;margin-top:8px}",
   ".reply[aria-pressed=true]{background:var(--sc-accent);color:var(--sc-on-accent)}",
+  ".read-list{list-style:none;margin:4px 0 0;padding:0}.read-list .open-meta{margin:2px 0}",
   ".open-item.overdue{border-left:4px solid #d92d20}.open-meta{margin:0 0 8px;font-size:13px;color:var(--sc-muted)}",
   ".open-actions{display:flex;align-items:center;gap:10px;min-height:34px}.done-note{margin:0;display:flex;gap:10px;align-items:center;color:#05603a;font-weight:600}",
   ".open-item.is-done .open-text{text-decoration:line-through;color:var(--sc-muted)}",
