@@ -137,4 +137,8 @@ def logout():
     provider_logout = end_session_url()  # read before the session is cleared
     browser_session.end(g.user)
     g.user = None
-    return redirect(provider_logout or url_for("review.login"))
+    if provider_logout:  # a page, not a redirect: form-action 'self' covers a form's redirects
+        return render_template("review/sso_continue.html", heading="Logged out",
+                               text="You are logged out here. Now ending your single sign-on.",
+                               link="End the single sign-on session", target=provider_logout)
+    return redirect(url_for("review.login"))

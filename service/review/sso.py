@@ -61,7 +61,10 @@ def sso_start():
     if len(orgs) != 1:
         return render_template("review/login.html", next=data["next"], email=email,
                                error=NO_SSO_FOR_EMAIL.format(email=email)), 404
-    return redirect(url_for("review.sso_login", org_id=orgs.pop(), next=data["next"]))
+    return render_template("review/sso_continue.html", heading="Sign in with SSO",
+                           text="On to your organization's sign-in page.",
+                           link="Continue to single sign-on",
+                           target=url_for("review.sso_login", org_id=orgs.pop(), next=data["next"]))
 
 
 @bp.route("/sso/<int:org_id>/login")
