@@ -31,6 +31,7 @@ from .org import (
 from .pipeline import OPPORTUNITY_STATUSES, Account, Opportunity, StageChange
 from .privacy import ERASE_FIGURES, READ_KINDS, PrivacyEvent, PrivacySettings, TranscriptRead
 from .process import SalesProcess, Stage, default_process
+from .sso import SsoConfig
 from .usage import OrgTokenUsage
 
 __all__ = [
@@ -44,4 +45,5 @@ __all__ = [
     "team_managers", "utcnow", "zone_of", "ASSIGNMENT_STATUSES", "CommitmentStatusChange",
     "SessionAssignment",
     "ERASE_FIGURES", "PrivacyEvent", "PrivacySettings", "READ_KINDS", "TranscriptRead",
+    "SsoConfig",
 ]

@@ -95,6 +95,10 @@ def from_environment() -> dict:
         "DB_POOL_SIZE": _int("DB_POOL_SIZE", 20),
         "DB_MAX_OVERFLOW": _int("DB_MAX_OVERFLOW", 0),
         "DB_POOL_TIMEOUT": _int("DB_POOL_TIMEOUT", 30),
+        # Single sign-on (service/sso): seconds for each request to a provider; development and
+        # tests only: let the provider's discovery, token and keys be on loopback or private addresses.
+        "SSO_HTTP_TIMEOUT": float(env("SSO_HTTP_TIMEOUT", "10")),
+        "SSO_ALLOW_INTERNAL": env("SSO_ALLOW_INTERNAL", "0") == "1",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env("SESSION_COOKIE_SECURE", "0") == "1",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 13:55:44.490156
+Create Date: 2026-12-05 14:00:12.882548
 """
 from alembic import op
 import sqlalchemy as sa
@@ -54,6 +54,21 @@ def upgrade():
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_sales_processes_org_id_organizations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sales_processes')),
     sa.UniqueConstraint('org_id', name=op.f('uq_sales_processes_org_id'))
+    )
+    op.create_table('sso_configs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('issuer', sa.String(length=500), nullable=False),
+    sa.Column('client_id', sa.String(length=300), nullable=False),
+    sa.Column('client_secret_sealed', sa.Text(), nullable=True),
+    sa.Column('allowed_domains', sa.JSON(), nullable=False),
+    sa.Column('jit_create', sa.Boolean(), nullable=False),
+    sa.Column('default_role', sa.String(length=20), nullable=False),
+    sa.Column('password_login_enabled', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_sso_configs_org_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sso_configs')),
+    sa.UniqueConstraint('org_id', name=op.f('uq_sso_configs_org_id'))
     )
     op.create_table('teams',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -583,6 +598,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_teams_org_id'))
 
     op.drop_table('teams')
+    op.drop_table('sso_configs')
     op.drop_table('sales_processes')
     op.drop_table('privacy_settings')
     op.drop_table('org_token_usage')

@@ -70,7 +70,7 @@ class IdConverter(IntegerConverter):
 # Resource modules, registered in this order; each defines `blp`.
 RESOURCES = [
     "health", "me", "teams", "users", "tokens", "process", "accounts", "opportunities",
-    "kpis", "skills", "modes", "sessions", "commitments", "assignments", "widget",
+    "kpis", "skills", "modes", "sessions", "commitments", "assignments", "widget", "widget_sso",
     "review", "review_admin", "privacy",
 ]
 

@@ -17,7 +17,8 @@ bp = Blueprint("review", __name__, url_prefix="/review", template_folder="../tem
 csrf = CSRFProtect()
 bp.add_app_template_filter(charts.month_point, "month_point")
 bp.add_app_template_filter(charts.week_point, "week_point")
-PUBLIC = {"review.login", "review.choose_organization", "review.static"}
+PUBLIC = {"review.login", "review.choose_organization", "review.static",
+          "review.sso_start", "review.sso_login", "review.sso_callback"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 

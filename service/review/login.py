@@ -18,9 +18,11 @@ from models import User
 from .. import clock
 from ..db import db
 from ..limits import count_failed_review_login, review_login_succeeded, review_login_wait
+from ..sso.admission import password_login_allowed
 from . import browser_session
 from .blueprint import bp
 from .schemas import ReviewLoginSchema, form_args
+from .sso_flow import end_session_url
 
 WRONG = "That email and password do not match an account. Check both and try again."
 TOO_MANY = ("Too many attempts to log in with this email. For your account's safety, wait about "
@@ -30,6 +32,8 @@ NOT_FOR_REPS = ("These pages are for managers and admins. Your own sessions, sum
 CHOICE_EXPIRED = "That choice took too long or was not offered. Log in again."
 CHOICE_SECONDS = 300  # the organization step must follow the password within five minutes
 REVIEW_ROLES = ("manager", "admin")
+SSO_ONLY = ("Your organization signs in with single sign-on, not a password. Use "
+            "“Sign in with SSO” below.")
 
 
 def _safe_next(target: str) -> str:
@@ -51,7 +55,10 @@ def _check(data: dict) -> tuple[list[User], str | None]:
     if not matching:
         return [], WRONG
     reviewers = [u for u in matching if u.role in REVIEW_ROLES]
-    return reviewers, None if reviewers else NOT_FOR_REPS
+    if not reviewers:
+        return [], NOT_FOR_REPS
+    allowed = [u for u in reviewers if password_login_allowed(db.session, u)]
+    return allowed, None if allowed else SSO_ONLY
 
 
 @functools.cache
@@ -127,6 +134,11 @@ def _minutes(seconds: int) -> str:
 @bp.route("/logout", methods=["POST"])
 def logout():
     """End this user's browser sessions: this one, and any copy of its cookie elsewhere."""
+    provider_logout = end_session_url()  # read before the session is cleared
     browser_session.end(g.user)
     g.user = None
+    if provider_logout:  # a page, not a redirect: form-action 'self' covers a form's redirects
+        return render_template("review/sso_continue.html", heading="Logged out",
+                               text="You are logged out here. Now ending your single sign-on.",
+                               link="End the single sign-on session", target=provider_logout)
     return redirect(url_for("review.login"))
