@@ -30,6 +30,7 @@ from .org import (
 )
 from .pipeline import OPPORTUNITY_STATUSES, Account, Opportunity, StageChange
 from .process import SalesProcess, Stage, default_process
+from .scim import SCIM_KINDS, ScimLink, ScimToken
 from .usage import OrgTokenUsage
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "Team", "User", "WebhookDelivery", "ZERO", "default_process", "known_zones", "month_start",
     "team_managers", "utcnow", "zone_of", "ASSIGNMENT_STATUSES", "CommitmentStatusChange",
     "SessionAssignment",
+    "SCIM_KINDS", "ScimLink", "ScimToken",
 ]

@@ -14,6 +14,7 @@ from . import (
     request_body,
     request_log,
     review,
+    scim,
     widget,
 )
 from .config import load as load_config
@@ -36,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(app)
     widget.init_app(app)
     review.init_app(app)
+    scim.init_app(app)
     nudges.init_app(app)
     landing.init_app(app)
     return app

@@ -86,6 +86,9 @@ def _wants_html() -> bool:
 
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
+    if request.path.startswith("/scim/"):  # SCIM's own error shape (RFC 7644 3.12)
+        from .scim import from_http
+        return from_http(error)
     if _wants_html():
         return render_template("review/error.html", status=status,
                                message=error.description), status

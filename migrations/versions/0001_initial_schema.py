@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 20:00:37.052906
+Create Date: 2026-12-05 13:54:38.644377
 """
 from alembic import op
 import sqlalchemy as sa
@@ -44,6 +44,26 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sales_processes')),
     sa.UniqueConstraint('org_id', name=op.f('uq_sales_processes_org_id'))
     )
+    op.create_table('scim_links',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('local_id', sa.Integer(), nullable=False),
+    sa.Column('external_id', sa.String(length=200), nullable=True),
+    sa.Column('user_name', sa.String(length=320), nullable=True),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_scim_links_org_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scim_links')),
+    sa.UniqueConstraint('org_id', 'kind', 'external_id', name='uq_scim_links_external'),
+    sa.UniqueConstraint('org_id', 'kind', 'local_id', name='uq_scim_links_local'),
+    sa.UniqueConstraint('org_id', 'kind', 'user_name', name='uq_scim_links_user_name')
+    )
+    with op.batch_alter_table('scim_links', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_scim_links_org_id'), ['org_id'], unique=False)
+
     op.create_table('teams',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
@@ -177,6 +197,24 @@ def upgrade():
     with op.batch_alter_table('nudge_deliveries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_nudge_deliveries_org_id'), ['org_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_nudge_deliveries_status'), ['status'], unique=False)
+
+    op.create_table('scim_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('prefix', sa.String(length=12), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_scim_tokens_created_by_id_users')),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_scim_tokens_org_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scim_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_scim_tokens_token_hash'))
+    )
+    with op.batch_alter_table('scim_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_scim_tokens_org_id'), ['org_id'], unique=False)
 
     op.create_table('team_managers',
     sa.Column('team_id', sa.Integer(), nullable=False),
@@ -494,6 +532,10 @@ def downgrade():
 
     op.drop_table('opportunities')
     op.drop_table('team_managers')
+    with op.batch_alter_table('scim_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_scim_tokens_org_id'))
+
+    op.drop_table('scim_tokens')
     with op.batch_alter_table('nudge_deliveries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_nudge_deliveries_status'))
         batch_op.drop_index(batch_op.f('ix_nudge_deliveries_org_id'))
@@ -526,6 +568,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_teams_org_id'))
 
     op.drop_table('teams')
+    with op.batch_alter_table('scim_links', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_scim_links_org_id'))
+
+    op.drop_table('scim_links')
     op.drop_table('sales_processes')
     op.drop_table('org_token_usage')
     op.drop_table('organizations')

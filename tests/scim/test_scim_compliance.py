@@ -1,0 +1,41 @@
+"""scim2-tester, the SCIM compliance checker, against the app served on a real port."""
+
+import socket
+import threading
+
+import httpx2
+import pytest
+from scim2_client.engines.httpx2 import SyncSCIMClient
+from scim2_tester import Status, check_server
+from werkzeug.serving import make_server
+
+# Checks we knowingly fail, with the reason (none today: a new one must be argued here).
+UNSUPPORTED: dict[str, str] = {}
+
+
+@pytest.fixture
+def served(app):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    thread.join()
+
+
+def test_scim2_tester_reports_no_failure(served, scim_tokens):
+    http = httpx2.Client(base_url=served + "/scim/v2",
+                         headers={"Authorization": f"Bearer {scim_tokens['one']}"})
+    with http:
+        results = check_server(SyncSCIMClient(http))
+    failed = [r for r in results if r.status in (Status.ERROR, Status.CRITICAL)
+              and r.title not in UNSUPPORTED]
+    passed = [r for r in results if r.status == Status.SUCCESS]
+    report = "\n".join(f"{r.resource_type or ''} {r.title}: {r.reason}" for r in failed)
+    print(f"\nscim2-tester: {len(passed)} passed, {len(failed)} failed, "
+          f"{sum(r.status == Status.SKIPPED for r in results)} skipped, of {len(results)}")
+    assert not failed, report
+    assert len(passed) >= 20
