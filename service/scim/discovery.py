@@ -9,7 +9,6 @@ from scim2_models import (
     Filter,
     Group,
     Meta,
-    Mutability,
     Patch,
     ResourceType,
     ServiceProviderConfig,
@@ -23,7 +22,7 @@ MAX_RESULTS = 1000
 KEPT = {
     "User": {"userName": None, "name": {"formatted", "familyName", "givenName"}, "displayName": None,
              "active": None, "emails": {"value", "type", "primary"}, "groups": None},
-    "Group": {"displayName": None, "members": {"value", "$ref", "type", "display"}},
+    "Group": {"displayName": None, "members": {"value", "$ref", "type"}},
 }
 MODELS = {"User": User, "Group": Group}
 
@@ -62,8 +61,6 @@ def schema(name: str, base: str) -> dict:
             attribute.sub_attributes = [s for s in attribute.sub_attributes if s.name in subs]
             for sub in attribute.sub_attributes:
                 sub.required = sub.required or (attribute.name == "emails" and sub.name == "value")
-                if attribute.name == "members" and sub.name == "display":
-                    sub.mutability = Mutability.read_only  # the member's own name
         attributes.append(attribute)
     published.attributes = attributes
     published.meta = Meta(resource_type="Schema", location=f"{base}/Schemas/{published.id}")

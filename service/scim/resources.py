@@ -44,7 +44,7 @@ def user_resource(person: Person, link: ScimLink | None, base: str) -> User:
         name=Name(**name) if name else None,
         # a provider that removed `active` reads it unassigned; the user stays active
         active=None if person.active and data.get("active_unset") else person.active,
-        emails=_emails(person.email, data.get("email_type")),
+        emails=_emails(person.email, data.get("email_type"), data.get("email_primary", True)),
         groups=[GroupMembership(value=str(team.id), display=team.name,
                                 ref=f"{base}/Groups/{team.id}")] if team else None,
         meta=Meta(resource_type="User", created=person.created_at,
@@ -52,17 +52,17 @@ def user_resource(person: Person, link: ScimLink | None, base: str) -> User:
                   location=f"{base}/Users/{person.id}"))
 
 
-def _emails(email: str, kind: str | None) -> list[Email] | None:
+def _emails(email: str, kind: str | None, primary: bool | None) -> list[Email] | None:
     """The user's email; none when it is no deliverable address (a reserved .test or .local
     domain stored before SCIM), rather than failing the whole resource."""
     try:
-        return [Email(value=email, primary=True, type=kind)]
+        return [Email(value=email, primary=primary, type=kind)]
     except ValidationError:
         return None
 
 
 def group_resource(team: Team, link: ScimLink | None, base: str) -> Group:
-    members = [GroupMember(value=str(m.id), display=m.name, type="User",
+    members = [GroupMember(value=str(m.id), type="User",
                            ref=f"{base}/Users/{m.id}") for m in team.members]
     return Group(
         id=str(team.id), external_id=link.external_id if link else None,
@@ -72,13 +72,15 @@ def group_resource(team: Team, link: ScimLink | None, base: str) -> Group:
                   location=f"{base}/Groups/{team.id}"))
 
 
-def _email_of(resource: User) -> tuple[str, str | None]:
+def _email_of(resource: User) -> tuple[str, dict]:
+    """The address we keep (the primary one, else the first, else an email userName) and what
+    the provider said of it."""
     emails = resource.emails or []
     primary = next((e for e in emails if e.primary), emails[0] if emails else None)
     if primary is not None and primary.value:
-        return str(primary.value), primary.type
+        return str(primary.value), {"email_type": primary.type, "email_primary": primary.primary}
     if resource.user_name and "@" in resource.user_name:
-        return resource.user_name, None
+        return resource.user_name, {}
     raise InvalidValueException(detail="A user needs an email: give emails or an email userName.")
 
 
@@ -110,7 +112,7 @@ def write_user(session: Session, org: Organization, resource: User, person: Pers
     """Create (person None) or replace a user from a SCIM User; externalId and userName kept."""
     if not resource.user_name:
         raise InvalidValueException(detail="userName is required.")
-    email, email_type = _email_of(resource)
+    email, email_data = _email_of(resource)
     _check_unique(session, org, person, resource.user_name, email, resource.external_id)
     if person is None:
         person = Person(org_id=org.id, role=default_role, name="", email=email)
@@ -123,7 +125,7 @@ def write_user(session: Session, org: Organization, resource: User, person: Pers
     link.user_name, link.external_id = resource.user_name, resource.external_id
     name = resource.name.model_dump(exclude_none=True) if resource.name else {}
     name = {k: v for k, v in name.items() if k in ("formatted", "familyName", "givenName")}
-    link.data = {"name": {_snake(k): v for k, v in name.items()}, "email_type": email_type,
+    link.data = {"name": {_snake(k): v for k, v in name.items()}, **email_data,
                  "display_name": resource.display_name, "active_unset": resource.active is None}
     session.add(link)
     return person
