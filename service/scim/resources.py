@@ -42,8 +42,7 @@ def user_resource(person: Person, link: ScimLink | None, base: str) -> User:
         user_name=(link.user_name if link and link.user_name else person.email),
         display_name=data.get("display_name") if link else person.name,
         name=Name(**name) if name else None,
-        # a provider that removed `active` reads it unassigned; the user stays active
-        active=None if person.active and data.get("active_unset") else person.active,
+        active=person.active,  # always said: removing `active` leaves the user active
         emails=_emails(person.email, data.get("email_type"), data.get("email_primary", True)),
         groups=[GroupMembership(value=str(team.id), display=team.name,
                                 ref=f"{base}/Groups/{team.id}")] if team else None,
@@ -126,7 +125,7 @@ def write_user(session: Session, org: Organization, resource: User, person: Pers
     name = resource.name.model_dump(exclude_none=True) if resource.name else {}
     name = {k: v for k, v in name.items() if k in ("formatted", "familyName", "givenName")}
     link.data = {"name": {_snake(k): v for k, v in name.items()}, **email_data,
-                 "display_name": resource.display_name, "active_unset": resource.active is None}
+                 "display_name": resource.display_name}
     session.add(link)
     return person
 

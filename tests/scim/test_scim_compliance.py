@@ -9,8 +9,17 @@ from scim2_client.engines.httpx2 import SyncSCIMClient
 from scim2_tester import Status, check_server
 from werkzeug.serving import make_server
 
-# Checks we knowingly fail, with the reason (none today: a new one must be argued here).
-UNSUPPORTED: dict[str, str] = {}
+# Checks we knowingly fail, each with its reason: (resource type, check, words of its report).
+UNSUPPORTED = {
+    ("User", "check_remove_attribute", "did not remove attribute 'active'"):
+        "a user is active unless deactivated: removing `active` leaves it active, and every "
+        "response says so (a filter `active eq true` must find it)",
+}
+
+
+def knowingly_unsupported(result) -> bool:
+    return any(result.resource_type == kind and result.title == title and words in str(result.reason)
+               for kind, title, words in UNSUPPORTED)
 
 
 @pytest.fixture
@@ -31,13 +40,15 @@ def test_scim2_tester_reports_no_failure(served, scim_tokens):
                          headers={"Authorization": f"Bearer {scim_tokens['one']}"})
     with http:
         results = check_server(SyncSCIMClient(http))
-    failed = [r for r in results if r.status in (Status.ERROR, Status.CRITICAL)
-              and r.title not in UNSUPPORTED]
+    errors = [r for r in results if r.status in (Status.ERROR, Status.CRITICAL)]
+    failed = [r for r in errors if not knowingly_unsupported(r)]
     passed = [r for r in results if r.status == Status.SUCCESS]
     report = "\n".join(f"{r.resource_type or ''} {r.title}: {r.reason}" for r in failed)
     skipped = [f"{r.resource_type or ''} {r.title}: {r.reason}" for r in results
                if r.status == Status.SKIPPED]
-    print(f"\nscim2-tester: {len(passed)} passed, {len(failed)} failed, {len(skipped)} skipped, "
+    print(f"\nscim2-tester: {len(passed)} passed, {len(failed)} failed, "
+          f"{len(errors) - len(failed)} knowingly unsupported, {len(skipped)} skipped, "
           f"of {len(results)}", *skipped, sep="\n")
     assert not failed, report
-    assert len(passed) >= 20
+    assert len(errors) - len(failed) <= len(UNSUPPORTED)
+    assert len(passed) >= 60
