@@ -9,5 +9,7 @@ __all__ = ["MEDIA_TYPE", "from_http", "init_app", "issue_scim_token", "org_for_t
 
 
 def init_app(app) -> None:
+    from .. import errors
     from .views import bp
     app.register_blueprint(bp)
+    errors.OWN_SHAPES["/scim/"] = from_http

@@ -1,5 +1,7 @@
 """The /scim/v2 blueprint: discovery, Users and Groups of the token's organization only."""
 
+import logging
+
 from flask import Blueprint, g, request
 from pydantic import ValidationError
 from scim2_models import (
@@ -11,7 +13,7 @@ from scim2_models import (
     UnauthorizedException,
     User,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ..db import db
@@ -21,6 +23,7 @@ from .errors import from_exception, from_http, scim_error, scim_response
 from .query import attribute_args, list_response
 from .tokens import org_for_token
 
+log = logging.getLogger(__name__)
 bp = Blueprint("scim", __name__, url_prefix="/scim/v2")
 MODELS = {"Users": User, "Groups": Group}
 
@@ -60,6 +63,20 @@ def conflict(_error):
 @bp.errorhandler(HTTPException)
 def http_error(error):
     return from_http(error)
+
+
+@bp.errorhandler(OperationalError)
+def database_down(_error):
+    db.session.rollback()
+    log.error("SCIM: database unavailable", exc_info=True)
+    return scim_error(503, "The database is unavailable; nothing was saved. Try again shortly.")
+
+
+@bp.errorhandler(Exception)
+def unexpected(_error):
+    log.exception("SCIM: unhandled error")
+    db.session.rollback()
+    return scim_error(500, "Something went wrong on our side.")
 
 
 def body(model, context):
