@@ -31,6 +31,7 @@ from .org import (
 from .pipeline import OPPORTUNITY_STATUSES, Account, Opportunity, StageChange
 from .privacy import ERASE_FIGURES, READ_KINDS, PrivacyEvent, PrivacySettings, TranscriptRead
 from .process import SalesProcess, Stage, default_process
+from .scim import SCIM_KINDS, ScimLink, ScimToken
 from .sso import SsoConfig
 from .usage import OrgTokenUsage
 
@@ -46,4 +47,5 @@ __all__ = [
     "SessionAssignment",
     "ERASE_FIGURES", "PrivacyEvent", "PrivacySettings", "READ_KINDS", "TranscriptRead",
     "SsoConfig",
+    "SCIM_KINDS", "ScimLink", "ScimToken",
 ]

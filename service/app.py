@@ -15,6 +15,7 @@ from . import (
     request_body,
     request_log,
     review,
+    scim,
     widget,
 )
 from .config import load as load_config
@@ -38,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     widget.init_app(app)
     privacy.init_app(app)
     review.init_app(app)
+    scim.init_app(app)
     nudges.init_app(app)
     landing.init_app(app)
     return app

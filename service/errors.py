@@ -50,6 +50,9 @@ ENGINE_FAILURES = {
 }
 RESEND = " Your message is saved: send it again to retry."
 SESSION_FAILURES = {NotFound: 404, Forbidden: 403, Invalid: 422, Conflict: 409}
+# path prefix -> its own rendering of an HTTP error, for protocols with an error shape of their
+# own (service/scim registers "/scim/")
+OWN_SHAPES = {}
 
 
 def domain_error(error: EngineError | DomainError) -> ApiError:
@@ -86,6 +89,9 @@ def _wants_html() -> bool:
 
 def handle_http_exception(error: HTTPException):
     status = error.code or 500
+    for prefix, own_shape in OWN_SHAPES.items():  # SCIM's error shape (RFC 7644 3.12)
+        if request.path.startswith(prefix):
+            return own_shape(error)
     if _wants_html():
         return render_template("review/error.html", status=status,
                                message=error.description), status

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 14:00:12.882548
+Create Date: 2026-12-05 14:02:59.588244
 """
 from alembic import op
 import sqlalchemy as sa
@@ -55,6 +55,26 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sales_processes')),
     sa.UniqueConstraint('org_id', name=op.f('uq_sales_processes_org_id'))
     )
+    op.create_table('scim_links',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('local_id', sa.Integer(), nullable=False),
+    sa.Column('external_id', sa.String(length=200), nullable=True),
+    sa.Column('user_name', sa.String(length=320), nullable=True),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_scim_links_org_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scim_links')),
+    sa.UniqueConstraint('org_id', 'kind', 'external_id', name='uq_scim_links_external'),
+    sa.UniqueConstraint('org_id', 'kind', 'local_id', name='uq_scim_links_local'),
+    sa.UniqueConstraint('org_id', 'kind', 'user_name', name='uq_scim_links_user_name')
+    )
+    with op.batch_alter_table('scim_links', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_scim_links_org_id'), ['org_id'], unique=False)
+
     op.create_table('sso_configs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
@@ -218,6 +238,24 @@ def upgrade():
     )
     with op.batch_alter_table('privacy_events', schema=None) as batch_op:
         batch_op.create_index('ix_privacy_events_org_at', ['org_id', 'at'], unique=False)
+
+    op.create_table('scim_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('prefix', sa.String(length=12), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_scim_tokens_created_by_id_users')),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_scim_tokens_org_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scim_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_scim_tokens_token_hash'))
+    )
+    with op.batch_alter_table('scim_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_scim_tokens_org_id'), ['org_id'], unique=False)
 
     op.create_table('team_managers',
     sa.Column('team_id', sa.Integer(), nullable=False),
@@ -562,6 +600,10 @@ def downgrade():
 
     op.drop_table('opportunities')
     op.drop_table('team_managers')
+    with op.batch_alter_table('scim_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_scim_tokens_org_id'))
+
+    op.drop_table('scim_tokens')
     with op.batch_alter_table('privacy_events', schema=None) as batch_op:
         batch_op.drop_index('ix_privacy_events_org_at')
 
@@ -599,6 +641,10 @@ def downgrade():
 
     op.drop_table('teams')
     op.drop_table('sso_configs')
+    with op.batch_alter_table('scim_links', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_scim_links_org_id'))
+
+    op.drop_table('scim_links')
     op.drop_table('sales_processes')
     op.drop_table('privacy_settings')
     op.drop_table('org_token_usage')

@@ -11,7 +11,16 @@ from .blueprint import bp, csrf
 def init_app(app: Flask) -> None:
     """Mount /review, CSRF for its forms only, and the webhook delivery command and worker."""
     from .. import webhooks
-    from . import acting, admin, csv_pages, login, pages, privacy_pages, sso  # noqa: F401 - routes register on bp
+    from . import (  # noqa: F401 - routes register on bp
+        acting,
+        admin,
+        csv_pages,
+        login,
+        pages,
+        privacy_pages,
+        scim_admin,
+        sso,
+    )
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
