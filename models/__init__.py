@@ -16,6 +16,7 @@ from .coaching import (
     WebhookDelivery,
 )
 from .figures import KPI_FIELDS, PERIOD_TYPES, KpiSnapshot, SkillAssessment, SkillRating, month_start
+from .imports import IMPORT_KINDS, IMPORT_STATUSES, ImportJob, ImportRejection
 from .nudges import NUDGE_CHANNELS, NUDGE_KINDS, NUDGE_STATUSES, NudgeDelivery
 from .org import (
     DEFAULT_SKILLS,
@@ -42,4 +43,5 @@ __all__ = [
     "Team", "User", "WebhookDelivery", "ZERO", "default_process", "known_zones", "month_start",
     "team_managers", "utcnow", "zone_of", "ASSIGNMENT_STATUSES", "CommitmentStatusChange",
     "SessionAssignment",
+    "IMPORT_KINDS", "IMPORT_STATUSES", "ImportJob", "ImportRejection",
 ]
