@@ -210,17 +210,15 @@ def preview(path: str, kind: str, stages: list[str], mapping: dict | None = None
     header, lines = read(path)
     mapping = mapping if mapping is not None else guess_mapping(kind, header)
     stage_map = stage_map or {}
-    stage_column = next((c for c, f in mapping.items() if f == "stage"), None)
     sample, found = [], Counter()
     for index, (_, cells) in enumerate(lines):
         if index >= scan:
             break
+        record = to_record(header, cells, mapping, {})
         if index < rows:
-            sample.append(to_record(header, cells, mapping, {}))
-        if stage_column is not None:
-            cell = dict(zip(header, cells, strict=False)).get(stage_column, "").strip()
-            if cell:
-                found[cell] += 1
+            sample.append(record)
+        named = [record.get("stage", "")] + [e["stage"] for e in record.get("stage_history") or ()]
+        found.update({name for name in named if name})
     lines.close()
     return {"kind": kind, "header": header, "fields": list(FIELDS[kind]), "required": list(REQUIRED[kind]),
             "mapping": mapping, "rows": sample,

@@ -39,6 +39,7 @@ def test_preview_shows_rows_and_suggests_stages(session, orgs, tmp_path):
     assert [r["external_id"] for r in shown["rows"]] == ["D-1", "D-2", "D-3", "D-4", "D-5"]
     assert {s["name"]: (s["rows"], s["mapped_to"]) for s in shown["stages"]} == {
         "Qualified to buy": (5, "Qualification"), "Presentation scheduled": (1, None),
+        "Appointment scheduled": (1, None),
         "Lunch": (1, None)}
 
 
