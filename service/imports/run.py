@@ -109,7 +109,7 @@ def _run(db: Session, job_id: int, batch_rows: int, on_batch) -> None:
 
 
 def run_job(factory: sessionmaker, job_id: int, *, batch_rows: int = BATCH_ROWS, on_batch=None,
-            delete_file: bool = False) -> ImportJob:
+            delete_file: bool = False) -> ImportJob | None:
     """Run a queued job to done or failed; returns the job (detached, its counts loaded)."""
     db = factory()
     path = ""
@@ -128,6 +128,8 @@ def run_job(factory: sessionmaker, job_id: int, *, batch_rows: int = BATCH_ROWS,
             status, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
         db.rollback()
         job = db.get(ImportJob, job_id)
+        if job is None:  # deleted while it ran
+            return None
         job.status, job.error, job.finished_at = status, error, utcnow()
         db.commit()
         return job
