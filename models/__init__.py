@@ -16,6 +16,7 @@ from .coaching import (
     WebhookDelivery,
 )
 from .figures import KPI_FIELDS, PERIOD_TYPES, KpiSnapshot, SkillAssessment, SkillRating, month_start
+from .imports import IMPORT_KINDS, IMPORT_STATUSES, ImportJob, ImportRejection
 from .nudges import NUDGE_CHANNELS, NUDGE_KINDS, NUDGE_STATUSES, NudgeDelivery
 from .org import (
     DEFAULT_SKILLS,
@@ -48,4 +49,5 @@ __all__ = [
     "ERASE_FIGURES", "PrivacyEvent", "PrivacySettings", "READ_KINDS", "TranscriptRead",
     "SsoConfig",
     "SCIM_KINDS", "ScimLink", "ScimToken",
+    "IMPORT_KINDS", "IMPORT_STATUSES", "ImportJob", "ImportRejection",
 ]

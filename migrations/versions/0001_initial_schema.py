@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 14:02:59.588244
+Create Date: 2026-12-05 14:04:29.249062
 """
 from alembic import op
 import sqlalchemy as sa
@@ -132,10 +132,12 @@ def upgrade():
     sa.Column('locale', sa.String(length=16), server_default='', nullable=False),
     sa.Column('nudge_emails', sa.Boolean(), nullable=False),
     sa.Column('session_version', sa.Integer(), nullable=False),
+    sa.Column('external_id', sa.String(length=200), nullable=True),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_users_org_id_organizations')),
     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_users_team_id_teams')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
-    sa.UniqueConstraint('email', 'org_id', name=op.f('uq_users_email'))
+    sa.UniqueConstraint('email', 'org_id', name=op.f('uq_users_email')),
+    sa.UniqueConstraint('org_id', 'external_id', name='uq_users_org_id_external_id')
     )
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_org_id'), ['org_id'], unique=False)
@@ -148,10 +150,12 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('segment', sa.String(length=100), nullable=False),
     sa.Column('territory', sa.String(length=100), nullable=False),
+    sa.Column('external_id', sa.String(length=200), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_accounts_org_id_organizations')),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_accounts_owner_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_accounts'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_accounts')),
+    sa.UniqueConstraint('org_id', 'external_id', name='uq_accounts_org_id_external_id')
     )
     with op.batch_alter_table('accounts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_accounts_org_id'), ['org_id'], unique=False)
@@ -174,6 +178,33 @@ def upgrade():
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
+    op.create_table('import_jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('filename', sa.String(length=300), nullable=False),
+    sa.Column('path', sa.String(length=1000), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('processed', sa.Integer(), nullable=False),
+    sa.Column('created', sa.Integer(), nullable=False),
+    sa.Column('updated', sa.Integer(), nullable=False),
+    sa.Column('unchanged', sa.Integer(), nullable=False),
+    sa.Column('rejected', sa.Integer(), nullable=False),
+    sa.Column('mapping', sa.JSON(), nullable=False),
+    sa.Column('stage_map', sa.JSON(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_import_jobs_created_by_id_users')),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_import_jobs_org_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_jobs'))
+    )
+    with op.batch_alter_table('import_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_jobs_org_id'), ['org_id'], unique=False)
+
     op.create_table('kpi_snapshots',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
@@ -187,10 +218,12 @@ def upgrade():
     sa.Column('closed_value', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('quota', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('external_id', sa.String(length=200), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_kpi_snapshots_org_id_organizations')),
     sa.ForeignKeyConstraint(['rep_id'], ['users.id'], name=op.f('fk_kpi_snapshots_rep_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_kpi_snapshots')),
+    sa.UniqueConstraint('org_id', 'external_id', name='uq_kpi_snapshots_org_id_external_id'),
     sa.UniqueConstraint('rep_id', 'period_type', 'period_start', name=op.f('uq_kpi_snapshots_rep_id'))
     )
     with op.batch_alter_table('kpi_snapshots', schema=None) as batch_op:
@@ -264,6 +297,18 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_team_managers_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('team_id', 'user_id', name=op.f('pk_team_managers'))
     )
+    op.create_table('import_rejections',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job_id', sa.Integer(), nullable=False),
+    sa.Column('row_number', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('raw', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['job_id'], ['import_jobs.id'], name=op.f('fk_import_rejections_job_id_import_jobs'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_rejections'))
+    )
+    with op.batch_alter_table('import_rejections', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_rejections_job_id'), ['job_id'], unique=False)
+
     op.create_table('opportunities',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
@@ -279,6 +324,7 @@ def upgrade():
     sa.Column('competitors', sa.JSON(), nullable=False),
     sa.Column('milestones_met', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('external_id', sa.String(length=200), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('stage_entered_at', models.base.UTCDateTime(timezone=True), nullable=False),
@@ -286,7 +332,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_opportunities_org_id_organizations')),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_opportunities_owner_id_users')),
     sa.ForeignKeyConstraint(['stage_id'], ['stages.id'], name=op.f('fk_opportunities_stage_id_stages')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_opportunities'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_opportunities')),
+    sa.UniqueConstraint('org_id', 'external_id', name='uq_opportunities_org_id_external_id')
     )
     with op.batch_alter_table('opportunities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_opportunities_account_id'), ['account_id'], unique=False)
@@ -599,6 +646,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_opportunities_account_id'))
 
     op.drop_table('opportunities')
+    with op.batch_alter_table('import_rejections', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_rejections_job_id'))
+
+    op.drop_table('import_rejections')
     op.drop_table('team_managers')
     with op.batch_alter_table('scim_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_scim_tokens_org_id'))
@@ -618,6 +669,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_kpi_snapshots_org_id'))
 
     op.drop_table('kpi_snapshots')
+    with op.batch_alter_table('import_jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_jobs_org_id'))
+
+    op.drop_table('import_jobs')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
 

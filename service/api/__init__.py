@@ -71,7 +71,7 @@ class IdConverter(IntegerConverter):
 RESOURCES = [
     "health", "me", "teams", "users", "tokens", "process", "accounts", "opportunities",
     "kpis", "skills", "modes", "sessions", "commitments", "assignments", "widget", "widget_sso",
-    "review", "review_admin", "privacy",
+    "review", "review_admin", "privacy", "imports",
 ]
 
 
