@@ -15,6 +15,7 @@ from .coaching import (
     Message,
     WebhookDelivery,
 )
+from .crm import CRM_PROVIDERS, CRM_RUN_STATUSES, CrmConnection, CrmSyncRun
 from .figures import KPI_FIELDS, PERIOD_TYPES, KpiSnapshot, SkillAssessment, SkillRating, month_start
 from .nudges import NUDGE_CHANNELS, NUDGE_KINDS, NUDGE_STATUSES, NudgeDelivery
 from .org import (
@@ -42,4 +43,5 @@ __all__ = [
     "Team", "User", "WebhookDelivery", "ZERO", "default_process", "known_zones", "month_start",
     "team_managers", "utcnow", "zone_of", "ASSIGNMENT_STATUSES", "CommitmentStatusChange",
     "SessionAssignment",
+    "CRM_PROVIDERS", "CRM_RUN_STATUSES", "CrmConnection", "CrmSyncRun",
 ]
