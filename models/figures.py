@@ -20,7 +20,8 @@ def month_start(today: date, months_back: int = 0) -> date:
 
 class KpiSnapshot(Base):
     __tablename__ = "kpi_snapshots"
-    __table_args__ = (UniqueConstraint("rep_id", "period_type", "period_start"),)
+    __table_args__ = (UniqueConstraint("rep_id", "period_type", "period_start"),
+                      UniqueConstraint("org_id", "external_id", name="uq_kpi_snapshots_org_id_external_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -34,6 +35,7 @@ class KpiSnapshot(Base):
     closed_value: Mapped[Decimal] = mapped_column(default=ZERO)
     quota: Mapped[Decimal] = mapped_column(default=ZERO)
     currency: Mapped[str] = mapped_column(String(3), default="USD")
+    external_id: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

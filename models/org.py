@@ -79,7 +79,8 @@ class User(Base):
     __tablename__ = "users"
     # An email is unique within its organization only, so one organization can neither discover
     # nor reserve another's addresses. Email first: the same index serves the login's lookup.
-    __table_args__ = (UniqueConstraint("email", "org_id"),)
+    __table_args__ = (UniqueConstraint("email", "org_id"),
+                      UniqueConstraint("org_id", "external_id", name="uq_users_org_id_external_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -100,6 +101,8 @@ class User(Base):
     nudge_emails: Mapped[bool] = mapped_column(default=True)
     # Written into each browser session at login; a session carrying an older number is over.
     session_version: Mapped[int] = mapped_column(default=0)
+    # The user's id in the CRM or identity provider it was imported from (service/imports).
+    external_id: Mapped[str | None] = mapped_column(String(200))
 
     organization: Mapped[Organization] = relationship(back_populates="users")
     team: Mapped[Team | None] = relationship(back_populates="members")

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -14,6 +14,8 @@ OPPORTUNITY_STATUSES = ("open", "won", "lost")
 
 class Account(Base):
     __tablename__ = "accounts"
+    # external_id: the CRM's id, the key a re-import updates by (NULLs never clash).
+    __table_args__ = (UniqueConstraint("org_id", "external_id", name="uq_accounts_org_id_external_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -21,6 +23,7 @@ class Account(Base):
     name: Mapped[str] = mapped_column(String(200))
     segment: Mapped[str] = mapped_column(String(100), default="")
     territory: Mapped[str] = mapped_column(String(100), default="")
+    external_id: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     opportunities: Mapped[list["Opportunity"]] = relationship(back_populates="account")
@@ -28,6 +31,8 @@ class Account(Base):
 
 class Opportunity(Base):
     __tablename__ = "opportunities"
+    __table_args__ = (
+        UniqueConstraint("org_id", "external_id", name="uq_opportunities_org_id_external_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
@@ -43,6 +48,7 @@ class Opportunity(Base):
     competitors: Mapped[list] = mapped_column(JSON, default=list)
     milestones_met: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    external_id: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Denormalised from the newest StageChange so list filters need no subquery; always set

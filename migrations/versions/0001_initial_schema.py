@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 13:51:26.078710
+Create Date: 2026-12-05 13:52:20.847547
 """
 from alembic import op
 import sqlalchemy as sa
@@ -123,10 +123,12 @@ def upgrade():
     sa.Column('locale', sa.String(length=16), server_default='', nullable=False),
     sa.Column('nudge_emails', sa.Boolean(), nullable=False),
     sa.Column('session_version', sa.Integer(), nullable=False),
+    sa.Column('external_id', sa.String(length=200), nullable=True),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_users_org_id_organizations')),
     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_users_team_id_teams')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
-    sa.UniqueConstraint('email', 'org_id', name=op.f('uq_users_email'))
+    sa.UniqueConstraint('email', 'org_id', name=op.f('uq_users_email')),
+    sa.UniqueConstraint('org_id', 'external_id', name='uq_users_org_id_external_id')
     )
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_users_org_id'), ['org_id'], unique=False)
@@ -139,10 +141,12 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('segment', sa.String(length=100), nullable=False),
     sa.Column('territory', sa.String(length=100), nullable=False),
+    sa.Column('external_id', sa.String(length=200), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_accounts_org_id_organizations')),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_accounts_owner_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_accounts'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_accounts')),
+    sa.UniqueConstraint('org_id', 'external_id', name='uq_accounts_org_id_external_id')
     )
     with op.batch_alter_table('accounts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_accounts_org_id'), ['org_id'], unique=False)
@@ -178,10 +182,12 @@ def upgrade():
     sa.Column('closed_value', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('quota', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('external_id', sa.String(length=200), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_kpi_snapshots_org_id_organizations')),
     sa.ForeignKeyConstraint(['rep_id'], ['users.id'], name=op.f('fk_kpi_snapshots_rep_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_kpi_snapshots')),
+    sa.UniqueConstraint('org_id', 'external_id', name='uq_kpi_snapshots_org_id_external_id'),
     sa.UniqueConstraint('rep_id', 'period_type', 'period_start', name=op.f('uq_kpi_snapshots_rep_id'))
     )
     with op.batch_alter_table('kpi_snapshots', schema=None) as batch_op:
@@ -237,6 +243,7 @@ def upgrade():
     sa.Column('competitors', sa.JSON(), nullable=False),
     sa.Column('milestones_met', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('external_id', sa.String(length=200), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('stage_entered_at', models.base.UTCDateTime(timezone=True), nullable=False),
@@ -244,7 +251,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_opportunities_org_id_organizations')),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_opportunities_owner_id_users')),
     sa.ForeignKeyConstraint(['stage_id'], ['stages.id'], name=op.f('fk_opportunities_stage_id_stages')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_opportunities'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_opportunities')),
+    sa.UniqueConstraint('org_id', 'external_id', name='uq_opportunities_org_id_external_id')
     )
     with op.batch_alter_table('opportunities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_opportunities_account_id'), ['account_id'], unique=False)
