@@ -25,6 +25,8 @@ class CrmConnection(Base):
     instance_url: Mapped[str] = mapped_column(String(300), default="")  # Salesforce
     enabled: Mapped[bool] = mapped_column(default=True)
     interval_minutes: Mapped[int] = mapped_column(default=60)
+    # lower(CRM stage name) -> the organization's stage name ("closed won" -> "Closing")
+    stage_map: Mapped[dict] = mapped_column(JSON, default=dict)
     last_synced_at: Mapped[datetime | None]
     last_status: Mapped[str] = mapped_column(String(20), default="")
     last_error: Mapped[str] = mapped_column(Text, default="")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 13:52:20.847547
+Create Date: 2026-12-05 13:53:08.926135
 """
 from alembic import op
 import sqlalchemy as sa
@@ -37,6 +37,7 @@ def upgrade():
     sa.Column('instance_url', sa.String(length=300), nullable=False),
     sa.Column('enabled', sa.Boolean(), nullable=False),
     sa.Column('interval_minutes', sa.Integer(), nullable=False),
+    sa.Column('stage_map', sa.JSON(), nullable=False),
     sa.Column('last_synced_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_status', sa.String(length=20), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=False),
