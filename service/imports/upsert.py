@@ -137,7 +137,7 @@ def upsert_opportunity(db: Session, org, record: dict, lookups: Lookups) -> str:
     deal = lookups.opportunity(db, external_id)
     if deal is None:
         deal = Opportunity(org_id=org_id_of(org), external_id=external_id, stage_id=None,
-                           probability=stage.probability, **fields)
+                           **{"probability": stage.probability, **fields})
         db.add(deal)
         lookups.opportunities[external_id] = deal
         _merge_history(deal, entries, stage, entered)
