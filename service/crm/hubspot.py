@@ -12,6 +12,7 @@ from hubspot.crm.companies import ApiException as CompaniesError
 from hubspot.crm.deals import ApiException as DealsError
 from hubspot.crm.owners import ApiException as OwnersError
 from hubspot.crm.pipelines import ApiException as PipelinesError
+from urllib3.util.retry import Retry
 
 from .retry import CredentialRevoked, CrmError, RateLimited, retry_after_seconds, with_retries
 
@@ -28,11 +29,15 @@ def ext(kind_id) -> str:
 
 class HubSpotConnector:
     def __init__(self, credentials: dict, *, host: str | None = None, sleep=None, retries: int = 5):
-        options = {"access_token": credentials["access_token"]}
+        # urllib3 would itself sleep out a 429's Retry-After: statuses are left to with_retries
+        # (bounded, its sleep injectable); urllib3 retries only a failed connect.
+        options = {"access_token": credentials["access_token"],
+                   "retry": Retry(total=2, connect=2, read=0, status=0, redirect=0,
+                                  respect_retry_after_header=False)}
         if host:
             options["host"] = host
         self.client = HubSpot(**options)
-        self.retry = {"attempts": retries, **({"sleep": sleep} if sleep else {})}
+        self.retry = {"attempts": retries, **({"sleep": sleep} if sleep is not None else {})}
         self._owners: dict[str, str] | None = None
 
     def _call(self, fn, **kwargs):

@@ -29,7 +29,7 @@ def ext(record_id) -> str:
 class SalesforceConnector:
     def __init__(self, credentials: dict, *, instance_url: str = "", sleep=None, retries: int = 5,
                  session=None):
-        self.retry = {"attempts": retries, **({"sleep": sleep} if sleep else {})}
+        self.retry = {"attempts": retries, **({"sleep": sleep} if sleep is not None else {})}
         self.currency = credentials.get("currency") or "USD"
         try:
             if credentials.get("session_id"):
