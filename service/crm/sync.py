@@ -112,8 +112,12 @@ def _mapped(record: dict, stage_map: dict) -> dict:
         return record
     def ours(name):
         return stage_map.get((name or "").strip().lower(), name)
-    return {**record, "stage": ours(record["stage"]),
-            "stage_history": [{**c, "stage": ours(c["stage"])} for c in record.get("stage_history") or ()]}
+    history, last = [], None
+    for change in record.get("stage_history") or ():
+        if (stage := ours(change["stage"])) != last:  # two CRM stages mapped to one: one change
+            history.append({**change, "stage": stage})
+            last = stage
+    return {**record, "stage": ours(record["stage"]), "stage_history": history}
 
 
 def due_connections(db, now=None) -> list[CrmConnection]:
