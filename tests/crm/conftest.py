@@ -36,3 +36,18 @@ class Sleeps(list):
 
     def __call__(self, seconds):
         self.append(seconds)
+
+
+@pytest.fixture
+def web(app, hubspot):
+    """A second app on the same database for page requests (see tests/review/conftest.py), its
+    HubSpot client pointed at the recorded server."""
+    from service import create_app
+
+    other = create_app({**{k: app.config[k] for k in ("DATABASE_URL", "TESTING", "SECRET_KEY",
+                                                      "COACH_ENGINE", "DEMO_DATA")},
+                        "CRM_HUBSPOT_HOST": hubspot.url})
+    yield other
+    for thread in other.extensions.get("crm_threads", []):
+        thread.join(10)
+    other.extensions["db"]["engine"].dispose()
