@@ -1,7 +1,7 @@
 """HubSpot through hubspot-api-client against recorded answers on a loopback server: every page,
 owners matched by email, stage history, a re-sync that updates, a rate limit, a revoked token."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -121,3 +121,14 @@ def test_a_crash_mid_run_is_recorded_not_raised(app, session, hubspot, connectio
     run = sync_connection(session, connection, app.config)
     assert (run.status, run.error) == ("failed", "ZeroDivisionError: division by zero")
     assert run.created == 2  # the accounts' batch was committed before
+
+
+def test_a_connection_being_synced_is_not_synced_twice(app, session, hubspot, connection):
+    connection.last_status, connection.last_synced_at = "running", datetime.now(UTC)
+    session.commit()
+    assert sync_connection(session, connection, app.config) is None
+    assert hubspot.requests == []
+    connection.last_synced_at = datetime.now(UTC) - timedelta(hours=3)  # that run died
+    session.commit()
+    serve_all(hubspot)
+    assert sync_connection(session, connection, app.config).status == "succeeded"
