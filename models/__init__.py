@@ -15,6 +15,7 @@ from .coaching import (
     Message,
     WebhookDelivery,
 )
+from .crm import CRM_PROVIDERS, CRM_RUN_STATUSES, CrmConnection, CrmSyncRun
 from .figures import KPI_FIELDS, PERIOD_TYPES, KpiSnapshot, SkillAssessment, SkillRating, month_start
 from .imports import IMPORT_KINDS, IMPORT_STATUSES, ImportJob, ImportRejection
 from .nudges import NUDGE_CHANNELS, NUDGE_KINDS, NUDGE_STATUSES, NudgeDelivery
@@ -50,4 +51,5 @@ __all__ = [
     "SsoConfig",
     "SCIM_KINDS", "ScimLink", "ScimToken",
     "IMPORT_KINDS", "IMPORT_STATUSES", "ImportJob", "ImportRejection",
+    "CRM_PROVIDERS", "CRM_RUN_STATUSES", "CrmConnection", "CrmSyncRun",
 ]

@@ -190,6 +190,17 @@ def check_keeps_an_admin(session: Session, user: User, role: str, active: bool) 
                        "admin first.", code="last_admin")
 
 
+def get_crm_connection(session: Session, user: User, connection_id: int):
+    """A CRM connection of the admin's own organization (only admins connect CRMs)."""
+    from models import CrmConnection
+
+    if user.role != "admin":
+        raise Forbidden("Only an admin of the organization can manage its CRM connections.")
+    return _one_or_404(session, select(CrmConnection).where(
+        CrmConnection.id == connection_id, CrmConnection.org_id == user.org_id),
+        "CRM connection", connection_id)
+
+
 # -- coaching sessions, commitments, notes -----------------------------------------------------
 
 def reviewable_reps(user: User):

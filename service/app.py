@@ -5,6 +5,7 @@ from flask import Flask
 from . import (
     api,
     cli,
+    crm,
     errors,
     headers,
     landing,
@@ -41,5 +42,6 @@ def create_app(config: dict | None = None) -> Flask:
     review.init_app(app)
     scim.init_app(app)
     nudges.init_app(app)
+    crm.init_app(app)
     landing.init_app(app)
     return app

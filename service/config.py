@@ -87,6 +87,14 @@ def from_environment() -> dict:
         # upload may be IMPORT_MAX_BYTES (the rest of the API keeps MAX_BODY_BYTES).
         "IMPORT_DIR": env("IMPORT_DIR", str(ROOT / "instance" / "imports")),
         "IMPORT_MAX_BYTES": _int("IMPORT_MAX_BYTES", 200 * 1024 * 1024),
+        # CRM connectors (service/crm): the schedule's poll, a new connection's interval (minutes),
+        # retries of a rate limit, rows per commit; CRM_HUBSPOT_HOST points the client elsewhere.
+        "CRM_POLL_SECONDS": float(env("CRM_POLL_SECONDS", "60")),
+        "CRM_INTERVAL": _int("CRM_INTERVAL", 60),
+        "CRM_RETRIES": _int("CRM_RETRIES", 5),
+        "CRM_BATCH": _int("CRM_BATCH", 200),
+        "CRM_RUN_STALE": _int("CRM_RUN_STALE", 120),
+        "CRM_HUBSPOT_HOST": env("CRM_HUBSPOT_HOST", ""),
         "LOG_LEVEL": env("LOG_LEVEL", "INFO"),
         # How many reverse proxies in front of us set X-Forwarded-For/-Proto (0: none, trust nothing).
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 14:04:29.249062
+Create Date: 2026-12-05 14:05:07.536932
 """
 from alembic import op
 import sqlalchemy as sa
@@ -29,6 +29,26 @@ def upgrade():
     sa.Column('time_zone', sa.String(length=64), server_default='UTC', nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organizations'))
     )
+    op.create_table('crm_connections',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('provider', sa.String(length=20), nullable=False),
+    sa.Column('credentials', sa.Text(), nullable=False),
+    sa.Column('instance_url', sa.String(length=300), nullable=False),
+    sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('interval_minutes', sa.Integer(), nullable=False),
+    sa.Column('stage_map', sa.JSON(), nullable=False),
+    sa.Column('last_synced_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_status', sa.String(length=20), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_crm_connections_org_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_connections')),
+    sa.UniqueConstraint('org_id', 'provider', name=op.f('uq_crm_connections_org_id'))
+    )
+    with op.batch_alter_table('crm_connections', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_connections_org_id'), ['org_id'], unique=False)
+
     op.create_table('org_token_usage',
     sa.Column('org_id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
@@ -102,6 +122,24 @@ def upgrade():
     )
     with op.batch_alter_table('teams', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_teams_org_id'), ['org_id'], unique=False)
+
+    op.create_table('crm_sync_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('connection_id', sa.Integer(), nullable=False),
+    sa.Column('started_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created', sa.Integer(), nullable=False),
+    sa.Column('updated', sa.Integer(), nullable=False),
+    sa.Column('unchanged', sa.Integer(), nullable=False),
+    sa.Column('rejected', sa.Integer(), nullable=False),
+    sa.Column('rejections', sa.JSON(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['connection_id'], ['crm_connections.id'], name=op.f('fk_crm_sync_runs_connection_id_crm_connections'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_crm_sync_runs'))
+    )
+    with op.batch_alter_table('crm_sync_runs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crm_sync_runs_connection_id'), ['connection_id'], unique=False)
 
     op.create_table('stages',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -691,6 +729,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_stages_process_id'))
 
     op.drop_table('stages')
+    with op.batch_alter_table('crm_sync_runs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_sync_runs_connection_id'))
+
+    op.drop_table('crm_sync_runs')
     with op.batch_alter_table('teams', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_teams_org_id'))
 
@@ -703,5 +745,9 @@ def downgrade():
     op.drop_table('sales_processes')
     op.drop_table('privacy_settings')
     op.drop_table('org_token_usage')
+    with op.batch_alter_table('crm_connections', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crm_connections_org_id'))
+
+    op.drop_table('crm_connections')
     op.drop_table('organizations')
     # ### end Alembic commands ###

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from . import (  # noqa: F401 - routes register on bp
         acting,
         admin,
+        crm,
         csv_pages,
         login,
         pages,
