@@ -11,7 +11,7 @@ from .blueprint import bp, csrf
 def init_app(app: Flask) -> None:
     """Mount /review, CSRF for its forms only, and the webhook delivery command and worker."""
     from .. import webhooks
-    from . import acting, admin, csv_pages, login, pages  # noqa: F401 - routes register on bp
+    from . import acting, admin, csv_pages, imports, login, pages  # noqa: F401 - routes register on bp
 
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
