@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from models import Account, KpiSnapshot, Opportunity, SessionAssignment
+from models import Account, ImportJob, ImportRejection, KpiSnapshot, Opportunity, SessionAssignment
 from service.api_tokens import issue_token
 from service.world import account_with_deals, past_session, skills, stages_of
 
@@ -36,7 +36,9 @@ def foreign_world(session, org, rep_key: str) -> dict:
     token, _ = issue_token(session, rep, MARK)
     assignment = SessionAssignment(org_id=org.id, rep_id=rep.id, assigned_by_id=org.admin.id,
                                    mode="weekly_review", note=MARK)
-    session.add_all([kpi, assignment])
+    job = ImportJob(org_id=org.id, kind="accounts", filename=f"{MARK}.csv", created_by_id=org.admin.id,
+                    status="done", rejections=[ImportRejection(row_number=2, reason=MARK, raw={"a": MARK})])
+    session.add_all([kpi, assignment, job])
     session.commit()
     commitment, note = coaching.commitments[0], coaching.notes[0]
     return {
@@ -45,6 +47,7 @@ def foreign_world(session, org, rep_key: str) -> dict:
         "assessment_id": assessment.id, "token_id": token.id, "user_id": rep.id,
         "rep_id": rep.id, "owner_id": rep.id, "team_id": rep.team_id, "stage_id": stages[0].id,
         "message_id": coaching.messages[0].id, "assignment_id": assignment.id,
+        "job_id": job.id,
         "_secrets": [MARK, rep.email],
     }
 

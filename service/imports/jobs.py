@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import ImportJob, ImportRejection, User
+from models import ImportJob, ImportRejection, User, utcnow
 
 from .. import access
 from ..domain_errors import Conflict, NotFound
@@ -69,6 +69,8 @@ def start(db: Session, factory: sessionmaker, job: ImportJob, mapping: dict | No
     check_mapping(job.kind, mapping, header)
     job.mapping = {column: field for column, field in mapping.items() if field}
     job.stage_map = stage_map if stage_map is not None else job.stage_map
+    # running from now: a page opened before the thread's first commit shows the progress
+    job.status, job.started_at = "running", utcnow()
     db.commit()
     run_in_background(factory, job.id)
     return job

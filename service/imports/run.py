@@ -116,7 +116,7 @@ def run_job(factory: sessionmaker, job_id: int, *, batch_rows: int = BATCH_ROWS,
     try:
         job = db.get(ImportJob, job_id)
         path = job.path
-        job.status, job.started_at = "running", utcnow()
+        job.status, job.started_at = "running", job.started_at or utcnow()
         db.commit()
         try:
             _run(db, job_id, batch_rows, on_batch)

@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         admin,
         crm,
         csv_pages,
+        imports,
         login,
         pages,
         privacy_pages,
