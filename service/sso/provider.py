@@ -18,6 +18,9 @@ from joserfc.jwk import KeySet
 from ..webhook_target import PinnedAdapter, error_class
 
 SCOPE = "openid email profile"
+# ID tokens signed with the provider's private key only: never "none", nor HS* keyed on a secret
+SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
+                      "ES512", "EdDSA")
 LEEWAY = 60  # seconds of clock skew tolerated on exp and iat
 
 
@@ -74,16 +77,19 @@ class Client:
 
     def authorization_url(self, meta: dict, redirect_uri: str, state: str, nonce: str,
                           code_verifier: str) -> str:
-        oauth = OAuth2Session(self.client_id, self.client_secret, scope=SCOPE,
-                              redirect_uri=redirect_uri, code_challenge_method="S256")
-        url, _ = oauth.create_authorization_url(meta["authorization_endpoint"], state=state,
-                                                nonce=nonce, code_verifier=code_verifier)
+        with OAuth2Session(self.client_id, self.client_secret, scope=SCOPE,
+                           redirect_uri=redirect_uri, code_challenge_method="S256") as oauth:
+            url, _ = oauth.create_authorization_url(meta["authorization_endpoint"], state=state,
+                                                    nonce=nonce, code_verifier=code_verifier)
         return url
 
     def exchange(self, meta: dict, code: str, redirect_uri: str, code_verifier: str) -> str:
         """The ID token the provider gives for our authorization code."""
+        methods = meta.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
+        method = "client_secret_basic" if "client_secret_basic" in methods else "client_secret_post"
         oauth = self.http(OAuth2Session(self.client_id, self.client_secret, scope=SCOPE,
-                                        redirect_uri=redirect_uri))
+                                        redirect_uri=redirect_uri,
+                                        token_endpoint_auth_method=method))
         try:
             token = oauth.fetch_token(meta["token_endpoint"], grant_type="authorization_code",
                                       code=code, code_verifier=code_verifier,
@@ -103,8 +109,9 @@ class Client:
         """The ID token's claims once signature, issuer, audience, expiry (and nonce) hold."""
         keys = KeySet.import_key_set(self.get_json(meta["jwks_uri"]))
         try:
-            token = jwt.decode(id_token, keys, algorithms=meta.get(
-                "id_token_signing_alg_values_supported") or ["RS256"])
+            advertised = meta.get("id_token_signing_alg_values_supported") or ["RS256"]
+            token = jwt.decode(id_token, keys,
+                               algorithms=[a for a in advertised if a in SIGNING_ALGORITHMS])
         except (JoseError, ValueError) as exc:
             raise IdTokenRefused("its signature does not match the provider's keys") from exc
         claims = token.claims

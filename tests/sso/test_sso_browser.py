@@ -4,7 +4,7 @@ provider's form, the dashboard, logout through the provider, and a refused token
 import pytest
 
 from tests.browser_fixtures import screenshot
-from tests.sso.conftest import PROVIDER_WARNINGS, provider_user
+from tests.sso.conftest import PASSWORD, PROVIDER_WARNINGS, provider_user
 
 pytestmark = [pytest.mark.browser, *PROVIDER_WARNINGS]
 
@@ -21,6 +21,7 @@ def sso_page(browser_page, live_server, app):
 
 def sign_in_with_sso(page, base, email, sub):
     page.goto(base + "/review/")
+    screenshot(page, "sso-login-page")
     page.get_by_label("your work address").fill(email)
     page.get_by_role("button", name="Sign in with SSO").click()
     page.wait_for_selector('input[name="sub"]')  # the provider's own form (its one field)
@@ -62,3 +63,17 @@ def test_a_token_for_another_audience_shows_the_refusal(sso_page, live_server, w
     screenshot(page, "sso-refused")
     page.goto(base + "/review/")
     assert page.get_by_role("heading", name="Log in to review").is_visible()
+
+
+def test_admin_opens_the_sso_page_from_the_nav(sso_page, live_server, world):
+    page, base = sso_page, live_server.url
+    page.goto(base + "/review/")
+    page.get_by_label("Email", exact=True).fill("admin@one.test")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="SSO").click()
+    assert page.get_by_role("heading", name="Single sign-on").is_visible()
+    assert page.locator("#redirect-uri").inner_text() == base + "/review/sso/callback"
+    assert page.get_by_label("Client ID").input_value() == "sales-coach"
+    assert page.get_by_label("Client secret").input_value() == ""  # write-only
+    screenshot(page, "sso-admin")

@@ -1,6 +1,7 @@
 """Widget tokens through single sign-on: for an SSO browser session, or for an ID token of the
 organization's provider; always the widget's short-lived token, never an API token."""
 
+import base64
 import secrets
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -85,4 +86,15 @@ def test_a_tampered_id_token_is_refused(web, world, provider, session):
     forged = ".".join((head, body, signature[:-4] + ("AAAA" if signature[-4:] != "AAAA" else "BBBB")))
     answer = web.test_client().post("/api/v1/widget/sso-tokens", json={
         "org_id": world["one"].id, "origin": ORIGIN}, headers={"Authorization": f"Bearer {forged}"})
+    assert answer.status_code == 401 and "signature" in answer.json["error"]["message"]
+
+
+def test_an_unsigned_id_token_is_refused(web, world, provider, session):
+    allow_origin(session, world["one"])
+    provider_user(provider, "rita", "rep_a1@one.test")
+    _, body, _ = id_token_for(provider, "sales-coach", "rita").split(".")
+    header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=").decode()
+    answer = web.test_client().post("/api/v1/widget/sso-tokens", json={
+        "org_id": world["one"].id, "origin": ORIGIN},
+        headers={"Authorization": f"Bearer {header}.{body}."})
     assert answer.status_code == 401 and "signature" in answer.json["error"]["message"]
