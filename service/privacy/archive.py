@@ -61,8 +61,9 @@ def user_archive(session: Session, user: User) -> dict:
             KpiSnapshot.rep_id == user.id).order_by(KpiSnapshot.period_start))],
         "accounts": [columns(a) for a in _all(session, select(Account).where(
             Account.owner_id == user.id).order_by(Account.id))],
-        "opportunities": [columns(o) for o in _all(session, select(Opportunity).where(
-            Opportunity.owner_id == user.id).order_by(Opportunity.id))],
+        "opportunities": [columns(o) | {"stage_history": [columns(h) for h in o.history]}
+                          for o in _all(session, select(Opportunity).where(Opportunity.owner_id == user.id)
+                                        .options(selectinload(Opportunity.history)).order_by(Opportunity.id))],
         "reads_of_my_sessions": [columns(r, skip=("org_id",)) for r in _all(session, select(
             TranscriptRead).where(TranscriptRead.rep_id == user.id).order_by(TranscriptRead.id))],
     }

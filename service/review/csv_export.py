@@ -21,6 +21,7 @@ from models import KpiSnapshot, Team, User, utcnow
 
 from ..access import rep_clause
 from ..db import db
+from ..privacy.audit import record_reads
 from .sessions import filtered_commitments, filtered_sessions
 
 BATCH = 500
@@ -112,11 +113,30 @@ def _streamed(factory, user_id: int, credential, what: str, args: dict) -> Itera
     """The CSV text, read with a database session of its own (from `factory`): the request's is
     closed when the view returns, before the body is sent, and no request context is needed."""
     columns, rows = EXPORTS[what]
-    session = factory()
+    session, sent = factory(), []
     try:
         user = session.get(User, user_id)
         user.credential = credential  # how the request authenticated (access.by_widget)
-        yield from lines(columns, rows(session, user, args))
+        found = rows(session, user, args)
+        if what == "sessions":  # the read audit: which sessions went out (ids only)
+            found = _noting(found, sent)
+        yield from lines(columns, found)
+    finally:
+        session.close()
+        if sent:  # recorded after the stream (its cursor is open until then), even when cut short
+            _record_exported(factory, user_id, sent)
+
+
+def _noting(rows: Iterator[tuple], sent: list) -> Iterator[tuple]:
+    for row in rows:
+        sent.append({"id": row[0], "rep": {"id": row[1]}})
+        yield row
+
+
+def _record_exported(factory, user_id: int, sent: list) -> None:
+    session = factory()
+    try:
+        record_reads(session, session.get(User, user_id), sent, "export")
     finally:
         session.close()
 

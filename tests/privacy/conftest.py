@@ -2,13 +2,14 @@
 and a logged-in review client for any of its users."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from werkzeug.security import generate_password_hash
 
 from models import KpiSnapshot, utcnow
 from service import create_app
-from service.world import past_session, skills
+from service.world import account_with_deals, past_session, skills, stages_of
 from tests.review.conftest import login
 
 PASSWORD = "privacy-test-pass"
@@ -38,6 +39,10 @@ def world(session, orgs):
     session.add_all([KpiSnapshot(org_id=org.id, rep_id=rep.id, period_start=today.replace(day=1)),
                      KpiSnapshot(org_id=org.id, rep_id=rep.id, period_start=date(2020, 1, 1))])
     skills(session, org.id, rep.id, {"discovery": 3})
+    first_stage = stages_of(session, org.id)[0]
+    deal, = account_with_deals(session, org.id, rep.id, "Contoso", {"name": "Contoso renewal",
+                                                                    "amount": Decimal("100.00")})
+    deal.move_to_stage(first_stage, rep.id)
     for user in org.users.values():
         user.password_hash = generate_password_hash(PASSWORD)
     session.commit()

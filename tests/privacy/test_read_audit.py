@@ -110,3 +110,12 @@ def test_the_admin_page_saves_settings_erases_after_confirming_and_exports(sessi
     assert done.status_code == 302
     events = admin.get("/review/admin/privacy").text
     assert "erasure" in events and "export" in events and rep.email not in events
+
+
+def test_a_sessions_csv_records_each_exported_session(session, api, world):
+    org, made = world
+    response = api.get("/api/v1/review/export/sessions.csv", org.tokens["manager_a"])
+    assert response.status_code == 200 and "recent summary" in response.text
+    assert {(r[0], r[1], r[2]) for r in reads(session)} == {
+        (org.users["manager_a"].id, made["recent"].id, "export"),
+        (org.users["manager_a"].id, made["old"].id, "export")}

@@ -133,6 +133,9 @@ def test_the_export_holds_the_users_data_and_is_recorded(session, world):
     assert {c["text"] for c in archive["commitments"]} == {"old commitment", "recent commitment"}
     assert len(archive["kpi_snapshots"]) == 2 and len(archive["assessments"]) == 1
     assert archive["assessments"][0]["ratings"][0]["skill"] == "discovery"
+    assert [a["name"] for a in archive["accounts"]] == ["Contoso"]
+    [deal] = archive["opportunities"]
+    assert deal["name"] == "Contoso renewal" and len(deal["stage_history"]) == 1
     event = session.scalars(select(PrivacyEvent).where(PrivacyEvent.kind == "export")).one()
     assert (event.actor_id, event.subject_id, event.counts["sessions"]) == (org.admin.id, rep.id, 3)
 
