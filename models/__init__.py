@@ -17,6 +17,7 @@ from .coaching import (
 )
 from .crm import CRM_PROVIDERS, CRM_RUN_STATUSES, CrmConnection, CrmSyncRun
 from .figures import KPI_FIELDS, PERIOD_TYPES, KpiSnapshot, SkillAssessment, SkillRating, month_start
+from .imports import IMPORT_KINDS, IMPORT_STATUSES, ImportJob, ImportRejection
 from .nudges import NUDGE_CHANNELS, NUDGE_KINDS, NUDGE_STATUSES, NudgeDelivery
 from .org import (
     DEFAULT_SKILLS,
@@ -44,4 +45,5 @@ __all__ = [
     "team_managers", "utcnow", "zone_of", "ASSIGNMENT_STATUSES", "CommitmentStatusChange",
     "SessionAssignment",
     "CRM_PROVIDERS", "CRM_RUN_STATUSES", "CrmConnection", "CrmSyncRun",
+    "IMPORT_KINDS", "IMPORT_STATUSES", "ImportJob", "ImportRejection",
 ]

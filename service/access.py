@@ -352,3 +352,9 @@ def get_assignment(session: Session, user: User, assignment_id: int, to_start: b
     if not to_start and (mine or not _manages(user)):
         raise Forbidden("Only the rep's manager or an admin can withdraw an assignment.")
     return found
+
+
+def check_may_import(user: User) -> None:
+    """CRM data comes in through the organization's admins only (it writes everyone's figures)."""
+    if user.role != "admin" or by_widget(user):
+        raise Forbidden("Only an admin of the organization can import data.")

@@ -89,6 +89,10 @@ def from_environment() -> dict:
         "CRM_BATCH": _int("CRM_BATCH", 200),
         "CRM_RUN_STALE": _int("CRM_RUN_STALE", 120),
         "CRM_HUBSPOT_HOST": env("CRM_HUBSPOT_HOST", ""),
+        # CSV import (service/imports): uploads wait in IMPORT_DIR until their job has run; an
+        # upload may be IMPORT_MAX_BYTES (the rest of the API keeps MAX_BODY_BYTES).
+        "IMPORT_DIR": env("IMPORT_DIR", str(ROOT / "instance" / "imports")),
+        "IMPORT_MAX_BYTES": _int("IMPORT_MAX_BYTES", 200 * 1024 * 1024),
         "LOG_LEVEL": env("LOG_LEVEL", "INFO"),
         # How many reverse proxies in front of us set X-Forwarded-For/-Proto (0: none, trust nothing).
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),

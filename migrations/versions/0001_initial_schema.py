@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 13:53:08.926135
+Create Date: 2026-12-05 14:06:58.356757
 """
 from alembic import op
 import sqlalchemy as sa
@@ -170,6 +170,33 @@ def upgrade():
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
 
+    op.create_table('import_jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('filename', sa.String(length=300), nullable=False),
+    sa.Column('path', sa.String(length=1000), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('processed', sa.Integer(), nullable=False),
+    sa.Column('created', sa.Integer(), nullable=False),
+    sa.Column('updated', sa.Integer(), nullable=False),
+    sa.Column('unchanged', sa.Integer(), nullable=False),
+    sa.Column('rejected', sa.Integer(), nullable=False),
+    sa.Column('mapping', sa.JSON(), nullable=False),
+    sa.Column('stage_map', sa.JSON(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_import_jobs_created_by_id_users')),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_import_jobs_org_id_organizations')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_jobs'))
+    )
+    with op.batch_alter_table('import_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_jobs_org_id'), ['org_id'], unique=False)
+
     op.create_table('kpi_snapshots',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
@@ -229,6 +256,18 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_team_managers_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('team_id', 'user_id', name=op.f('pk_team_managers'))
     )
+    op.create_table('import_rejections',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job_id', sa.Integer(), nullable=False),
+    sa.Column('row_number', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('raw', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['job_id'], ['import_jobs.id'], name=op.f('fk_import_rejections_job_id_import_jobs'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_rejections'))
+    )
+    with op.batch_alter_table('import_rejections', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_rejections_job_id'), ['job_id'], unique=False)
+
     op.create_table('opportunities',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=False),
@@ -539,6 +578,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_opportunities_account_id'))
 
     op.drop_table('opportunities')
+    with op.batch_alter_table('import_rejections', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_rejections_job_id'))
+
+    op.drop_table('import_rejections')
     op.drop_table('team_managers')
     with op.batch_alter_table('nudge_deliveries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_nudge_deliveries_status'))
@@ -550,6 +593,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_kpi_snapshots_org_id'))
 
     op.drop_table('kpi_snapshots')
+    with op.batch_alter_table('import_jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_jobs_org_id'))
+
+    op.drop_table('import_jobs')
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
 

@@ -71,7 +71,7 @@ class IdConverter(IntegerConverter):
 RESOURCES = [
     "health", "me", "teams", "users", "tokens", "process", "accounts", "opportunities",
     "kpis", "skills", "modes", "sessions", "commitments", "assignments", "widget",
-    "review", "review_admin",
+    "review", "review_admin", "imports",
 ]
 
 

@@ -57,6 +57,7 @@ def demo_load():
 
 def init_app(app: Flask) -> None:
     from .coach import coach_cli
+    from .imports import import_cli
 
-    for group in (db_cli, org_cli, demo_cli, coach_cli):
+    for group in (db_cli, org_cli, demo_cli, coach_cli, import_cli):
         app.cli.add_command(group)

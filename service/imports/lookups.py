@@ -32,6 +32,8 @@ class Lookups:
     teams: dict[str, int]  # lower(name) -> team id
     accounts: dict[str, Account] = field(default_factory=dict)  # external_id -> account (this batch)
     opportunities: dict[str, Opportunity] = field(default_factory=dict)  # external_id -> deal (batch)
+    # external ids the batch's prefetch looked for and did not find: new, no query per row
+    absent: set[tuple[str, str]] = field(default_factory=set)
 
     @classmethod
     def load(cls, db: Session, org) -> "Lookups":
@@ -70,6 +72,8 @@ class Lookups:
 
     def account(self, db: Session, external_id: str) -> Account | None:
         if external_id not in self.accounts:
+            if ("accounts", external_id) in self.absent:
+                return None
             found = db.scalar(select(Account).where(
                 Account.org_id == self.org_id, Account.external_id == external_id))
             if found is None:
@@ -79,6 +83,8 @@ class Lookups:
 
     def opportunity(self, db: Session, external_id: str) -> Opportunity | None:
         if external_id not in self.opportunities:
+            if ("opportunities", external_id) in self.absent:
+                return None
             found = db.scalar(select(Opportunity).where(
                 Opportunity.org_id == self.org_id, Opportunity.external_id == external_id))
             if found is None:
@@ -97,13 +103,16 @@ class Lookups:
             for account in db.scalars(select(Account).where(
                     Account.org_id == self.org_id, Account.external_id.in_(account_ids))):
                 self.accounts[account.external_id] = account
+            self.absent.update(("accounts", i) for i in account_ids if i not in self.accounts)
         if kind == "opportunities" and (deal_ids := ids("external_id")):
             for deal in db.scalars(select(Opportunity).options(selectinload(Opportunity.history))
                                    .where(Opportunity.org_id == self.org_id,
                                           Opportunity.external_id.in_(deal_ids))):
                 self.opportunities[deal.external_id] = deal
+            self.absent.update(("opportunities", i) for i in deal_ids if i not in self.opportunities)
 
     def end_batch(self) -> None:
         """Forget the batch's objects (the caller committed and may expunge them)."""
         self.accounts.clear()
         self.opportunities.clear()
+        self.absent.clear()

@@ -87,6 +87,9 @@ def test_opportunity_created_then_reimported_unchanged(session, org):
     session.commit()
     assert count(session, Opportunity) == 1
     assert count(session, StageChange) == 1
+    assert upsert_opportunity(session, org.id, deal("D-2", probability="35"), lookups) == "created"
+    session.commit()
+    assert session.scalar(select(Opportunity.probability).where(Opportunity.external_id == "D-2")) == 35
 
 
 def test_opportunity_moving_stage_is_updated_and_recorded(session, org):
