@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 14:05:07.536932
+Create Date: 2026-12-05 15:14:46.432685
 """
 from alembic import op
 import sqlalchemy as sa

@@ -18,6 +18,7 @@ from .salesforce import SalesforceConnector
 
 log = logging.getLogger(__name__)
 MAX_REASONS = 100
+SINGULAR = {"accounts": "account", "opportunities": "opportunity"}
 
 
 def connector_for(connection: CrmConnection, config, sleep=None):
@@ -93,17 +94,26 @@ def _write(db, connection, run, kind, records, upsert, lookups):
     reasons = list(run.rejections or [])
     for record in records:
         try:
+            _check(record)
             outcome = upsert(db, connection.org_id, record, lookups)
         except RowRejected as rejected:
             run.rejected += 1
             if len(reasons) < MAX_REASONS:
-                reasons.append(f"{kind[:-1]} {record.get('external_id')} "
+                reasons.append(f"{SINGULAR[kind]} {record.get('external_id')} "
                                f"({record.get('name') or 'no name'}): {rejected.reason}")
             continue
         setattr(run, outcome, getattr(run, outcome) + 1)
     run.rejections = reasons
     db.commit()
     lookups.end_batch()
+
+
+def _check(record: dict) -> None:
+    """What the CRM left out, said in the CRM's terms (the import layer would say "is missing")."""
+    if not record.get("owner_email"):
+        raise RowRejected("has no owner in the CRM, or its owner has no email")
+    if "account_external_id" in record and not record["account_external_id"]:
+        raise RowRejected("is on no account (company) in the CRM")
 
 
 def _mapped(record: dict, stage_map: dict) -> dict:

@@ -132,3 +132,14 @@ def test_a_connection_being_synced_is_not_synced_twice(app, session, hubspot, co
     session.commit()
     serve_all(hubspot)
     assert sync_connection(session, connection, app.config).status == "succeeded"
+
+
+def test_a_deal_without_owner_or_company_is_rejected_in_the_crm_s_terms(app, session, hubspot, connection):
+    orphan = recorded("hubspot_deals_2.json")
+    orphan["results"][0]["properties"]["hubspot_owner_id"] = None
+    orphan["results"][1]["associations"] = {}
+    serve_all(hubspot, deals_2=orphan)
+    run = sync_connection(session, connection, app.config)
+    assert run.rejections[-2:] == [
+        "opportunity hubspot:7002 (Globex pilot): has no owner in the CRM, or its owner has no email",
+        "opportunity hubspot:7003 (Initech upsell): is on no account (company) in the CRM"]

@@ -15,7 +15,7 @@ from service.crm.salesforce import ACCOUNTS, OPPORTUNITIES
 from service.crm.sync import sync_connection
 
 from .conftest import Sleeps, connect
-from .hubspot_server import recorded
+from .hubspot_server import RECORDED, recorded
 
 BASE = "https://acme.my.salesforce.com/services/data/v59.0"
 
@@ -101,3 +101,34 @@ def test_an_expired_session_fails_the_run_and_marks_the_connection(app, session,
     assert (run.status, connection.last_status) == ("revoked", "revoked")
     assert run.error == "credential revoked: reconnect (Salesforce: INVALID_SESSION_ID)"
     assert session.scalar(select(func.count()).select_from(Account)) == 2  # page 1 kept
+
+
+LOGIN = "https://login.salesforce.com/services/Soap/u/59.0"
+PASSWORD_LOGIN = {"username": "ops@acme.test", "password": "pw", "security_token": "tok"}
+
+
+def test_a_password_login_gives_the_session_the_queries_use(app, session, org, sf):
+    connection = connect(app, session, org, "salesforce", PASSWORD_LOGIN,
+                         stage_map={"closed lost": "Closing"})
+    sf.post(LOGIN, body=(RECORDED / "salesforce_login.xml").read_text())
+    serve_all(sf)
+    run = sync_connection(session, connection, app.config)
+
+    assert (run.status, run.created) == ("succeeded", 4)
+    assert "<n1:password>pwtok</n1:password>" in sf.calls[0].request.body
+    assert sf.calls[1].request.headers["Authorization"] == "Bearer 00DRM000000abcd!AQ.login-session"
+
+
+def test_a_refused_login_is_a_revoked_credential(app, session, org, sf):
+    connection = connect(app, session, org, "salesforce", PASSWORD_LOGIN)
+    sf.post(LOGIN, body=(RECORDED / "salesforce_login_invalid.xml").read_text(), status=500)
+    run = sync_connection(session, connection, app.config)
+    assert (run.status, run.error) == (
+        "revoked", "credential revoked: reconnect (Salesforce login failed: INVALID_LOGIN)")
+
+
+def test_credentials_sealed_with_another_key_fail_the_run_clearly(app, session, connection):
+    app.config["CREDENTIALS_KEY"] = "mK3sQ1b3m6x0pYl1cJvO7aQWm3m2m9cZbq8o1qkz0aE="
+    run = sync_connection(session, connection, app.config)
+    assert (run.status, run.error) == (
+        "failed", "a stored credential cannot be decrypted with CREDENTIALS_KEY")
