@@ -81,6 +81,8 @@ def from_environment() -> dict:
         "NUDGE_HOUR": _int("NUDGE_HOUR", 7),
         "NUDGE_DIGEST_WEEKDAY": _int("NUDGE_DIGEST_WEEKDAY", 1),
         "NUDGE_WORKER": env("NUDGE_WORKER", "0") == "1",
+        # SCIM provisioning (/scim/v2): the role of a user an identity provider creates.
+        "SCIM_DEFAULT_ROLE": env("SCIM_DEFAULT_ROLE", "rep"),
         "LOG_LEVEL": env("LOG_LEVEL", "INFO"),
         # How many reverse proxies in front of us set X-Forwarded-For/-Proto (0: none, trust nothing).
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),

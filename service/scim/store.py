@@ -49,12 +49,12 @@ def _returning(session: Session, org: Organization, resource) -> User | None:
     return None
 
 
-def create(session: Session, org: Organization, resource, base: str) -> Resource:
+def create(session: Session, org: Organization, resource, base: str, role: str = "rep") -> Resource:
     if isinstance(resource, Group):
         team = write_group(session, org, resource, None)
         session.flush()
         return find(session, org, Group, str(team.id), base)
-    person = write_user(session, org, resource, _returning(session, org, resource))
+    person = write_user(session, org, resource, _returning(session, org, resource), role)
     session.flush()
     return find(session, org, type(resource), str(person.id), base)
 

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 from pydantic import ValidationError
 from scim2_models import (
     Context,
@@ -15,6 +15,8 @@ from scim2_models import (
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from models import ROLES
 
 from ..db import db
 from ..request_body import loads
@@ -143,7 +145,9 @@ def create(kind):
     """Provision a user or a team (409 when its userName, email or name is taken)."""
     model = _model(kind)
     resource = body(model, Context.RESOURCE_CREATION_REQUEST)
-    created = store.create(db.session, g.scim_org, resource, base())
+    role = current_app.config["SCIM_DEFAULT_ROLE"]
+    role = role if role in ROLES else "rep"  # a mistyped setting never makes an unknown role
+    created = store.create(db.session, g.scim_org, resource, base(), role)
     db.session.commit()
     return dump(created, 201, Context.RESOURCE_CREATION_RESPONSE)
 

@@ -155,3 +155,23 @@ def test_no_or_a_revoked_token_is_a_401_in_scims_shape(scim, session, orgs):
 def test_an_unknown_path_is_a_scim_404(scim):
     response = scim.get("/Nothing/here/at/all")
     assert response.status_code == 404 and response.json["schemas"] == [ERROR]
+
+
+def test_entra_and_okta_style_requests(scim, session):
+    """Entra ID capitalizes ops and sends booleans as strings; Okta replaces without a path."""
+    ana = create(scim, "ana@acme.com", active=True)
+    entra = scim.patch(f"/Users/{ana['id']}", ops(
+        {"op": "Replace", "path": "active", "value": "False"},
+        {"op": "Add", "path": "displayName", "value": "Ana R"}))
+    assert entra.status_code == 200, entra.text
+    assert (entra.json["active"], entra.json["displayName"]) == (False, "Ana R")
+    okta = scim.patch(f"/Users/{ana['id']}", ops({"op": "replace", "value": {"active": True}}))
+    assert okta.status_code == 200 and okta.json["active"] is True
+    session.expire_all()
+    assert session.get(User, int(ana["id"])).active is True
+
+
+def test_scim_default_role_sets_the_role_of_a_provisioned_user(app, scim, session):
+    app.config["SCIM_DEFAULT_ROLE"] = "manager"
+    created = create(scim, "lead@acme.com")
+    assert session.get(User, int(created["id"])).role == "manager"
