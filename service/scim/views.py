@@ -22,7 +22,7 @@ from ..db import db
 from ..request_body import loads
 from . import discovery, store
 from .errors import from_exception, from_http, scim_error, scim_response
-from .query import attribute_args, list_response
+from .query import attribute_args, list_response, narrowing
 from .tokens import org_for_token
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,9 @@ def search_everything():
 def list_resources(kind):
     """Users or Groups of the organization, filtered and paged."""
     model = _model(kind)
-    return scim_response(list_response(model, store.all_resources(db.session, g.scim_org, model, base())))
+    narrow = narrowing(request.args.get("filter"))
+    resources = store.all_resources(db.session, g.scim_org, model, base(), narrow)
+    return scim_response(list_response(model, resources))
 
 
 @bp.route("/<kind>", methods=["POST"])

@@ -83,3 +83,9 @@ def test_delete_removes_the_team_and_keeps_its_members(scim, session, orgs):
     session.expire_all()
     assert session.scalar(select(Team.id).where(Team.id == team_a)) is None
     assert session.get(User, rep).active is True and session.get(User, rep).team_id is None
+
+
+def test_groups_filter_by_external_id(scim):
+    created = scim.post("/Groups", group("Field", externalId="grp-9")).json
+    found = scim.get('/Groups?filter=externalId eq "grp-9"').json
+    assert [r["id"] for r in found["Resources"]] == [created["id"]]

@@ -175,3 +175,12 @@ def test_scim_default_role_sets_the_role_of_a_provisioned_user(app, scim, sessio
     app.config["SCIM_DEFAULT_ROLE"] = "manager"
     created = create(scim, "lead@acme.com")
     assert session.get(User, int(created["id"])).role == "manager"
+
+
+def test_a_user_name_that_is_not_the_email_is_found_by_itself_only(scim):
+    seven = create(scim, "okta-id-7", "seven@acme.com", externalId="ext-7")
+    assert scim.get('/Users?filter=userName eq "OKTA-id-7"').json["Resources"][0]["id"] == seven["id"]
+    assert scim.get('/Users?filter=userName eq "seven@acme.com"').json["totalResults"] == 0
+    assert scim.get('/Users?filter=emails eq "seven@acme.com"').json["totalResults"] == 1
+    assert scim.get('/Users?filter=externalId eq "ext-7"').json["totalResults"] == 1
+    assert scim.get('/Users?filter=externalId eq "EXT-7"').json["totalResults"] == 0  # caseExact
