@@ -10,6 +10,7 @@ from scim2_models import (
     NotFoundException,
     PatchOp,
     SCIMException,
+    ScimPolicy,
     UnauthorizedException,
     User,
 )
@@ -28,6 +29,12 @@ from .tokens import org_for_token
 log = logging.getLogger(__name__)
 bp = Blueprint("scim", __name__, url_prefix="/scim/v2")
 MODELS = {"Users": User, "Groups": Group}
+# What we tolerate from identity providers beyond the strict RFC: attributes we do not keep (an
+# enterprise extension's department) are dropped, not refused; Entra's `remove` with a value
+# and its `replace` on a filter that matches nothing yet (emails[type eq "work"].value).
+POLICY = ScimPolicy(unknown=ScimPolicy.Unknown.ignore,
+                    remove_value_as_filter=ScimPolicy.RemoveValue.apply,
+                    unmatched_path_filter=ScimPolicy.UnmatchedPathFilter.create)
 
 
 def base() -> str:
@@ -83,7 +90,8 @@ def unexpected(_error):
 
 def body(model, context):
     """The request's JSON body validated as a SCIM message or resource."""
-    return model.model_validate(loads(request.get_data(cache=True) or b"null"), scim_ctx=context)
+    return model.model_validate(loads(request.get_data(cache=True) or b"null"), scim_ctx=context,
+                                scim_policy=POLICY)
 
 
 def dump(resource, status=200, context=Context.RESOURCE_QUERY_RESPONSE):
@@ -176,7 +184,7 @@ def patch(kind, resource_id):
     model = _model(kind)
     operations = body(PatchOp[model], Context.RESOURCE_PATCH_REQUEST)
     current = store.find(db.session, g.scim_org, model, resource_id, base())
-    operations.patch(current)
+    operations.patch(current, scim_policy=POLICY)
     patched = store.replace(db.session, g.scim_org, model, resource_id, current, base())
     db.session.commit()
     return dump(patched, 200, Context.RESOURCE_PATCH_RESPONSE)

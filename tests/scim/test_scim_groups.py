@@ -89,3 +89,17 @@ def test_groups_filter_by_external_id(scim):
     created = scim.post("/Groups", group("Field", externalId="grp-9")).json
     found = scim.get('/Groups?filter=externalId eq "grp-9"').json
     assert [r["id"] for r in found["Resources"]] == [created["id"]]
+
+
+def test_okta_renames_with_its_id_in_the_value_and_entra_removes_members_by_value(scim, session):
+    ana, bob = user_id(scim, "ana@acme.com"), user_id(scim, "bob@acme.com")
+    created = scim.post("/Groups", group("Field", ana, bob)).json
+    path = f"/Groups/{created['id']}"
+    okta = scim.patch(path, {"schemas": [PATCH], "Operations": [
+        {"op": "replace", "value": {"id": created["id"], "displayName": "Field Sales"}}]})
+    assert okta.status_code == 200, okta.text
+    assert okta.json["displayName"] == "Field Sales"
+    entra = scim.patch(path, {"schemas": [PATCH], "Operations": [
+        {"op": "Remove", "path": "members", "value": [{"value": str(ana)}]}]})
+    assert entra.status_code == 200, entra.text
+    assert (team_of(session, ana), team_of(session, bob)) == (None, "Field Sales")

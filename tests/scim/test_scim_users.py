@@ -184,3 +184,19 @@ def test_a_user_name_that_is_not_the_email_is_found_by_itself_only(scim):
     assert scim.get('/Users?filter=emails eq "seven@acme.com"').json["totalResults"] == 1
     assert scim.get('/Users?filter=externalId eq "ext-7"').json["totalResults"] == 1
     assert scim.get('/Users?filter=externalId eq "EXT-7"').json["totalResults"] == 0  # caseExact
+
+
+def test_entra_extension_attributes_and_work_email_path_are_accepted(scim, session):
+    enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+    body = new_user("eve@acme.com", active=True, **{enterprise: {"department": "Sales"}})
+    body["schemas"].append(enterprise)
+    body["emails"][0]["type"] = "work"  # as Entra maps `mail`
+    created = scim.post("/Users", body)
+    assert created.status_code == 201, created.text
+    moved = scim.patch(f"/Users/{created.json['id']}", ops(
+        {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "eve.w@acme.com"},
+        {"op": "Replace", "path": f"{enterprise}:department", "value": "Field"}))
+    assert moved.status_code == 200, moved.text
+    session.expire_all()
+    assert session.get(User, int(created.json["id"])).email == "eve.w@acme.com"
+    assert moved.json["emails"] == [{"value": "eve.w@acme.com", "type": "work", "primary": True}]
