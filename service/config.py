@@ -95,6 +95,8 @@ def from_environment() -> dict:
         "CRM_BATCH": _int("CRM_BATCH", 200),
         "CRM_RUN_STALE": _int("CRM_RUN_STALE", 120),
         "CRM_HUBSPOT_HOST": env("CRM_HUBSPOT_HOST", ""),
+        # SCIM provisioning (/scim/v2): the role of a user an identity provider creates.
+        "SCIM_DEFAULT_ROLE": env("SCIM_DEFAULT_ROLE", "rep"),
         "LOG_LEVEL": env("LOG_LEVEL", "INFO"),
         # How many reverse proxies in front of us set X-Forwarded-For/-Proto (0: none, trust nothing).
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),

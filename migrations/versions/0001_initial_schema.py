@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-05 15:14:46.432685
+Create Date: 2026-12-05 15:14:50.934087
 """
 from alembic import op
 import sqlalchemy as sa

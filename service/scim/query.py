@@ -11,6 +11,7 @@ from scim2_models import (
     ResponseParameters,
     ScimFilter,
 )
+from scim2_models.path import CompareOperator, Comparison
 
 from .discovery import MAX_RESULTS
 
@@ -34,6 +35,25 @@ def attribute_args(model: type[Resource]) -> dict:
         return {"response_parameters": ResponseParameters[model].model_validate(given)}
     except ValueError as exc:
         raise InvalidValueException(detail=f"Unknown attribute in {given}.") from exc
+
+
+# Filters an identity provider sends on every sync ("userName eq ..."): one comparison on an
+# attribute we keep in a column narrows the rows in SQL; the filter still decides on those.
+NARROWED = {"username", "emails.value", "emails", "externalid", "displayname"}
+
+
+def narrowing(expression: str | None) -> tuple[str, str] | None:
+    """(attribute, value) when the filter is one `eq` on an attribute with a column, else None."""
+    if not expression:
+        return None
+    try:
+        node = ScimFilter(expression).ast
+    except Exception:  # noqa: BLE001 - list_response answers the invalid filter
+        return None
+    if not isinstance(node, Comparison) or node.op != CompareOperator.eq:
+        return None
+    name = str(node.attr_path).rsplit(":", 1)[-1].lower()
+    return (name, str(node.value)) if name in NARROWED and isinstance(node.value, str) else None
 
 
 def list_response(model: type[Resource], resources: list[Resource]) -> dict:

@@ -2,7 +2,7 @@
 Every query is scoped to the token's organization; an id of another one is simply not found."""
 
 from scim2_models import Group, NotFoundException, Resource
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from models import NudgeDelivery, Organization, ScimLink, Team, User, utcnow
@@ -10,17 +10,40 @@ from models import NudgeDelivery, Organization, ScimLink, Team, User, utcnow
 from .resources import group_resource, link_of, links_of, user_resource, write_group, write_user
 
 
-def all_resources(session: Session, org: Organization, model, base: str) -> list[Resource]:
+def all_resources(session: Session, org: Organization, model, base: str,
+                  narrow: tuple[str, str] | None = None) -> list[Resource]:
+    """The organization's users or teams as resources, in id order; `narrow` (query.narrowing)
+    leaves out in SQL rows that cannot match."""
     if model is Group:
         links = links_of(session, org.id, "Group")
-        teams = session.scalars(select(Team).where(Team.org_id == org.id).order_by(Team.id)
+        teams = select(Team).where(Team.org_id == org.id).order_by(Team.id)
+        teams = session.scalars(_narrowed(teams, Team, "Group", org, narrow)
                                 .options(selectinload(Team.members)))
         return [group_resource(t, links.get(t.id), base) for t in teams]
     links = links_of(session, org.id, "User")
-    people = session.scalars(select(User).where(User.org_id == org.id).order_by(User.id)
+    people = select(User).where(User.org_id == org.id).order_by(User.id)
+    people = session.scalars(_narrowed(people, User, "User", org, narrow)
                              .options(selectinload(User.team)))
     return [user_resource(p, links.get(p.id), base) for p in people
             if links.get(p.id) is None or links[p.id].deleted_at is None]
+
+
+def _narrowed(query, row_type, kind: str, org: Organization, narrow):
+    if narrow is None:
+        return query
+    name, value = narrow
+    linked = lambda column: select(ScimLink.local_id).where(  # noqa: E731
+        ScimLink.org_id == org.id, ScimLink.kind == kind, column)
+    if name == "externalid":
+        return query.where(row_type.id.in_(linked(ScimLink.external_id == value)))
+    if name == "displayname" and row_type is Team:
+        return query.where(func.lower(Team.name) == value.lower())
+    if name in ("emails", "emails.value") and row_type is User:
+        return query.where(User.email == value.strip().lower())
+    if name == "username" and row_type is User:
+        return query.where(or_(User.email == value.strip().lower(), User.id.in_(
+            linked(func.lower(ScimLink.user_name) == value.lower()))))
+    return query
 
 
 def _row(session: Session, org: Organization, model, resource_id: str):
@@ -49,12 +72,12 @@ def _returning(session: Session, org: Organization, resource) -> User | None:
     return None
 
 
-def create(session: Session, org: Organization, resource, base: str) -> Resource:
+def create(session: Session, org: Organization, resource, base: str, role: str = "rep") -> Resource:
     if isinstance(resource, Group):
         team = write_group(session, org, resource, None)
         session.flush()
         return find(session, org, Group, str(team.id), base)
-    person = write_user(session, org, resource, _returning(session, org, resource))
+    person = write_user(session, org, resource, _returning(session, org, resource), role)
     session.flush()
     return find(session, org, type(resource), str(person.id), base)
 

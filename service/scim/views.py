@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 from pydantic import ValidationError
 from scim2_models import (
     Context,
@@ -10,22 +10,31 @@ from scim2_models import (
     NotFoundException,
     PatchOp,
     SCIMException,
+    ScimPolicy,
     UnauthorizedException,
     User,
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from models import ROLES
+
 from ..db import db
 from ..request_body import loads
 from . import discovery, store
 from .errors import from_exception, from_http, scim_error, scim_response
-from .query import attribute_args, list_response
+from .query import attribute_args, list_response, narrowing
 from .tokens import org_for_token
 
 log = logging.getLogger(__name__)
 bp = Blueprint("scim", __name__, url_prefix="/scim/v2")
 MODELS = {"Users": User, "Groups": Group}
+# What we tolerate from identity providers beyond the strict RFC: attributes we do not keep (an
+# enterprise extension's department) are dropped, not refused; Entra's `remove` with a value
+# and its `replace` on a filter that matches nothing yet (emails[type eq "work"].value).
+POLICY = ScimPolicy(unknown=ScimPolicy.Unknown.ignore,
+                    remove_value_as_filter=ScimPolicy.RemoveValue.apply,
+                    unmatched_path_filter=ScimPolicy.UnmatchedPathFilter.create)
 
 
 def base() -> str:
@@ -81,7 +90,8 @@ def unexpected(_error):
 
 def body(model, context):
     """The request's JSON body validated as a SCIM message or resource."""
-    return model.model_validate(loads(request.get_data(cache=True) or b"null"), scim_ctx=context)
+    return model.model_validate(loads(request.get_data(cache=True) or b"null"), scim_ctx=context,
+                                scim_policy=POLICY)
 
 
 def dump(resource, status=200, context=Context.RESOURCE_QUERY_RESPONSE):
@@ -135,7 +145,9 @@ def search_everything():
 def list_resources(kind):
     """Users or Groups of the organization, filtered and paged."""
     model = _model(kind)
-    return scim_response(list_response(model, store.all_resources(db.session, g.scim_org, model, base())))
+    narrow = narrowing(request.args.get("filter"))
+    resources = store.all_resources(db.session, g.scim_org, model, base(), narrow)
+    return scim_response(list_response(model, resources))
 
 
 @bp.route("/<kind>", methods=["POST"])
@@ -143,7 +155,9 @@ def create(kind):
     """Provision a user or a team (409 when its userName, email or name is taken)."""
     model = _model(kind)
     resource = body(model, Context.RESOURCE_CREATION_REQUEST)
-    created = store.create(db.session, g.scim_org, resource, base())
+    role = current_app.config["SCIM_DEFAULT_ROLE"]
+    role = role if role in ROLES else "rep"  # a mistyped setting never makes an unknown role
+    created = store.create(db.session, g.scim_org, resource, base(), role)
     db.session.commit()
     return dump(created, 201, Context.RESOURCE_CREATION_RESPONSE)
 
@@ -170,7 +184,7 @@ def patch(kind, resource_id):
     model = _model(kind)
     operations = body(PatchOp[model], Context.RESOURCE_PATCH_REQUEST)
     current = store.find(db.session, g.scim_org, model, resource_id, base())
-    operations.patch(current)
+    operations.patch(current, scim_policy=POLICY)
     patched = store.replace(db.session, g.scim_org, model, resource_id, current, base())
     db.session.commit()
     return dump(patched, 200, Context.RESOURCE_PATCH_RESPONSE)

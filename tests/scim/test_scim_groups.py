@@ -83,3 +83,23 @@ def test_delete_removes_the_team_and_keeps_its_members(scim, session, orgs):
     session.expire_all()
     assert session.scalar(select(Team.id).where(Team.id == team_a)) is None
     assert session.get(User, rep).active is True and session.get(User, rep).team_id is None
+
+
+def test_groups_filter_by_external_id(scim):
+    created = scim.post("/Groups", group("Field", externalId="grp-9")).json
+    found = scim.get('/Groups?filter=externalId eq "grp-9"').json
+    assert [r["id"] for r in found["Resources"]] == [created["id"]]
+
+
+def test_okta_renames_with_its_id_in_the_value_and_entra_removes_members_by_value(scim, session):
+    ana, bob = user_id(scim, "ana@acme.com"), user_id(scim, "bob@acme.com")
+    created = scim.post("/Groups", group("Field", ana, bob)).json
+    path = f"/Groups/{created['id']}"
+    okta = scim.patch(path, {"schemas": [PATCH], "Operations": [
+        {"op": "replace", "value": {"id": created["id"], "displayName": "Field Sales"}}]})
+    assert okta.status_code == 200, okta.text
+    assert okta.json["displayName"] == "Field Sales"
+    entra = scim.patch(path, {"schemas": [PATCH], "Operations": [
+        {"op": "Remove", "path": "members", "value": [{"value": str(ana)}]}]})
+    assert entra.status_code == 200, entra.text
+    assert (team_of(session, ana), team_of(session, bob)) == (None, "Field Sales")

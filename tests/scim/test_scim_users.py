@@ -155,3 +155,48 @@ def test_no_or_a_revoked_token_is_a_401_in_scims_shape(scim, session, orgs):
 def test_an_unknown_path_is_a_scim_404(scim):
     response = scim.get("/Nothing/here/at/all")
     assert response.status_code == 404 and response.json["schemas"] == [ERROR]
+
+
+def test_entra_and_okta_style_requests(scim, session):
+    """Entra ID capitalizes ops and sends booleans as strings; Okta replaces without a path."""
+    ana = create(scim, "ana@acme.com", active=True)
+    entra = scim.patch(f"/Users/{ana['id']}", ops(
+        {"op": "Replace", "path": "active", "value": "False"},
+        {"op": "Add", "path": "displayName", "value": "Ana R"}))
+    assert entra.status_code == 200, entra.text
+    assert (entra.json["active"], entra.json["displayName"]) == (False, "Ana R")
+    okta = scim.patch(f"/Users/{ana['id']}", ops({"op": "replace", "value": {"active": True}}))
+    assert okta.status_code == 200 and okta.json["active"] is True
+    session.expire_all()
+    assert session.get(User, int(ana["id"])).active is True
+
+
+def test_scim_default_role_sets_the_role_of_a_provisioned_user(app, scim, session):
+    app.config["SCIM_DEFAULT_ROLE"] = "manager"
+    created = create(scim, "lead@acme.com")
+    assert session.get(User, int(created["id"])).role == "manager"
+
+
+def test_a_user_name_that_is_not_the_email_is_found_by_itself_only(scim):
+    seven = create(scim, "okta-id-7", "seven@acme.com", externalId="ext-7")
+    assert scim.get('/Users?filter=userName eq "OKTA-id-7"').json["Resources"][0]["id"] == seven["id"]
+    assert scim.get('/Users?filter=userName eq "seven@acme.com"').json["totalResults"] == 0
+    assert scim.get('/Users?filter=emails eq "seven@acme.com"').json["totalResults"] == 1
+    assert scim.get('/Users?filter=externalId eq "ext-7"').json["totalResults"] == 1
+    assert scim.get('/Users?filter=externalId eq "EXT-7"').json["totalResults"] == 0  # caseExact
+
+
+def test_entra_extension_attributes_and_work_email_path_are_accepted(scim, session):
+    enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+    body = new_user("eve@acme.com", active=True, **{enterprise: {"department": "Sales"}})
+    body["schemas"].append(enterprise)
+    body["emails"][0]["type"] = "work"  # as Entra maps `mail`
+    created = scim.post("/Users", body)
+    assert created.status_code == 201, created.text
+    moved = scim.patch(f"/Users/{created.json['id']}", ops(
+        {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "eve.w@acme.com"},
+        {"op": "Replace", "path": f"{enterprise}:department", "value": "Field"}))
+    assert moved.status_code == 200, moved.text
+    session.expire_all()
+    assert session.get(User, int(created.json["id"])).email == "eve.w@acme.com"
+    assert moved.json["emails"] == [{"value": "eve.w@acme.com", "type": "work", "primary": True}]
