@@ -3,14 +3,23 @@
 from flask import request
 from marshmallow import Schema, fields, validate
 
+from ..domain_errors import Forbidden
 from ..errors import ApiError
 from ..review import sso_flow
-from ..widget.tokens import mint, ttl_seconds
+from ..widget.tokens import PREFIX, mint, ttl_seconds
 from . import blueprint
 from .widget import WidgetTokenSchema
 
 blp = blueprint("widget_sso", __name__, "/widget/sso-tokens", "Widget tokens for an ID token "
                 "of the organization's single sign-on provider.", public=True)
+
+
+@blp.before_request
+def refuse_widget_tokens():
+    """A widget token is no ID token: refused as everywhere else it does not reach, before the body."""
+    if request.headers.get("Authorization", "").partition(" ")[2].strip().startswith(PREFIX):
+        raise Forbidden("A widget token reaches only the coaching widget's own calls; "
+                        "send the provider's ID token here.", code="widget_token")
 
 
 class SsoWidgetTokenRequestSchema(Schema):
