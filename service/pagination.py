@@ -25,10 +25,19 @@ def page_of(item_schema: type[Schema]) -> type[Schema]:
     })
 
 
-def paginate(session: Session, stmt: Select, args: dict) -> dict:
-    """One COUNT and one page query, whatever the table size."""
+def _counted(session: Session, stmt: Select, args: dict, fetch) -> dict:
     page, per_page = args.get("page", 1), args.get("per_page", 20)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique().all()
+    items = fetch(stmt.limit(per_page).offset((page - 1) * per_page))
     return {"items": items, "page": page, "per_page": per_page, "total": total,
             "pages": (total + per_page - 1) // per_page}
+
+
+def paginate(session: Session, stmt: Select, args: dict) -> dict:
+    """One COUNT and one page query, whatever the table size."""
+    return _counted(session, stmt, args, lambda page: session.scalars(page).unique().all())
+
+
+def paginate_rows(session: Session, stmt: Select, args: dict) -> dict:
+    """`paginate` for a statement of several entities or columns: the page holds whole rows."""
+    return _counted(session, stmt, args, lambda page: session.execute(page).all())

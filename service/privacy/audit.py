@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, aliased
 
 from models import CoachingSession, TranscriptRead, User, utcnow
 
-from ..pagination import paginate
+from ..pagination import paginate_rows
 from .settings import check_admin
 
 AUDIT_COLUMNS = ("read_at", "reader_id", "reader_name", "reader_role", "rep_id", "rep_name",
@@ -53,9 +53,8 @@ def _dump(read, reader, rep, coaching) -> dict:
 
 
 def _page(session: Session, stmt, args: dict) -> dict:
-    ids = paginate(session, stmt.with_only_columns(TranscriptRead.id), args)
-    rows = session.execute(stmt.where(TranscriptRead.id.in_(ids["items"]))).all() if ids["items"] else []
-    return {**ids, "items": [_dump(*row) for row in rows]}
+    page = paginate_rows(session, stmt, args)
+    return {**page, "items": [_dump(*row) for row in page["items"]]}
 
 
 def reads_of_rep(session: Session, rep: User, args: dict) -> dict:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from models import CoachingSession, Commitment, ManagerNote, Opportunity, User, utcnow
 
 from ..access import get_own_note, shared_commitments, shared_sessions, shares_transcripts
+from ..pagination import paginate_rows
 from . import quality
 from .scope import commitment_options, get_session
 
@@ -23,7 +24,7 @@ def _day_start(day, tz) -> datetime:
 
 def search_sessions(session: Session, user: User, args: dict) -> dict:
     """One COUNT and one page query, whatever the filters, page or database size."""
-    page = _paginate_rows(session, filtered_sessions(session, user, args), args)
+    page = paginate_rows(session, filtered_sessions(session, user, args), args)
     page["items"] = [_row(coaching, rep_name, opp_name) for coaching, rep_name, opp_name in page["items"]]
     return page
 
@@ -77,16 +78,6 @@ def _matches(user: User, text: str, dialect: str):
         else:
             clauses.append(exists().where(Message.session_id == CoachingSession.id, said))
     return or_(*clauses)
-
-
-def _paginate_rows(session, stmt, args) -> dict:
-    from sqlalchemy import func
-
-    page, per_page = args.get("page", 1), args.get("per_page", 20)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
-    return {"items": rows, "page": page, "per_page": per_page, "total": total,
-            "pages": (total + per_page - 1) // per_page}
 
 
 def _row(coaching: CoachingSession, rep_name: str, opportunity_name: str | None) -> dict:
@@ -169,7 +160,7 @@ def filtered_commitments(user: User, args: dict, status: str | None = None):
 def open_commitments(session: Session, user: User, args: dict) -> dict:
     """The team's open commitments, soonest due first (overdue at the top)."""
     stmt = filtered_commitments(user, args, "open").options(*commitment_options())
-    page = _paginate_rows(session, stmt, args)
+    page = paginate_rows(session, stmt, args)
     page["items"] = [{**_commitment(c), "rep": {"id": c.rep_id, "name": name}}
                      for c, name in page["items"]]
     return page
